@@ -1,0 +1,32 @@
+# A thin layer over CMake. The two commands a user needs are `make demo` and `make test`; both
+# install missing Debian packages first (tools/setup/install-deps.sh, a no-op when all are there).
+
+BUILD      ?= build
+BUILD_TYPE ?= RelWithDebInfo
+CMAKE_ARGS ?=
+
+.PHONY: all deps configure build test demo bench clean
+
+all: build
+
+deps:
+	@tools/setup/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_ARGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD)
+
+# Unit, integration, interop and differential tests; ends with ctest's summary.
+test: build
+	@tools/setup/run-tests.sh $(BUILD)
+
+demo: build
+	@tools/demo/demo.sh $(BUILD)
+
+bench: build
+	@bench/run-all.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-asan

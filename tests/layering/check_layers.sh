@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Fails when a layer includes a header from a layer above it, or when sigv4/ includes Asio or Beast.
+set -u
+root=${1:?usage: check_layers.sh <repo root>}
+cd "$root" || exit 2
+status=0
+# layer -> the layers it must not include
+declare -A forbidden=(
+  [sigv4]="engine aws transfer tools"
+  [engine]="aws transfer tools"
+  [aws]="transfer tools"
+  [transfer]="tools"
+)
+for layer in "${!forbidden[@]}"; do
+  [ -d "$layer" ] || continue
+  for above in ${forbidden[$layer]}; do
+    hits=$(grep -rnE "#include *\"$above/" "$layer" --include='*.hpp' --include='*.cpp' --include='*.h' 2>/dev/null)
+    if [ -n "$hits" ]; then
+      echo "layering: $layer/ includes $above/ (arrows must point down):"
+      echo "$hits"
+      status=1
+    fi
+  done
+done
+hits=$(grep -rnE '#include *<boost/(asio|beast)' sigv4 --include='*.hpp' --include='*.cpp' 2>/dev/null)
+if [ -n "$hits" ]; then
+  echo "layering: sigv4/ must stay sans-IO but includes Asio/Beast:"
+  echo "$hits"
+  status=1
+fi
+[ $status -eq 0 ] && echo "layering: ok (sigv4 <- engine <- aws <- transfer <- tools)"
+exit $status

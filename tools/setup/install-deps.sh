@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages shiftsync builds, tests and benchmarks with.
+# Idempotent: when every package is already present it does no apt work at all.
+# Runs as root (CI, fresh machines) or through sudo when available.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build ccache make pkg-config
+  # libraries
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev libsimdjson-dev libpugixml-dev zlib1g-dev libzstd-dev libisal-dev
+  libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libpq-dev
+  # real peers the tests and benchmarks start on loopback
+  postgresql-15 postgresql-client-15 nginx wrk curl openssl
+  # python side: botocore/boto3/awscli are preinstalled on the images; python3 is needed either way
+  python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts a system nginx / PostgreSQL on install; our tests start their own on free ports.
+if command -v systemctl >/dev/null 2>&1; then
+  $sudo systemctl disable --now nginx postgresql >/dev/null 2>&1 || true
+fi

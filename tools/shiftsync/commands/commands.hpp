@@ -1,0 +1,15 @@
+#pragma once
+// Each subcommand registers itself on the CLI11 app and runs when chosen.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace shiftsync::cli {
+
+// Registers the subcommand; the returned function runs it and gives the process's exit code.
+using command_runner = std::function<int()>;
+
+command_runner add_sign_command(CLI::App& app);
+
+}  // namespace shiftsync::cli
