@@ -1,0 +1,146 @@
+// The cluster manager and identity provisioning against a real PostgreSQL 15.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tools/localaws/redshift/identity.hpp"
+#include "tools/localaws/redshift/pg/connection.hpp"
+#include "tools/localaws/redshift/testing/test_cluster.hpp"
+
+namespace lr = localaws::redshift;
+namespace pg = localaws::redshift::pg;
+
+namespace {
+
+std::string scalar(pg::connection& c, const std::string& sql, std::string* error = nullptr) {
+    pg::command_status status;
+    auto r = c.exec(sql, status);
+    if (!status) {
+        if (error) *error = status.message;
+        return "<error: " + status.message + ">";
+    }
+    return PQntuples(r.get()) ? PQgetvalue(r.get(), 0, 0) : "<no rows>";
+}
+
+std::unique_ptr<pg::connection> open(pg::cluster& c, const std::string& db, const std::string& user = {}) {
+    std::string error;
+    auto conn = pg::connection::open(c.conninfo(db, user), error);
+    EXPECT_TRUE(conn) << error;
+    return conn;
+}
+
+}  // namespace
+
+TEST(PgCluster, StartsConnectsStopsAndKeepsDataAcrossRestart) {
+    lr::testing::test_cluster tc;
+    ASSERT_EQ(tc.start(), "");
+    {
+        auto c = open(tc.get(), "postgres");
+        ASSERT_TRUE(c);
+        EXPECT_EQ(scalar(*c, "SHOW server_version_num").substr(0, 2), "15");
+        EXPECT_EQ(scalar(*c, "SHOW fsync"), "off");
+        EXPECT_EQ(scalar(*c, "SHOW listen_addresses"), "");
+        EXPECT_EQ(scalar(*c, "SHOW TimeZone"), "UTC");
+        ASSERT_EQ(c->run("CREATE TABLE kept(v text); INSERT INTO kept VALUES ('ünïcode')"), "");
+    }
+    ASSERT_EQ(tc.get().stop(), "");
+    EXPECT_FALSE(tc.get().running());
+    std::string error;
+    EXPECT_FALSE(pg::connection::open(tc.get().conninfo("postgres"), error));
+    ASSERT_EQ(tc.get().start(), "");  // second start reuses the cluster: no initdb
+    auto c = open(tc.get(), "postgres");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(scalar(*c, "SELECT v FROM kept"), "ünïcode");
+}
+
+TEST(PgCluster, ReportsAClearErrorWhenBinariesAreMissing) {
+    lr::testing::test_cluster tc;
+    pg::cluster_options options;
+    options.dir = tc.dir() / "other";
+    options.bin_dir = "/nonexistent/bin";
+    pg::cluster broken(options);
+    std::string error = broken.start();
+    EXPECT_NE(error.find("initdb"), std::string::npos) << error;
+}
+
+class Identity : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        cluster_ = new lr::testing::test_cluster;
+        ASSERT_EQ(cluster_->start(), "");
+        provisioner_ = new lr::identity_provisioner(cluster_->get());
+        ASSERT_EQ(provisioner_->ensure_default_setup(), "");
+    }
+    static void TearDownTestSuite() {
+        delete provisioner_;
+        delete cluster_;
+    }
+    static lr::testing::test_cluster* cluster_;
+    static lr::identity_provisioner* provisioner_;
+};
+lr::testing::test_cluster* Identity::cluster_ = nullptr;
+lr::identity_provisioner* Identity::provisioner_ = nullptr;
+
+TEST(IdentityNames, MapsArnsToRedshiftUserNames) {
+    EXPECT_EQ(lr::db_user_for_arn("arn:aws:sts::111122223333:assumed-role/shiftsync-connector/sess"),
+              "IAMR:shiftsync-connector");
+    EXPECT_EQ(lr::db_user_for_arn("arn:aws:iam::111122223333:role/path/to/loader"), "IAMR:loader");
+    EXPECT_EQ(lr::db_user_for_arn("arn:aws:iam::568237466542:user/operator"), "IAM:operator");
+    EXPECT_EQ(lr::db_user_for_arn("arn:aws:iam::568237466542:root"), "");
+    EXPECT_EQ(lr::split_db_roles("rss_admin::reporting:"), (std::vector<std::string>{"rss_admin", "reporting"}));
+}
+
+TEST_F(Identity, TaggedRoleGrantsTempCreateAndTableWrites) {
+    lr::db_identity who{"IAMR:shiftsync-connector", {"rss_admin", "no_such_role"}};
+    ASSERT_EQ(provisioner_->ensure_user(who, "dev"), "");
+    ASSERT_EQ(provisioner_->ensure_user(who, "dev"), "");  // cached, idempotent
+    auto c = open(cluster_->get(), "dev", who.db_user);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(scalar(*c, "SELECT current_user"), "IAMR:shiftsync-connector");
+    EXPECT_EQ(c->run("CREATE TEMP TABLE stage(a int)"), "");
+    EXPECT_EQ(c->run("CREATE TABLE public.target(a int); INSERT INTO target VALUES (1); ALTER TABLE target ADD COLUMN b int;"
+                     "TRUNCATE target; DROP TABLE target"), "");
+    EXPECT_EQ(c->run("CREATE SCHEMA loaders"), "");  // CREATE on the database
+    // Another member of rss_admin may write (not ALTER) the tables this user creates.
+    ASSERT_EQ(c->run("CREATE TABLE shared(a int)"), "");
+    lr::db_identity other{"IAM:operator", {"rss_admin"}};
+    ASSERT_EQ(provisioner_->ensure_user(other, "dev"), "");
+    auto o = open(cluster_->get(), "dev", other.db_user);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->run("INSERT INTO shared VALUES (2); DELETE FROM shared; TRUNCATE shared"), "");
+    EXPECT_NE(o->run("ALTER TABLE shared ADD COLUMN b int").find("must be owner"), std::string::npos);
+}
+
+TEST_F(Identity, WithoutTheRoleNothingIsGranted) {
+    lr::db_identity who{"IAMR:untagged", {}};
+    ASSERT_EQ(provisioner_->ensure_user(who, "dev"), "");
+    auto c = open(cluster_->get(), "dev", who.db_user);
+    ASSERT_TRUE(c);
+    EXPECT_NE(c->run("CREATE TEMP TABLE t(a int)").find("permission denied"), std::string::npos);
+    EXPECT_NE(c->run("CREATE TABLE public.t(a int)").find("permission denied"), std::string::npos);
+}
+
+TEST_F(Identity, RevokingTempFromTheRoleMakesTempTablesFail) {
+    lr::db_identity who{"IAMR:revoked", {"rss_admin"}};
+    ASSERT_EQ(provisioner_->ensure_user(who, "dev"), "");
+    auto admin = open(cluster_->get(), "dev");
+    ASSERT_EQ(admin->run("REVOKE TEMP ON DATABASE dev FROM rss_admin"), "");
+    auto c = open(cluster_->get(), "dev", who.db_user);
+    EXPECT_NE(c->run("CREATE TEMP TABLE t(a int)").find("permission denied to create temporary tables"),
+              std::string::npos);
+    ASSERT_EQ(admin->run("GRANT TEMP ON DATABASE dev TO rss_admin"), "");
+}
+
+TEST_F(Identity, PasswordIsRealAndExpires) {
+    lr::db_identity who{"IAMR:direct", {"rss_admin"}};
+    auto now = std::chrono::system_clock::now();
+    ASSERT_EQ(provisioner_->set_password(who, "s3cret-pa'ss", now + std::chrono::hours(1)), "");
+    auto admin = open(cluster_->get(), "postgres");
+    std::string stored = scalar(*admin, "SELECT rolpassword FROM pg_authid WHERE rolname = 'IAMR:direct'");
+    EXPECT_EQ(stored.rfind("SCRAM-SHA-256$", 0), 0u) << "stored hashed";
+    std::string until = scalar(*admin, "SELECT rolvaliduntil > now() + interval '50 minutes' FROM pg_authid "
+                                       "WHERE rolname = 'IAMR:direct'");
+    EXPECT_EQ(until, "t");
+    ASSERT_EQ(provisioner_->set_password(who, "other", now - std::chrono::hours(1)), "");
+    EXPECT_EQ(scalar(*admin, "SELECT rolvaliduntil < now() FROM pg_authid WHERE rolname = 'IAMR:direct'"), "t");
+}

@@ -1,0 +1,136 @@
+#include "tools/localaws/redshift/identity.hpp"
+
+#include <ctime>
+
+namespace localaws::redshift {
+
+std::string db_user_for_arn(const std::string& arn) {
+    auto after = [&](const std::string& marker) -> std::string {
+        auto at = arn.find(marker);
+        if (at == std::string::npos) return {};
+        std::string rest = arn.substr(at + marker.size());
+        return rest.substr(0, rest.find('/'));
+    };
+    if (std::string role = after(":assumed-role/"); !role.empty()) return "IAMR:" + role;
+    if (auto at = arn.find(":role/"); at != std::string::npos) {
+        std::string path_and_name = arn.substr(at + 6);
+        return "IAMR:" + path_and_name.substr(path_and_name.rfind('/') + 1);
+    }
+    if (auto at = arn.find(":user/"); at != std::string::npos) {
+        std::string path_and_name = arn.substr(at + 6);
+        return "IAM:" + path_and_name.substr(path_and_name.rfind('/') + 1);
+    }
+    return {};
+}
+
+std::vector<std::string> split_db_roles(const std::string& tag_value) {
+    std::vector<std::string> roles;
+    std::size_t start = 0;
+    while (start <= tag_value.size()) {
+        std::size_t end = tag_value.find(':', start);
+        if (end == std::string::npos) end = tag_value.size();
+        if (end > start) roles.push_back(tag_value.substr(start, end - start));
+        start = end + 1;
+    }
+    return roles;
+}
+
+pg::connection* identity_provisioner::admin(const std::string& database, std::string& error) {
+    auto& slot = admin_by_database_[database];
+    if (slot && !slot->healthy()) slot.reset();
+    if (!slot) slot = pg::connection::open(cluster_.conninfo(database), error);
+    return slot.get();
+}
+
+std::string identity_provisioner::ensure_default_setup(const std::string& database, const std::string& role) {
+    std::lock_guard lock(mutex_);
+    std::string error;
+    pg::connection* root = admin("postgres", error);
+    if (!root) return error;
+    pg::command_status status;
+    auto exists = root->exec_params("SELECT 1 FROM pg_database WHERE datname = $1", {database}, status);
+    if (!status) return status.message;
+    if (PQntuples(exists.get()) == 0) {
+        if (auto e = root->run("CREATE DATABASE " + pg::quote_identifier(database)); !e.empty()) return e;
+    }
+    auto role_exists = root->exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", {role}, status);
+    if (!status) return status.message;
+    if (PQntuples(role_exists.get()) > 0) return {};
+    if (auto e = root->run("CREATE ROLE " + pg::quote_identifier(role) + " NOLOGIN"); !e.empty()) return e;
+    pg::connection* db = admin(database, error);
+    if (!db) return error;
+    const std::string d = pg::quote_identifier(database), r = pg::quote_identifier(role);
+    return db->run("REVOKE TEMP ON DATABASE " + d + " FROM PUBLIC;"
+                   "GRANT TEMP, CREATE ON DATABASE " + d + " TO " + r + ";"
+                   "GRANT USAGE, CREATE ON SCHEMA public TO " + r + ";");
+}
+
+std::string identity_provisioner::create_user_locked(const db_identity& identity) {
+    std::string error;
+    pg::connection* root = admin("postgres", error);
+    if (!root) return error;
+    pg::command_status status;
+    auto found = root->exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", {identity.db_user}, status);
+    if (!status) return status.message;
+    if (PQntuples(found.get()) == 0) {
+        // Two localaws processes on one external server could race here; duplicate_object is fine.
+        root->exec("CREATE ROLE " + pg::quote_identifier(identity.db_user) + " LOGIN", status);
+        if (!status && status.sqlstate != "42710") return status.message;
+    }
+    for (const auto& role : identity.db_roles) {
+        auto role_found = root->exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", {role}, status);
+        if (!status) return status.message;
+        if (PQntuples(role_found.get()) == 0) continue;  // Redshift ignores roles that do not exist
+        if (auto e = root->run("GRANT " + pg::quote_identifier(role) + " TO " + pg::quote_identifier(identity.db_user));
+            !e.empty())
+            return e;
+    }
+    return {};
+}
+
+std::string identity_provisioner::ensure_user(const db_identity& identity, const std::string& database) {
+    std::string key = database + "\n" + identity.db_user + "\n";
+    for (const auto& r : identity.db_roles) key += r + ":";
+    std::lock_guard lock(mutex_);
+    if (provisioned_.count(key)) return {};
+    if (auto e = create_user_locked(identity); !e.empty()) return e;
+    std::string error;
+    pg::connection* db = admin(database, error);
+    if (!db) return error;
+    for (const auto& role : identity.db_roles) {
+        pg::command_status status;
+        auto role_found = db->exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", {role}, status);
+        if (!status) return status.message;
+        if (PQntuples(role_found.get()) == 0) continue;
+        if (auto e = db->run("ALTER DEFAULT PRIVILEGES FOR ROLE " + pg::quote_identifier(identity.db_user) +
+                             " GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES ON TABLES TO " +
+                             pg::quote_identifier(role));
+            !e.empty())
+            return e;
+    }
+    provisioned_.insert(key);
+    return {};
+}
+
+std::string identity_provisioner::set_password(const db_identity& identity, const std::string& password,
+                                               std::chrono::system_clock::time_point valid_until) {
+    std::lock_guard lock(mutex_);
+    if (auto e = create_user_locked(identity); !e.empty()) return e;
+    std::string error;
+    pg::connection* root = admin("postgres", error);
+    if (!root) return error;
+    // Hashed here, so the statement PostgreSQL sees (and might log) carries no usable secret.
+    char* hashed = PQencryptPasswordConn(root->native(), password.c_str(), identity.db_user.c_str(), "scram-sha-256");
+    if (!hashed) return "cannot hash the password";
+    std::string verifier = hashed;
+    PQfreemem(hashed);
+    std::time_t t = std::chrono::system_clock::to_time_t(valid_until);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S+00", &utc);
+    return root->run("ALTER ROLE " + pg::quote_identifier(identity.db_user) + " LOGIN PASSWORD " +
+                     pg::quote_literal(verifier) + " VALID UNTIL " + pg::quote_literal(when));
+}
+
+}  // namespace localaws::redshift

@@ -1,0 +1,73 @@
+#pragma once
+// IAM identities become PostgreSQL roles, as Redshift Serverless maps them:
+//   assumed role  arn:aws:sts::<acct>:assumed-role/<role>/<session>  ->  database user "IAMR:<role>"
+//   IAM user      arn:aws:iam::<acct>:user/<user>                     ->  database user "IAM:<user>"
+// and the role's RedshiftDbRoles tag ("a:b:c") makes the user a member of those database roles.
+//
+// Privilege mapping (Redshift -> PostgreSQL), kept as real GRANTs so a missing one fails for real:
+//   TEMP / CREATE on a database   -> the same GRANTs (and TEMP is revoked from PUBLIC, which
+//                                     PostgreSQL grants by default and Redshift does not)
+//   CREATE on a schema            -> GRANT USAGE, CREATE ON SCHEMA
+//   INSERT/DELETE/UPDATE/TRUNCATE on tables it creates
+//                                 -> ALTER DEFAULT PRIVILEGES FOR ROLE <user> ... TO <db role>, so
+//                                     every member of the database role may write the tables any
+//                                     member creates
+//   ALTER / DROP                  -> PostgreSQL has no such privileges: they come with ownership.
+//                                     The creating user owns its tables, so it may ALTER and DROP
+//                                     them; other members may not (a documented difference).
+// Memberships named by the tag are granted on demand; roles absent from the cluster are ignored,
+// as Redshift ignores them; memberships removed from the tag are not revoked (not done yet).
+//
+// Thread safety: every member function may be called from any thread (one internal mutex).
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tools/localaws/redshift/pg/cluster.hpp"
+#include "tools/localaws/redshift/pg/connection.hpp"
+
+namespace localaws::redshift {
+
+struct db_identity {
+    std::string db_user;                  // "IAMR:<role>" or "IAM:<user>"
+    std::vector<std::string> db_roles;    // from the RedshiftDbRoles tag
+};
+
+// "IAMR:<role>" for an assumed-role or role ARN, "IAM:<user>" for a user ARN; empty if neither.
+std::string db_user_for_arn(const std::string& principal_arn);
+// Splits a RedshiftDbRoles tag value ("rss_admin:reporting") into role names; empty parts dropped.
+std::vector<std::string> split_db_roles(const std::string& tag_value);
+
+class identity_provisioner {
+public:
+    explicit identity_provisioner(const pg::cluster& cluster) : cluster_(cluster) {}
+
+    // The default setup: database `database` and database role `role` with the guide's grants.
+    // Runs its grants only when it creates the role, so an operator's later REVOKE survives restarts.
+    std::string ensure_default_setup(const std::string& database = "dev", const std::string& role = "rss_admin");
+
+    // Creates the user when missing (LOGIN, no password), grants the tagged roles, and sets default
+    // privileges in `database`. Cached: repeated calls for the same identity cost nothing.
+    std::string ensure_user(const db_identity& identity, const std::string& database);
+
+    // GetCredentials: sets a password (sent already SCRAM-hashed, so it never appears in any log)
+    // that PostgreSQL accepts until `valid_until`. Creates the user first if needed.
+    std::string set_password(const db_identity& identity, const std::string& password,
+                             std::chrono::system_clock::time_point valid_until);
+
+private:
+    pg::connection* admin(const std::string& database, std::string& error);
+    std::string create_user_locked(const db_identity& identity);
+
+    const pg::cluster& cluster_;
+    std::mutex mutex_;
+    std::map<std::string, std::unique_ptr<pg::connection>> admin_by_database_;
+    std::set<std::string> provisioned_;  // "<database>\n<user>\n<roles>"
+};
+
+}  // namespace localaws::redshift

@@ -1,0 +1,148 @@
+#include "tools/localaws/redshift/pg/cluster.hpp"
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <system_error>
+
+#include "tools/localaws/redshift/pg/child_process.hpp"
+
+namespace localaws::redshift::pg {
+namespace fs = std::filesystem;
+
+std::string conninfo_quote(const std::string& value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+cluster::cluster(cluster_options options) : options_(std::move(options)) {
+    data_dir_ = options_.dir / "data";
+    socket_dir_ = options_.dir / "socket";
+}
+
+cluster::~cluster() {
+    if (running_) stop();
+}
+
+std::string cluster::prepare_directories() {
+    std::error_code ec;
+    fs::create_directories(options_.dir, ec);
+    if (ec) return "cannot create " + options_.dir.string() + ": " + ec.message();
+    options_.dir = fs::canonical(options_.dir, ec);
+    data_dir_ = options_.dir / "data";
+    socket_dir_ = options_.dir / "socket";
+    // Unix socket paths are limited to 107 bytes (sun_path); the socket file is ".s.PGSQL.5432".
+    if (socket_dir_.string().size() > 90) return "data dir path too long for a Unix socket: " + socket_dir_.string();
+    fs::create_directories(socket_dir_, ec);
+    if (ec) return "cannot create " + socket_dir_.string() + ": " + ec.message();
+    ::chmod(socket_dir_.c_str(), 0700);
+    as_root_ = ::geteuid() == 0;
+    if (as_root_) {
+        passwd* pw = ::getpwnam(options_.os_user.c_str());
+        if (!pw) return "running as root needs an unprivileged OS user '" + options_.os_user + "' to run PostgreSQL";
+        owner_uid_ = pw->pw_uid;
+        owner_gid_ = pw->pw_gid;
+        for (const fs::path& p : {options_.dir, socket_dir_}) {
+            if (::chown(p.c_str(), owner_uid_, owner_gid_) != 0) return "cannot chown " + p.string();
+        }
+        if (fs::exists(data_dir_) && ::chown(data_dir_.c_str(), owner_uid_, owner_gid_) != 0)
+            return "cannot chown " + data_dir_.string();
+    }
+    return {};
+}
+
+std::string cluster::run_as_owner(std::vector<std::string> argv) {
+    if (as_root_) argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", options_.os_user, "--"});
+    child_outcome outcome = run_child(argv, options_.dir / "ctl.log");
+    if (!outcome.started) return outcome.error;
+    if (outcome.exit_code != 0) {
+        std::string hint;
+        if (as_root_ && outcome.error.find("ermission denied") != std::string::npos)
+            hint = " (every parent directory of " + options_.dir.string() + " must be traversable by OS user " +
+                   options_.os_user + ")";
+        return fs::path(argv[as_root_ ? 4 : 0]).filename().string() + " failed (exit " +
+               std::to_string(outcome.exit_code) + "): " + outcome.error + hint;
+    }
+    return {};
+}
+
+std::string cluster::initdb() {
+    // C locale and UTF-8: byte-order sorting like Redshift's, and any Unicode text.
+    return run_as_owner({(options_.bin_dir / "initdb").string(), "-D", data_dir_.string(), "-U", superuser_,
+                         "--encoding=UTF8", "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256",
+                         "--no-sync"});
+}
+
+std::string cluster::write_settings() {
+    // postgresql.auto.conf-style include file, rewritten at every start so config changes apply.
+    std::ofstream conf(data_dir_ / "localaws.conf", std::ios::trunc);
+    conf << "# written by localaws at every start\n"
+         << "listen_addresses = '" << (options_.tcp_port > 0 ? "127.0.0.1" : "") << "'\n"
+         << "port = " << (options_.tcp_port > 0 ? options_.tcp_port : 5432) << "\n"
+         << "unix_socket_directories = '" << socket_dir_.string() << "'\n"
+         << "unix_socket_permissions = 0700\n"
+         << "max_connections = " << options_.max_connections << "\n"
+         << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+         << "password_encryption = 'scram-sha-256'\n"
+         << "timezone = 'UTC'\nlog_timezone = 'UTC'\ndatestyle = 'ISO, MDY'\n"
+         << "logging_collector = off\nlog_min_messages = warning\n";
+    if (!conf) return "cannot write " + (data_dir_ / "localaws.conf").string();
+    conf.close();
+    const fs::path main_conf = data_dir_ / "postgresql.conf";
+    std::ifstream in(main_conf);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    if (text.find("include_if_exists = 'localaws.conf'") == std::string::npos) {
+        std::ofstream out(main_conf, std::ios::app);
+        out << "\ninclude_if_exists = 'localaws.conf'\n";
+    }
+    if (as_root_) ::chown((data_dir_ / "localaws.conf").c_str(), owner_uid_, owner_gid_);
+    return {};
+}
+
+std::string cluster::start() {
+    if (running_) return {};
+    if (!options_.external_conninfo.empty()) {
+        running_ = true;
+        return {};
+    }
+    if (std::string e = prepare_directories(); !e.empty()) return e;
+    if (!fs::exists(data_dir_ / "PG_VERSION")) {
+        if (std::string e = initdb(); !e.empty()) return e;
+    }
+    if (std::string e = write_settings(); !e.empty()) return e;
+    if (std::string e = run_as_owner({(options_.bin_dir / "pg_ctl").string(), "start", "-w", "-t", "60", "-D",
+                                      data_dir_.string(), "-l", (options_.dir / "server.log").string()});
+        !e.empty())
+        return e + " (see " + (options_.dir / "server.log").string() + ")";
+    running_ = true;
+    return {};
+}
+
+std::string cluster::stop() {
+    if (!running_) return {};
+    running_ = false;
+    if (!options_.external_conninfo.empty()) return {};
+    return run_as_owner({(options_.bin_dir / "pg_ctl").string(), "stop", "-w", "-t", "60", "-m", "fast", "-D",
+                         data_dir_.string()});
+}
+
+std::string cluster::conninfo(const std::string& database, const std::string& user) const {
+    std::string info = options_.external_conninfo.empty() ? "host=" + conninfo_quote(socket_dir_.string())
+                                                          : options_.external_conninfo;
+    if (options_.external_conninfo.empty())
+        info += " port=" + std::to_string(options_.tcp_port > 0 ? options_.tcp_port : 5432);
+    info += " dbname=" + conninfo_quote(database);
+    info += " user=" + conninfo_quote(user.empty() ? superuser_ : user);
+    // UTC and ISO dates: the text forms the Data API returns are Redshift's (e.g. "...+00").
+    info += " options='-c TimeZone=UTC -c DateStyle=ISO,MDY -c extra_float_digits=1'";
+    info += " client_encoding=UTF8 application_name=localaws";
+    return info;
+}
+
+}  // namespace localaws::redshift::pg

@@ -1,0 +1,83 @@
+#include "tools/localaws/redshift/pg/connection.hpp"
+
+namespace localaws::redshift::pg {
+
+command_status status_of(const PGresult* result, PGconn* conn) {
+    command_status status;
+    ExecStatusType s = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_SINGLE_TUPLE || s == PGRES_EMPTY_QUERY ||
+        s == PGRES_COPY_OUT || s == PGRES_COPY_IN)
+        return status;
+    status.ok = false;
+    if (result) {
+        const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+        const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+        if (state) status.sqlstate = state;
+        if (primary) status.message = primary;
+    }
+    if (status.message.empty()) {
+        status.message = conn ? PQerrorMessage(conn) : "no result";
+        while (!status.message.empty() && status.message.back() == '\n') status.message.pop_back();
+    }
+    return status;
+}
+
+std::unique_ptr<connection> connection::open(const std::string& conninfo, std::string& error) {
+    PGconn* conn = PQconnectdb(conninfo.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+        error = PQerrorMessage(conn);
+        while (!error.empty() && error.back() == '\n') error.pop_back();
+        PQfinish(conn);
+        return nullptr;
+    }
+    // NOTICEs ("role is already a member…") are chatter, not errors; libpq prints them to stderr.
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    return std::unique_ptr<connection>(new connection(conn));
+}
+
+connection::~connection() { PQfinish(conn_); }
+
+result_ptr connection::exec(const std::string& sql, command_status& status) {
+    result_ptr r(PQexec(conn_, sql.c_str()));
+    status = status_of(r.get(), conn_);
+    return r;
+}
+
+result_ptr connection::exec_params(const std::string& sql, const std::vector<std::string>& params,
+                                   command_status& status) {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p.c_str());
+    result_ptr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                              nullptr, 0));
+    status = status_of(r.get(), conn_);
+    return r;
+}
+
+std::string connection::run(const std::string& sql) {
+    command_status status;
+    exec(sql, status);
+    return status.ok ? std::string{} : status.message;
+}
+
+std::string quote_identifier(std::string_view name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string quote_literal(std::string_view value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+std::string connection::quote_identifier(std::string_view name) const { return pg::quote_identifier(name); }
+std::string connection::quote_literal(std::string_view value) const { return pg::quote_literal(value); }
+
+}  // namespace localaws::redshift::pg

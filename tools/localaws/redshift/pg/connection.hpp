@@ -1,0 +1,62 @@
+#pragma once
+// A thin RAII layer over libpq: one connection, results owned by unique_ptr, and the quoting
+// helpers every SQL-building caller needs. Blocking; each connection is used by one thread at a time.
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace localaws::redshift::pg {
+
+struct result_deleter {
+    void operator()(PGresult* r) const { PQclear(r); }
+};
+using result_ptr = std::unique_ptr<PGresult, result_deleter>;
+
+// The outcome of one command: ok, or PostgreSQL's error with its SQLSTATE.
+struct command_status {
+    bool ok = true;
+    std::string sqlstate;
+    std::string message;  // primary message, as PostgreSQL words it
+    explicit operator bool() const { return ok; }
+};
+
+// Error text of a failed result: "ERROR: <primary message>" (what Redshift's Error field shows).
+command_status status_of(const PGresult* result, PGconn* conn);
+
+class connection {
+public:
+    // Connects synchronously; on failure returns nullptr and sets `error` (never contains a password).
+    static std::unique_ptr<connection> open(const std::string& conninfo, std::string& error);
+    ~connection();
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
+    PGconn* native() const { return conn_; }
+    bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+    int backend_pid() const { return PQbackendPID(conn_); }
+
+    // Runs SQL (one or more commands) and returns the last result; status says whether it failed.
+    result_ptr exec(const std::string& sql, command_status& status);
+    // Runs one command with text parameters ($1, $2, …).
+    result_ptr exec_params(const std::string& sql, const std::vector<std::string>& params, command_status& status);
+    // Convenience for setup code: runs SQL, returns an empty string or the error message.
+    std::string run(const std::string& sql);
+
+    std::string quote_identifier(std::string_view name) const;
+    std::string quote_literal(std::string_view value) const;
+
+private:
+    explicit connection(PGconn* conn) : conn_(conn) {}
+    PGconn* conn_;
+};
+
+// Identifier quoting without a connection (PostgreSQL's rule: double the double quotes).
+std::string quote_identifier(std::string_view name);
+// Literal quoting without a connection (standard_conforming_strings is on: double the quotes).
+std::string quote_literal(std::string_view value);
+
+}  // namespace localaws::redshift::pg
