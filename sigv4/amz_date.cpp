@@ -31,12 +31,18 @@ bool skip(std::string_view text, std::size_t& pos, char c, bool optional) {
 }  // namespace
 
 std::string format_amz_date(clock::time_point t) {
+    std::string out;
+    set_amz_date(out, t);
+    return out;
+}
+
+void set_amz_date(std::string& out, clock::time_point t) {
     using namespace std::chrono;
     auto secs = floor<seconds>(t);
     auto days = floor<std::chrono::days>(secs);
     year_month_day ymd{days};
     hh_mm_ss hms{secs - days};
-    std::string out(16, '0');
+    out.assign(16, '0');
     put_digits(out.data(), static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
     put_digits(out.data() + 4, static_cast<unsigned>(ymd.month()), 2);
     put_digits(out.data() + 6, static_cast<unsigned>(ymd.day()), 2);
@@ -45,7 +51,6 @@ std::string format_amz_date(clock::time_point t) {
     put_digits(out.data() + 11, static_cast<unsigned>(hms.minutes().count()), 2);
     put_digits(out.data() + 13, static_cast<unsigned>(hms.seconds().count()), 2);
     out[15] = 'Z';
-    return out;
 }
 
 std::optional<clock::time_point> parse_amz_date(std::string_view text) {

@@ -3,6 +3,8 @@
 #include "sigv4/uri_encoding.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace shiftsync::sigv4 {
@@ -21,6 +23,8 @@ struct scratch {
     };
     std::vector<header_ref> headers;
     std::string decoded;
+
+    std::string_view name(const header_ref& r) const { return std::string_view(text.data() + r.name_at, r.name_len); }
 };
 
 scratch& thread_scratch() {
@@ -30,19 +34,56 @@ scratch& thread_scratch() {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 
-// Trimall: strip both ends and fold every run of white space into one space.
+// Length of the leading run of `text` in which no byte is <= 0x20 — so certainly no white space —
+// tested eight bytes at a time (the classic "has a byte less than n" bit trick; bytes >= 0x80, as
+// in UTF-8, never trigger it). Header values are mostly long runs without spaces (tokens, hashes).
+std::size_t printable_prefix(std::string_view text) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, text.data() + i, 8);
+        if (((x - ones * 0x21) & ~x & highs) != 0) break;
+    }
+    return i;
+}
+
+// Trimall: strip both ends and fold every run of white space into one space. Appends whole runs of
+// non-space bytes at once: values such as session tokens are long and have no spaces at all.
 void append_trimmed(std::string& out, std::string_view value) {
-    bool pending_space = false;
-    bool started = false;
-    for (char c : value) {
-        if (is_space(c)) {
-            pending_space = started;
-            continue;
+    std::size_t i = 0, n = value.size();
+    bool first = true;
+    while (i < n) {
+        while (i < n && is_space(value[i])) ++i;
+        std::size_t start = i;
+        i += printable_prefix(value.substr(i));
+        while (i < n && !is_space(value[i])) ++i;
+        if (i > start) {
+            if (!first) out.push_back(' ');
+            out.append(value.data() + start, i - start);
+            first = false;
         }
-        if (pending_space) out.push_back(' ');
-        pending_space = false;
-        started = true;
-        out.push_back(c);
+    }
+}
+
+// Lower-cases the header names into the scratch and sorts the references by name, stably so that
+// repeated headers keep their order. Insertion sort: allocation-free and fastest for the dozen
+// headers a request carries.
+void sort_headers(scratch& s, std::span<const header_view> headers) {
+    s.text.clear();
+    s.headers.clear();
+    for (const auto& h : headers) {
+        scratch::header_ref ref{s.text.size(), h.name.size(), h.value};
+        s.text.append(h.name);
+        for (std::size_t k = ref.name_at; k < s.text.size(); ++k)
+            if (s.text[k] >= 'A' && s.text[k] <= 'Z') s.text[k] = static_cast<char>(s.text[k] + 32);
+        s.headers.push_back(ref);
+    }
+    for (std::size_t i = 1; i < s.headers.size(); ++i) {
+        scratch::header_ref moving = s.headers[i];
+        std::size_t j = i;
+        for (; j > 0 && s.name(moving) < s.name(s.headers[j - 1]); --j) s.headers[j] = s.headers[j - 1];
+        s.headers[j] = moving;
     }
 }
 
@@ -138,20 +179,9 @@ void build_canonical_request(const canonical_request_input& in, std::string& out
     append_canonical_query(out, in.query, in.extra_query, in.omit_query_param);
     out.push_back('\n');
 
-    // Headers: lower-case names, stable-sorted so that repeated headers keep their order, then
-    // joined with ',' under one name.
     scratch& s = thread_scratch();
-    s.text.clear();
-    s.headers.clear();
-    for (const auto& h : in.headers) {
-        scratch::header_ref ref{s.text.size(), h.name.size(), h.value};
-        for (char c : h.name) s.text.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-        s.headers.push_back(ref);
-    }
-    const std::string& names = s.text;
-    auto name_of = [&](const scratch::header_ref& r) { return std::string_view(names.data() + r.name_at, r.name_len); };
-    std::stable_sort(s.headers.begin(), s.headers.end(),
-                     [&](const auto& a, const auto& b) { return name_of(a) < name_of(b); });
+    sort_headers(s, in.headers);
+    auto name_of = [&](const scratch::header_ref& r) { return s.name(r); };
     for (std::size_t i = 0; i < s.headers.size();) {
         std::string_view name = name_of(s.headers[i]);
         out.append(name);
@@ -170,6 +200,17 @@ void build_canonical_request(const canonical_request_input& in, std::string& out
     out.append(signed_headers);
     out.push_back('\n');
     out.append(in.payload_hash);
+}
+
+void build_signed_headers(std::span<const header_view> headers, std::string& out) {
+    out.clear();
+    scratch& s = thread_scratch();
+    sort_headers(s, headers);
+    for (std::size_t i = 0; i < s.headers.size(); ++i) {
+        if (i > 0 && s.name(s.headers[i]) == s.name(s.headers[i - 1])) continue;
+        if (!out.empty()) out.push_back(';');
+        out.append(s.name(s.headers[i]));
+    }
 }
 
 }  // namespace shiftsync::sigv4

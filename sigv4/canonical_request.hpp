@@ -46,6 +46,9 @@ struct canonical_request_input {
 // `signed_headers`; both are cleared first, their capacity reused.
 void build_canonical_request(const canonical_request_input& in, std::string& out, std::string& signed_headers);
 
+// Only the signed-header list ("host;x-amz-date"): a presigned URL carries it as a parameter.
+void build_signed_headers(std::span<const header_view> headers, std::string& out);
+
 // Pieces, exposed for tests and tools.
 void append_canonical_uri(std::string& out, std::string_view path, path_rules rules);
 void append_canonical_query(std::string& out, std::string_view query, std::span<const query_param> extra,

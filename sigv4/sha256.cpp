@@ -33,9 +33,11 @@ digest sha256::finish() {
 }
 
 digest sha256_of(std::string_view data) {
-    digest out;
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data());
-    return out;
+    // Not OpenSSL's one-shot SHA256(): in OpenSSL 3 it detours through EVP_Q_digest, fetching the
+    // algorithm (and taking a lock) on every call.
+    sha256 h;
+    h.update(data);
+    return h.finish();
 }
 
 hmac_key::hmac_key(std::string_view key)
@@ -72,12 +74,22 @@ digest hmac_key::sign(std::string_view message) const {
 digest hmac_sha256(std::string_view key, std::string_view message) { return hmac_key(key).sign(message); }
 
 void append_hex(std::string& out, std::span<const std::uint8_t> bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
+    // Two characters per byte from one table lookup.
+    static constexpr auto pairs = [] {
+        std::array<char, 512> t{};
+        constexpr char digits[] = "0123456789abcdef";
+        for (int b = 0; b < 256; ++b) {
+            t[2 * b] = digits[b >> 4];
+            t[2 * b + 1] = digits[b & 0x0f];
+        }
+        return t;
+    }();
     std::size_t at = out.size();
     out.resize(at + bytes.size() * 2);
+    char* w = out.data() + at;
     for (std::uint8_t b : bytes) {
-        out[at++] = digits[b >> 4];
-        out[at++] = digits[b & 0x0f];
+        std::memcpy(w, &pairs[2 * b], 2);
+        w += 2;
     }
 }
 

@@ -70,7 +70,7 @@ void signer::finish(const hmac_key& key, signature& out) {
 sign_error signer::sign(const request_view& request, const credentials& creds, const signing_options& options,
                         signature& out) {
     if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return sign_error::missing_credentials;
-    out.amz_date = format_amz_date(options.time);
+    set_amz_date(out.amz_date, options.time);
     make_scope(out, options.region, options.service);
     std::string_view payload = payload_or_empty(options.payload_hash);
     bool has_token = !creds.session_token.empty();
@@ -98,16 +98,23 @@ sign_error signer::sign(const request_view& request, const credentials& creds, c
                      options.service),
            out);
 
-    out.headers_to_add.resize(0);
-    if (has_token) out.headers_to_add.push_back({"X-Amz-Security-Token", creds.session_token});
-    out.headers_to_add.push_back({"X-Amz-Date", out.amz_date});
-    if (options.add_content_sha256_header) out.headers_to_add.push_back({"x-amz-content-sha256", std::string(payload)});
-    std::string auth;
-    auth.reserve(64 + creds.access_key_id.size() + out.scope.size() + out.signed_headers.size());
-    auth.append(algorithm).append(" Credential=").append(creds.access_key_id).push_back('/');
+    // Assign into the previous call's strings: their capacity is reused, nothing is allocated.
+    std::size_t n = 0;
+    auto add = [&](std::string_view name, std::string_view value) -> std::string& {
+        if (out.headers_to_add.size() <= n) out.headers_to_add.emplace_back();
+        header_field& h = out.headers_to_add[n++];
+        h.name.assign(name);
+        h.value.assign(value);
+        return h.value;
+    };
+    if (has_token) add("X-Amz-Security-Token", creds.session_token);
+    add("X-Amz-Date", out.amz_date);
+    if (options.add_content_sha256_header) add("x-amz-content-sha256", payload);
+    std::string& auth = add("Authorization", algorithm);
+    auth.append(" Credential=").append(creds.access_key_id).push_back('/');
     auth.append(out.scope).append(", SignedHeaders=").append(out.signed_headers);
     auth.append(", Signature=").append(out.signature_hex);
-    out.headers_to_add.push_back({"Authorization", std::move(auth)});
+    out.headers_to_add.resize(n);
     out.query_to_add.clear();
     return sign_error::none;
 }
@@ -116,7 +123,7 @@ sign_error signer::presign(const request_view& request, const credentials& creds
                            signature& out) {
     if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return sign_error::missing_credentials;
     if (options.expires.count() < 1 || options.expires > max_presign_expiry) return sign_error::bad_expiry;
-    out.amz_date = format_amz_date(options.time);
+    set_amz_date(out.amz_date, options.time);
     make_scope(out, options.region, options.service);
     std::string_view payload = payload_or_empty(options.payload_hash);
 
@@ -126,12 +133,8 @@ sign_error signer::presign(const request_view& request, const credentials& creds
         headers_.push_back(h);
     }
     // The signed-header list is itself a signed query parameter, so compute it first.
-    std::string signed_headers;
-    {
-        canonical_request_input probe{.method = request.method, .headers = headers_, .rules = options.path};
-        std::string scratch;
-        build_canonical_request(probe, scratch, signed_headers);
-    }
+    build_signed_headers(headers_, signed_headers_);
+    const std::string& signed_headers = signed_headers_;
     std::string credential = creds.access_key_id + "/" + out.scope;
     char expires_text[24];
     auto [end, ec] = std::to_chars(expires_text, expires_text + sizeof expires_text, options.expires.count());

@@ -3,7 +3,8 @@
 // URLs. Sans-IO: it reads a request view and produces what to add to it; it sends nothing.
 //
 // Thread safety: a signer caches signing keys and reuses scratch buffers, so use one per thread
-// (or per strand). Signing allocates nothing once the `signature` object passed in is warm.
+// (or per strand). Header-form signing allocates nothing once the `signature` object passed in is
+// warm (presigning allocates a little).
 
 #include "sigv4/amz_date.hpp"
 #include "sigv4/canonical_request.hpp"
@@ -92,7 +93,7 @@ private:
 
     signing_key_cache keys_;
     std::vector<header_view> headers_;  // scratch: the headers being signed
-    std::string hash_hex_;              // scratch
+    std::string signed_headers_;        // scratch
 };
 
 // "AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex sha256 of the canonical request>"

@@ -27,16 +27,22 @@ int hex_value(char c) {
 
 void append_uri_encoded(std::string& out, std::string_view text, slash slashes) {
     static constexpr char digits[] = "0123456789ABCDEF";
+    // Write straight into worst-case room (3 bytes per input byte), then trim: no per-byte
+    // capacity checks on this hot path.
+    std::size_t at = out.size();
+    out.resize(at + text.size() * 3);
+    char* w = out.data() + at;
     for (char ch : text) {
         auto c = static_cast<unsigned char>(ch);
         if (unreserved[c] || (c == '/' && slashes == slash::keep)) {
-            out.push_back(ch);
+            *w++ = ch;
         } else {
-            out.push_back('%');
-            out.push_back(digits[c >> 4]);
-            out.push_back(digits[c & 0x0f]);
+            *w++ = '%';
+            *w++ = digits[c >> 4];
+            *w++ = digits[c & 0x0f];
         }
     }
+    out.resize(static_cast<std::size_t>(w - out.data()));
 }
 
 std::string uri_encode(std::string_view text, slash slashes) {

@@ -78,3 +78,39 @@ TEST(UriEncoding, PercentDecodeKeepsMalformedSequences) {
     EXPECT_EQ(uri_encode("a/b c~", slash::keep), "a/b%20c~");
     EXPECT_EQ(uri_encode("a/b", slash::encode), "a%2Fb");
 }
+
+TEST(CanonicalRequest, TrimallMatchesANaiveFoldOnRandomValues) {
+    // The fast path scans eight bytes at a time; compare it with the obvious per-byte fold on values
+    // mixing white space, control bytes and UTF-8 at every alignment.
+    auto naive = [](std::string_view v) {
+        std::string out;
+        bool pending = false;
+        for (char c : v) {
+            bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+            if (space) {
+                pending = !out.empty();
+                continue;
+            }
+            if (pending) out.push_back(' ');
+            pending = false;
+            out.push_back(c);
+        }
+        return out;
+    };
+    const char alphabet[] = {'a', 'Z', '0', ' ', '\t', '\n', '\x01', '\x1f', '!', '\xc3', '\xa9', '\x7f', ' '};
+    std::uint32_t state = 12345;
+    for (int round = 0; round < 2000; ++round) {
+        std::string value;
+        int len = static_cast<int>(state % 40);
+        for (int i = 0; i < len; ++i) {
+            state = state * 1664525u + 1013904223u;
+            value.push_back(alphabet[(state >> 16) % sizeof(alphabet)]);
+        }
+        state = state * 1664525u + 1013904223u;
+        std::vector<header_view> headers{{"x", value}};
+        std::string out, signed_headers;
+        build_canonical_request({.method = "GET", .path = "/", .headers = headers, .payload_hash = "p"}, out,
+                                signed_headers);
+        ASSERT_EQ(out, "GET\n/\n\nx:" + naive(value) + "\n\nx\np") << "value of " << value.size() << " bytes";
+    }
+}
