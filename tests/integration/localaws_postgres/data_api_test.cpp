@@ -1,0 +1,363 @@
+// The Data API statement engine against a real PostgreSQL 15: statuses, typed results and paging,
+// parameters, batches, sessions, idempotency, cancellation, limits, catalog operations.
+#include <cmath>
+
+#include "tests/integration/localaws_postgres/data_api_fixture.hpp"
+#include "tools/localaws/data_api/json_dispatch.hpp"
+
+using namespace test_support;
+
+namespace {
+
+class DataApi : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        engine_ = new da::statement_engine(cluster_environment::cluster->get(), *cluster_environment::identities);
+    }
+    static void TearDownTestSuite() { delete engine_; }
+    static da::statement_engine* engine_;
+    da::statement_engine& engine() { return *engine_; }
+};
+da::statement_engine* DataApi::engine_ = nullptr;
+
+}  // namespace
+
+TEST_F(DataApi, SelectGoesThroughTheStatusesAndDescribesItself) {
+    auto d = run(engine(), "SELECT 1 AS one, 'x'::varchar(10) AS letter");
+    ASSERT_EQ(status_of(d), "FINISHED") << error_of(d);
+    EXPECT_EQ(d.at("HasResultSet").as_bool(), true);
+    EXPECT_EQ(d.at("ResultRows").as_int64(), 1);
+    EXPECT_GT(d.at("ResultSize").as_int64(), 0);
+    EXPECT_GT(d.at("Duration").as_int64(), 0);
+    EXPECT_GE(d.at("UpdatedAt").as_double(), d.at("CreatedAt").as_double());
+    EXPECT_EQ(d.at("DbUser").as_string(), "IAMR:shiftsync-connector");
+    EXPECT_EQ(d.at("QueryString").as_string(), "SELECT 1 AS one, 'x'::varchar(10) AS letter");
+    EXPECT_GT(d.at("RedshiftQueryId").as_int64(), 0);
+    auto r = engine().get_statement_result(connector(), std::string(d.at("Id").as_string()), std::nullopt);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(json::serialize(r.value().at("Records")), R"([[{"longValue":1},{"stringValue":"x"}]])");
+    auto meta = r.value().at("ColumnMetadata").as_array();
+    EXPECT_EQ(meta[0].at("typeName"), "int4");
+    EXPECT_EQ(meta[1].at("typeName"), "varchar");
+    EXPECT_EQ(meta[1].at("precision"), 10);
+    EXPECT_EQ(r.value().at("TotalNumRows"), 1);
+    EXPECT_FALSE(r.value().contains("NextToken"));
+}
+
+TEST_F(DataApi, DdlAndDmlReportAffectedRowsWithoutAResultSet) {
+    ASSERT_EQ(status_of(run(engine(), "CREATE TABLE dml_rows(a int)")), "FINISHED");
+    auto d = run(engine(), "INSERT INTO dml_rows SELECT generate_series(1, 42)");
+    ASSERT_EQ(status_of(d), "FINISHED") << error_of(d);
+    EXPECT_FALSE(d.at("HasResultSet").as_bool());
+    EXPECT_EQ(d.at("ResultRows").as_int64(), 42);
+    auto r = engine().get_statement_result(connector(), std::string(d.at("Id").as_string()), std::nullopt);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "ValidationException");
+}
+
+TEST_F(DataApi, PagesThroughAQuarterMillionTypedRows) {
+    const char* create = R"(CREATE TABLE typed AS SELECT i,
+        CASE WHEN i % 7 = 0 THEN NULL ELSE (i % 30000)::int2 END AS c_int2,
+        (i * 3)::int4 AS c_int4, (i::int8 * 1000000007) AS c_int8,
+        (i / 1000.0)::numeric(12,3) AS c_numeric, (i / 4.0)::float4 AS c_float4, (i / 8.0)::float8 AS c_float8,
+        (i % 2 = 0) AS c_bool, 'ab'::char(4) AS c_char, ('zürich-東京-' || i)::varchar(40) AS c_varchar,
+        (date '2020-01-01' + (i % 1000)) AS c_date,
+        (timestamp '2020-01-01 00:00:00' + i * interval '1 second') AS c_timestamp,
+        (timestamptz '2020-01-01 00:00:00+00' + i * interval '1 minute') AS c_timestamptz,
+        (time '00:00:00' + (i % 86400) * interval '1 second') AS c_time
+      FROM generate_series(1, 250000) AS i)";
+    ASSERT_EQ(status_of(run(engine(), create)), "FINISHED");
+    auto d = run(engine(), "SELECT * FROM typed ORDER BY i");
+    ASSERT_EQ(status_of(d), "FINISHED") << error_of(d);
+    ASSERT_EQ(d.at("ResultRows").as_int64(), 250000);
+    const std::string id(d.at("Id").as_string());
+    std::optional<std::string> token;
+    std::int64_t i = 0;
+    int pages = 0;
+    do {
+        auto page = engine().get_statement_result(connector(), id, token);
+        ASSERT_TRUE(page) << page.error().message;
+        ++pages;
+        const auto& o = page.value();
+        ASSERT_EQ(o.at("TotalNumRows").as_int64(), 250000);
+        if (pages == 1) {
+            std::vector<std::string> types;
+            for (const auto& c : o.at("ColumnMetadata").as_array()) types.emplace_back(c.at("typeName").as_string());
+            EXPECT_EQ(types, (std::vector<std::string>{"int4", "int2", "int4", "int8", "numeric", "float4", "float8",
+                                                       "bool", "bpchar", "varchar", "date", "timestamp", "timestamptz",
+                                                       "time"}));
+            const auto& num = o.at("ColumnMetadata").as_array()[4].as_object();
+            EXPECT_EQ(num.at("precision"), 12);
+            EXPECT_EQ(num.at("scale"), 3);
+            EXPECT_EQ(num.at("tableName"), "typed");
+            EXPECT_EQ(num.at("schemaName"), "public");
+        }
+        for (const auto& rec : o.at("Records").as_array()) {
+            ++i;
+            const auto& f = rec.as_array();
+            ASSERT_EQ(f[0].at("longValue").as_int64(), i);
+            if (i % 7 == 0)
+                ASSERT_TRUE(f[1].at("isNull").as_bool());
+            else
+                ASSERT_EQ(f[1].at("longValue").as_int64(), i % 30000);
+            ASSERT_EQ(f[2].at("longValue").as_int64(), i * 3);
+            ASSERT_EQ(f[3].at("longValue").as_int64(), i * 1000000007LL);
+            char num[32];
+            std::snprintf(num, sizeof num, "%lld.%03lld", static_cast<long long>(i / 1000), static_cast<long long>(i % 1000));
+            ASSERT_EQ(f[4].at("stringValue").as_string(), num);
+            ASSERT_EQ(f[5].at("doubleValue").as_double(), static_cast<double>(static_cast<float>(i / 4.0)));
+            ASSERT_EQ(f[6].at("doubleValue").as_double(), i / 8.0);
+            ASSERT_EQ(f[7].at("booleanValue").as_bool(), i % 2 == 0);
+            ASSERT_EQ(f[8].at("stringValue").as_string(), "ab  ");
+            ASSERT_EQ(f[9].at("stringValue").as_string(), "zürich-東京-" + std::to_string(i));
+            if (i == 1) {
+                ASSERT_EQ(f[10].at("stringValue").as_string(), "2020-01-02");
+                ASSERT_EQ(f[11].at("stringValue").as_string(), "2020-01-01 00:00:01");
+                ASSERT_EQ(f[12].at("stringValue").as_string(), "2020-01-01 00:01:00+00");
+                ASSERT_EQ(f[13].at("stringValue").as_string(), "00:00:01");
+            }
+            if (i == 250000) {
+                ASSERT_EQ(f[10].at("stringValue").as_string(), "2020-01-01");
+                ASSERT_EQ(f[11].at("stringValue").as_string(), "2020-01-03 21:26:40");
+                ASSERT_EQ(f[12].at("stringValue").as_string(), "2020-06-22 14:40:00+00");
+                ASSERT_EQ(f[13].at("stringValue").as_string(), "21:26:40");
+            }
+        }
+        token.reset();
+        if (auto* next = o.if_contains("NextToken")) token = std::string(next->as_string());
+    } while (token);
+    EXPECT_EQ(i, 250000);
+    EXPECT_GT(pages, 5);
+    std::printf("paged 250000 rows in %d pages\n", pages);
+}
+
+TEST_F(DataApi, NamedParametersBindAsText) {
+    auto in = sql_input("SELECT :a::int + 1 AS n, :b AS s, ':not_a_param' AS lit, 1::int AS c");
+    in.parameters = {{"a", "41"}, {"b", "hé"}};
+    auto out = engine().execute_statement(connector(), in);
+    ASSERT_TRUE(out);
+    auto d = wait_final(engine(), connector(), std::string(out.value().at("Id").as_string()));
+    ASSERT_EQ(status_of(d), "FINISHED") << error_of(d);
+    EXPECT_EQ(d.at("QueryParameters").as_array().size(), 2u);
+    auto r = engine().get_statement_result(connector(), std::string(d.at("Id").as_string()), std::nullopt);
+    EXPECT_EQ(json::serialize(r.value().at("Records")),
+              R"([[{"longValue":42},{"stringValue":"hé"},{"stringValue":":not_a_param"},{"longValue":1}]])");
+    in.parameters = {{"a", "1"}};
+    auto missing = engine().execute_statement(connector(), in);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, "ValidationException");
+}
+
+TEST_F(DataApi, BatchIsOneTransaction) {
+    ASSERT_EQ(status_of(run(engine(), "CREATE TABLE batch_t(a int primary key)")), "FINISHED");
+    da::execute_input ok = sql_input("");
+    ok.sqls = {"INSERT INTO batch_t VALUES (1)", "INSERT INTO batch_t VALUES (2)", "SELECT count(*) FROM batch_t"};
+    auto out = engine().batch_execute_statement(connector(), ok);
+    ASSERT_TRUE(out);
+    const std::string id(out.value().at("Id").as_string());
+    auto d = wait_final(engine(), connector(), id);
+    ASSERT_EQ(status_of(d), "FINISHED") << error_of(d);
+    ASSERT_EQ(d.at("SubStatements").as_array().size(), 3u);
+    EXPECT_EQ(d.at("SubStatements").as_array()[2].at("Id").as_string(), id + ":3");
+    auto r = engine().get_statement_result(connector(), id + ":3", std::nullopt);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(json::serialize(r.value().at("Records")), R"([[{"longValue":2}]])");
+
+    da::execute_input bad = sql_input("");
+    bad.sqls = {"INSERT INTO batch_t VALUES (3)", "INSERT INTO batch_t VALUES (1)", "INSERT INTO batch_t VALUES (4)"};
+    auto failed = engine().batch_execute_statement(connector(), bad);
+    auto fd = wait_final(engine(), connector(), std::string(failed.value().at("Id").as_string()));
+    EXPECT_EQ(status_of(fd), "FAILED");
+    EXPECT_NE(error_of(fd).find("duplicate key"), std::string::npos) << error_of(fd);
+    const auto& subs = fd.at("SubStatements").as_array();
+    EXPECT_EQ(subs[0].at("Status"), "FINISHED");
+    EXPECT_EQ(subs[1].at("Status"), "FAILED");
+    EXPECT_EQ(subs[2].at("Status"), "ABORTED");
+    auto count = run(engine(), "SELECT count(*) FROM batch_t");
+    auto rows = engine().get_statement_result(connector(), std::string(count.at("Id").as_string()), std::nullopt);
+    EXPECT_EQ(json::serialize(rows.value().at("Records")), R"([[{"longValue":2}]])") << "rolled back";
+}
+
+TEST_F(DataApi, SessionKeepsTempTablesAndExpires) {
+    auto first = sql_input("CREATE TEMP TABLE staged(a int); INSERT INTO staged VALUES (7)");
+    first.session_keep_alive_seconds = 1;
+    auto out = engine().execute_statement(connector(), first);
+    ASSERT_TRUE(out);
+    const std::string session(out.value().at("SessionId").as_string());
+    ASSERT_EQ(status_of(wait_final(engine(), connector(), std::string(out.value().at("Id").as_string()))), "FINISHED");
+    da::execute_input next;
+    next.sqls = {"SELECT a FROM staged"};
+    next.session_id = session;
+    auto second = engine().execute_statement(connector(), next);
+    ASSERT_TRUE(second) << second.error().message;
+    auto d = wait_final(engine(), connector(), std::string(second.value().at("Id").as_string()));
+    ASSERT_EQ(status_of(d), "FINISHED") << error_of(d);
+    EXPECT_EQ(d.at("SessionId").as_string(), session);
+    // Without the session the temp table is not there (pooled connections are DISCARDed).
+    auto outside = run(engine(), "SELECT a FROM staged");
+    EXPECT_EQ(status_of(outside), "FAILED");
+    EXPECT_NE(error_of(outside).find("does not exist"), std::string::npos);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    auto expired = engine().execute_statement(connector(), next);
+    ASSERT_FALSE(expired);
+    EXPECT_EQ(expired.error().code, "ResourceNotFoundException");
+}
+
+TEST_F(DataApi, ClientTokenMakesExecuteIdempotent) {
+    auto in = sql_input("SELECT 1");
+    in.client_token = "token-1";
+    auto a = engine().execute_statement(connector(), in);
+    auto b = engine().execute_statement(connector(), in);
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(a.value().at("Id"), b.value().at("Id"));
+}
+
+TEST_F(DataApi, CancelAbortsARunningStatement) {
+    auto out = engine().execute_statement(connector(), sql_input("SELECT pg_sleep(60)"));
+    ASSERT_TRUE(out);
+    const std::string id(out.value().at("Id").as_string());
+    for (;;) {
+        auto d = engine().describe_statement(connector(), id);
+        if (d.value().at("Status") == "STARTED") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let pg_sleep begin
+    auto c = engine().cancel_statement(connector(), id);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c.value().at("Status"), true);
+    auto d = wait_final(engine(), connector(), id);
+    EXPECT_EQ(status_of(d), "ABORTED") << error_of(d);
+    EXPECT_LT(d.at("Duration").as_int64(), 30'000'000'000LL);
+    auto again = engine().cancel_statement(connector(), id);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, "ValidationException");
+}
+
+TEST_F(DataApi, ErrorsAreAwsShaped) {
+    auto d = run(engine(), "SELECT * FROM no_such_table");
+    EXPECT_EQ(status_of(d), "FAILED");
+    EXPECT_EQ(error_of(d), "ERROR: relation \"no_such_table\" does not exist");
+    auto missing = engine().describe_statement(connector(), "00000000-0000-4000-8000-000000000000");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, "ResourceNotFoundException");
+    auto other_user = engine().describe_statement(
+        {"arn:aws:iam::1:user/x", {"IAM:x", {}}}, std::string(d.at("Id").as_string()));
+    EXPECT_FALSE(other_user) << "statements are private to their database user";
+    auto in = sql_input("SELECT 1");
+    in.workgroup_name = "nope";
+    auto wg = engine().execute_statement(connector(), in);
+    ASSERT_FALSE(wg);
+    EXPECT_EQ(wg.error().code, "ResourceNotFoundException");
+    auto big = engine().execute_statement(connector(), sql_input("SELECT '" + std::string(100 * 1024, 'x') + "'"));
+    ASSERT_FALSE(big);
+    EXPECT_EQ(big.error().code, "ValidationException");
+    auto dispatched = da::dispatch(engine(), "ExecuteStatement", connector(), json::parse(R"({"Sql": 5})").as_object());
+    ASSERT_FALSE(dispatched);
+    EXPECT_EQ(dispatched.error().code, "ValidationException");
+    auto unknown = da::dispatch(engine(), "Nope", connector(), {});
+    EXPECT_EQ(unknown.error().code, "UnknownOperationException");
+}
+
+TEST_F(DataApi, ActiveStatementLimitAndResultSizeLimit) {
+    da::engine_options options;
+    options.max_active_statements_per_workgroup = 2;
+    options.max_result_bytes = 1000;
+    options.workers = 2;
+    da::statement_engine small(cluster_environment::cluster->get(), *cluster_environment::identities, options);
+    auto a = small.execute_statement(connector(), sql_input("SELECT pg_sleep(30)"));
+    auto b = small.execute_statement(connector(), sql_input("SELECT pg_sleep(30)"));
+    ASSERT_TRUE(a && b);
+    auto c = small.execute_statement(connector(), sql_input("SELECT 1"));
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().code, "ActiveStatementsExceededException");
+    small.cancel_statement(connector(), std::string(a.value().at("Id").as_string()));
+    small.cancel_statement(connector(), std::string(b.value().at("Id").as_string()));
+    wait_final(small, connector(), std::string(a.value().at("Id").as_string()));
+    wait_final(small, connector(), std::string(b.value().at("Id").as_string()));
+    auto d = run(small, "SELECT repeat('x', 100) FROM generate_series(1, 1000)");
+    EXPECT_EQ(status_of(d), "FAILED");
+    EXPECT_NE(error_of(d).find("100 MB"), std::string::npos);
+}
+
+TEST_F(DataApi, CsvResultsThroughV2) {
+    auto in = sql_input("SELECT 1 AS a, 'x,y' AS b, NULL::int AS c UNION ALL SELECT 2, 'q\"', 3 ORDER BY 1");
+    in.result_format = "CSV";
+    auto out = engine().execute_statement(connector(), in);
+    const std::string id(out.value().at("Id").as_string());
+    ASSERT_EQ(status_of(wait_final(engine(), connector(), id)), "FINISHED");
+    auto r = engine().get_statement_result_v2(connector(), id, std::nullopt);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r.value().at("Records").as_array()[0].at("CSVRecords"), "a,b,c\n1,\"x,y\",\n2,\"q\"\"\",3\n");
+    EXPECT_FALSE(engine().get_statement_result(connector(), id, std::nullopt));
+}
+
+TEST_F(DataApi, ListsStatements) {
+    auto in = sql_input("SELECT 'listed'");
+    in.statement_name = "list-me-1";
+    auto out = engine().execute_statement(connector(), in);
+    wait_final(engine(), connector(), std::string(out.value().at("Id").as_string()));
+    da::list_statements_input li;
+    li.statement_name = "list-me";
+    auto l = engine().list_statements(connector(), li);
+    ASSERT_TRUE(l);
+    ASSERT_EQ(l.value().at("Statements").as_array().size(), 1u);
+    EXPECT_EQ(l.value().at("Statements").as_array()[0].at("QueryString"), "SELECT 'listed'");
+}
+
+TEST_F(DataApi, CatalogOperations) {
+    ASSERT_EQ(status_of(run(engine(), "CREATE SCHEMA IF NOT EXISTS cat; CREATE TABLE cat.items(id int NOT NULL, "
+                                      "name varchar(64), price numeric(10,2), seen timestamp, doc jsonb default '{}');"
+                                      "CREATE VIEW cat.items_v AS SELECT id FROM cat.items")),
+              "FINISHED");
+    da::catalog_input in;
+    in.database = "dev";
+    in.workgroup_name = "default-workgroup";
+    auto dbs = engine().list_databases(connector(), in);
+    ASSERT_TRUE(dbs) << dbs.error().message;
+    EXPECT_EQ(json::serialize(dbs.value().at("Databases")), R"(["dev"])");
+    in.schema_pattern = "ca%";
+    auto schemas = engine().list_schemas(connector(), in);
+    EXPECT_EQ(json::serialize(schemas.value().at("Schemas")), R"(["cat"])");
+    auto tables = engine().list_tables(connector(), in);
+    EXPECT_EQ(json::serialize(tables.value().at("Tables")),
+              R"([{"name":"items","schema":"cat","type":"TABLE"},{"name":"items_v","schema":"cat","type":"VIEW"}])");
+    in.schema = "cat";
+    in.table = "items";
+    in.max_results = 3;
+    auto page1 = engine().describe_table(connector(), in);
+    ASSERT_TRUE(page1) << page1.error().message;
+    auto cols = page1.value().at("ColumnList").as_array();
+    ASSERT_EQ(cols.size(), 3u);
+    EXPECT_EQ(cols[0].at("typeName"), "integer");
+    EXPECT_EQ(cols[0].at("nullable"), 0);
+    EXPECT_EQ(cols[1].at("typeName"), "character varying");
+    EXPECT_EQ(cols[1].at("length"), 64);
+    EXPECT_EQ(cols[2].at("typeName"), "numeric");
+    EXPECT_EQ(cols[2].at("precision"), 10);
+    EXPECT_EQ(cols[2].at("scale"), 2);
+    in.next_token = std::string(page1.value().at("NextToken").as_string());
+    auto page2 = engine().describe_table(connector(), in);
+    auto cols2 = page2.value().at("ColumnList").as_array();
+    ASSERT_EQ(cols2.size(), 2u);
+    EXPECT_EQ(cols2[0].at("typeName"), "timestamp without time zone");
+    EXPECT_EQ(cols2[1].at("typeName"), "super");
+    EXPECT_FALSE(page2.value().contains("NextToken"));
+}
+
+TEST_F(DataApi, MissingTempGrantSurfacesPostgresError) {
+    auto admin = run(engine(), "SELECT 1");
+    std::string error;
+    auto root = localaws::redshift::pg::connection::open(cluster_environment::cluster->get().conninfo("dev"), error);
+    ASSERT_EQ(root->run("REVOKE TEMP ON DATABASE dev FROM rss_admin"), "");
+    auto d = run(engine(), "CREATE TEMP TABLE stage_no_temp(a int)");
+    EXPECT_EQ(status_of(d), "FAILED");
+    EXPECT_EQ(error_of(d), "ERROR: permission denied to create temporary tables in database \"dev\"");
+    ASSERT_EQ(root->run("GRANT TEMP ON DATABASE dev TO rss_admin"), "");
+    EXPECT_EQ(status_of(run(engine(), "CREATE TEMP TABLE stage_temp(a int)")), "FINISHED");
+}
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    ::testing::AddGlobalTestEnvironment(new cluster_environment);
+    return RUN_ALL_TESTS();
+}

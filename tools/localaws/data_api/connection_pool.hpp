@@ -1,0 +1,41 @@
+#pragma once
+// PostgreSQL connections for Data API statements, kept per (database, database user) and reused.
+// A connection returns to the pool only when it is healthy and outside a transaction, and after
+// DISCARD ALL: a statement outside a session must not see temp tables or settings left behind by
+// an earlier one (that is what sessions are for). Thread-safe.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tools/localaws/redshift/identity.hpp"
+#include "tools/localaws/redshift/pg/cluster.hpp"
+#include "tools/localaws/redshift/pg/connection.hpp"
+
+namespace localaws::data_api {
+
+class connection_pool {
+public:
+    connection_pool(const redshift::pg::cluster& cluster, redshift::identity_provisioner& identities,
+                    std::size_t max_idle_per_key = 4)
+        : cluster_(cluster), identities_(identities), max_idle_per_key_(max_idle_per_key) {}
+
+    // An idle connection, or a new one (creating the database user first). nullptr + error on failure.
+    std::unique_ptr<redshift::pg::connection> acquire(const redshift::db_identity& who, const std::string& database,
+                                                      std::string& error);
+    void release(const std::string& database, const std::string& db_user,
+                 std::unique_ptr<redshift::pg::connection> conn);
+    void clear();
+
+private:
+    const redshift::pg::cluster& cluster_;
+    redshift::identity_provisioner& identities_;
+    std::size_t max_idle_per_key_;
+    std::mutex mutex_;
+    std::map<std::pair<std::string, std::string>, std::vector<std::unique_ptr<redshift::pg::connection>>> idle_;
+};
+
+}  // namespace localaws::data_api

@@ -1,0 +1,193 @@
+// Execution: worker threads take queued statements, run them on a pooled connection (or their
+// session's own connection), and publish the outcome; a housekeeping thread expires sessions and
+// forgets results after the retention period.
+#include "tools/localaws/data_api/statement_engine.hpp"
+
+namespace localaws::data_api {
+namespace pg = redshift::pg;
+
+namespace {
+constexpr const char* query_cancelled_sqlstate = "57014";
+}
+
+void statement_engine::worker_loop() {
+    for (;;) {
+        job j;
+        {
+            std::unique_lock lock(mutex_);
+            work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            j = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        run_job(j);
+    }
+}
+
+void statement_engine::housekeeping_loop() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        housekeeping_wake_.wait_for(lock, std::chrono::milliseconds(500));
+        const auto now = clock::now();
+        std::vector<std::unique_ptr<pg::connection>> to_close;  // closed outside the lock
+        for (auto it = sessions_.begin(); it != sessions_.end();) {
+            if (it->second->expired(now)) {
+                to_close.push_back(std::move(it->second->conn));  // temp tables go with the connection
+                it = sessions_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        const auto horizon = now - options_.result_retention;
+        for (auto it = statements_.begin(); it != statements_.end();) {
+            it = is_final(it->second->status) && it->second->created_at < horizon ? statements_.erase(it) : ++it;
+        }
+        for (auto it = client_tokens_.begin(); it != client_tokens_.end();)
+            it = it->second.second < horizon ? client_tokens_.erase(it) : ++it;
+        lock.unlock();
+        to_close.clear();
+        lock.lock();
+    }
+}
+
+void statement_engine::finish_locked(statement_record& r, const run_outcome& outcome, clock::time_point started) {
+    const auto now = clock::now();
+    if (r.id.find(':') == std::string::npos) --active_by_workgroup_[r.workgroup];  // a top-level statement ends
+    r.updated_at = now;
+    r.duration_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now - started).count();
+    if (outcome.too_large) {
+        r.status = statement_status::failed;
+        r.error = "ERROR: Query result exceeds the maximum size of 100 MB allowed by the Data API";
+    } else if (!outcome.status.ok) {
+        bool cancelled = r.cancel_requested && (outcome.status.sqlstate == query_cancelled_sqlstate ||
+                                                outcome.status.sqlstate == "25P02");
+        r.status = cancelled ? statement_status::aborted : statement_status::failed;
+        r.error = cancelled ? "" : "ERROR: " + outcome.status.message;
+    } else {
+        r.status = statement_status::finished;
+        r.has_result_set = outcome.has_result_set;
+        r.result_rows = outcome.result_rows;
+        r.result_size = outcome.rows ? static_cast<std::int64_t>(outcome.rows->byte_size()) : -1;
+        r.result = outcome.rows;
+    }
+}
+
+run_outcome statement_engine::run_one(pg::connection& conn, const bound_sql& sql, const caller& who) {
+    if (options_.dialect.run_special) {
+        if (auto special = options_.dialect.run_special(conn, sql.sql, who)) return std::move(*special);
+    }
+    const std::string text = options_.dialect.rewrite ? options_.dialect.rewrite(sql.sql) : sql.sql;
+    return run_sql(conn, text, sql.values, options_.max_result_bytes);
+}
+
+void statement_engine::run_statements(job& j, pg::connection& conn) {
+    statement_record& r = *j.record;
+    const auto started = clock::now();
+    if (!r.is_batch) {
+        run_outcome outcome = run_one(conn, j.sqls[0], j.who);
+        std::lock_guard lock(mutex_);
+        finish_locked(r, outcome, started);
+        return;
+    }
+    // A batch is one transaction: the first failure rolls everything back.
+    run_outcome begin = run_sql(conn, "BEGIN", {}, 0);
+    run_outcome failure;
+    bool failed = !begin.status.ok;
+    if (failed) failure = begin;
+    for (std::size_t i = 0; i < r.subs.size(); ++i) {
+        statement_record& sub = *r.subs[i];
+        const auto sub_started = clock::now();
+        {
+            std::lock_guard lock(mutex_);
+            if (failed || r.cancel_requested) {
+                sub.status = statement_status::aborted;
+                sub.updated_at = sub_started;
+                continue;
+            }
+            sub.status = statement_status::started;
+            sub.updated_at = sub_started;
+            sub.redshift_query_id = next_query_id_++;
+            sub.redshift_pid = conn.backend_pid();
+        }
+        run_outcome outcome = run_one(conn, j.sqls[i], j.who);
+        std::lock_guard lock(mutex_);
+        sub.cancel_requested = r.cancel_requested;
+        finish_locked(sub, outcome, sub_started);
+        if (sub.status != statement_status::finished) {
+            failed = true;
+            failure = outcome;
+        }
+    }
+    run_outcome end = run_sql(conn, failed ? "ROLLBACK" : "COMMIT", {}, 0);
+    if (!failed && !end.status.ok) {
+        failed = true;
+        failure = end;
+    }
+    std::lock_guard lock(mutex_);
+    if (failed) {
+        finish_locked(r, failure, started);
+        if (r.status == statement_status::finished) r.status = statement_status::failed;
+    } else {
+        --active_by_workgroup_[r.workgroup];
+        r.status = statement_status::finished;
+        r.updated_at = clock::now();
+        r.duration_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(r.updated_at - started).count();
+    }
+    r.has_result_set = false;
+    r.result_rows = -1;
+}
+
+void statement_engine::run_job(job& j) {
+    statement_record& r = *j.record;
+    {
+        std::lock_guard lock(mutex_);
+        if (r.status == statement_status::aborted) return;  // cancelled while queued
+        r.status = statement_status::picked;
+        r.updated_at = clock::now();
+    }
+    std::unique_ptr<pg::connection> owned;
+    pg::connection* conn = nullptr;
+    std::string error;
+    if (j.sess) {
+        if (!j.sess->conn || !j.sess->conn->healthy()) j.sess->conn = pool_.acquire(j.who.identity, r.database, error);
+        conn = j.sess->conn.get();
+    } else {
+        owned = pool_.acquire(j.who.identity, r.database, error);
+        conn = owned.get();
+    }
+    bool cancelled_while_picked = false;
+    if (conn) {
+        {
+            std::lock_guard lock(mutex_);
+            cancelled_while_picked = r.status == statement_status::aborted;
+        }
+    }
+    if (conn && !cancelled_while_picked) {
+        {
+            std::lock_guard lock(mutex_);
+            r.status = statement_status::started;
+            r.updated_at = clock::now();
+            r.redshift_query_id = next_query_id_++;
+            r.redshift_pid = conn->backend_pid();
+            r.cancel = PQgetCancel(conn->native());
+        }
+        run_statements(j, *conn);
+    } else if (!cancelled_while_picked) {
+        run_outcome outcome;
+        outcome.status = {false, "08006", error};
+        std::lock_guard lock(mutex_);
+        finish_locked(r, outcome, clock::now());
+    }
+    std::lock_guard lock(mutex_);
+    if (r.cancel) PQfreeCancel(r.cancel);
+    r.cancel = nullptr;
+    if (owned) {
+        // DISCARD ALL is a round trip: not under the engine's lock.
+        auto database = r.database, user = r.db_user;
+        mutex_.unlock();
+        pool_.release(database, user, std::move(owned));
+        mutex_.lock();
+    }
+}
+
+}  // namespace localaws::data_api
