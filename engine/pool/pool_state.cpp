@@ -21,6 +21,18 @@ pool_state::checkout_result pool_state::checkout() {
     return {action::open_new, next_id_++};
 }
 
+pool_state::checkout_result pool_state::checkout_fresh() {
+    connection_id evicted = 0;
+    if (open_or_opening() >= limits_.max_connections && !idle_.empty()) {
+        evicted = idle_.front().id;
+        idle_.pop_front();
+    }
+    if (open_or_opening() >= limits_.max_connections) return {action::no_slot, 0, evicted};
+    ++opening_;
+    note_peak();
+    return {action::open_new, next_id_++, evicted};
+}
+
 void pool_state::on_opened(connection_id) {
     assert(opening_ > 0);
     --opening_;

@@ -32,7 +32,8 @@ public:
     enum class action : std::uint8_t { reuse, open_new, no_slot };
     struct checkout_result {
         action what;
-        connection_id id;  // the idle connection to reuse, or the id reserved for the new one
+        connection_id id;          // the idle connection to reuse, or the id reserved for the new one
+        connection_id evicted = 0; // checkout_fresh only: an idle connection the caller must close
     };
 
     explicit pool_state(pool_limits limits) : limits_(limits) {}
@@ -40,6 +41,11 @@ public:
     // Picks the most recently used idle connection, or reserves a slot for a new one. Call `trim`
     // first so an expired idle connection is closed rather than reused.
     checkout_result checkout();
+
+    // Reserves a slot for a new connection even if idle ones exist (the retry after a keep-alive
+    // race: another idle connection may be just as stale). At the maximum, the least recently used
+    // idle connection is evicted to make room.
+    checkout_result checkout_fresh();
 
     // A new connection is established (after open_new) / could not be established.
     void on_opened(connection_id id);

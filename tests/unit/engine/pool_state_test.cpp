@@ -109,3 +109,17 @@ TEST(pool_state, drain_idle_hands_back_every_idle_connection) {
     EXPECT_EQ(pool.drain_idle(), std::vector<connection_id>{a.id});
     EXPECT_EQ(pool.busy(), 1u);
 }
+
+TEST(pool_state, checkout_fresh_opens_new_and_evicts_the_oldest_idle_at_the_maximum) {
+    pool_state pool({.max_connections = 2, .idle_timeout = 30s});
+    const auto a = pool.checkout();
+    const auto b = pool.checkout();
+    pool.on_opened(a.id);
+    pool.on_opened(b.id);
+    pool.on_released(a.id, true, t0);
+    const auto fresh = pool.checkout_fresh();
+    EXPECT_EQ(fresh.what, action::open_new);
+    EXPECT_EQ(fresh.evicted, a.id);
+    EXPECT_EQ(pool.idle(), 0u);
+    EXPECT_EQ(pool.checkout_fresh().what, action::no_slot);
+}

@@ -1,0 +1,130 @@
+// The request loop of client::async_send: admission, rate limiting, attempts, retries, metrics.
+#include "engine/http/detail/body_io.hpp"
+#include "engine/http/detail/client_impl.hpp"
+#include "engine/http/detail/exchange.hpp"
+#include "engine/scheduler/cancellation.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace shiftsync::engine::http {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+using clock = std::chrono::steady_clock;
+
+namespace {
+
+// Backoff sleeps and rate-limiter waits honour cancellation like any other step.
+asio::awaitable<error_code> sleep_for(clock::duration delay) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return make_error_code(errc::cancelled);
+    co_return error_code{};
+}
+
+std::optional<std::chrono::milliseconds> retry_after_hint(const header_list& headers) {
+    if (const auto* millis = headers.find("x-amz-retry-after")) return parse_retry_after_millis(*millis);
+    if (const auto* seconds = headers.find("retry-after")) return parse_retry_after_seconds(*seconds);
+    return std::nullopt;
+}
+
+bool keep_alive_race(const error_code& ec, const detail::connection& conn, const detail::exchange_outcome& outcome) {
+    return ec && conn.reused && !outcome.response_started && ec != errc::cancelled && !is_timeout(ec);
+}
+
+}  // namespace
+
+asio::awaitable<error_code> client::impl::attempt(detail::endpoint_pool& pool, const request& req,
+                                                  const request_options& options,
+                                                  const detail::deadline_budget& budget, response& out,
+                                                  request_sample& sample) {
+    // Per-endpoint first, then global: a request holding a global slot never waits on a busy
+    // endpoint, so one saturated endpoint cannot block the others.
+    auto endpoint_permit = co_await pool.admission().async_acquire(1, options.priority);
+    if (!endpoint_permit) co_return endpoint_permit.error();
+    auto global_permit = co_await global_limit.async_acquire(1, options.priority);
+    if (!global_permit) co_return global_permit.error();
+
+    bool fresh = false;
+    for (;;) {
+        if (co_await is_cancelled()) co_return make_error_code(errc::cancelled);
+        auto leased = co_await pool.async_checkout(fresh, options.deadlines, budget);
+        if (!leased) co_return leased.error();
+        auto outcome = co_await detail::async_exchange(leased->conn(), req, pool.where(), options, budget, out);
+        sample.bytes_sent += outcome.bytes_sent;
+        sample.bytes_received += out.body_bytes;
+        const bool race = !fresh && keep_alive_race(outcome.error, leased->conn(), outcome);
+        leased->release(!outcome.error && outcome.keep_alive);
+        if (!race) co_return outcome.error;
+        // The server closed the idle connection as we reused it: nothing was processed, so any
+        // method is safe to send again, once, on a new connection. Not a counted attempt.
+        fresh = true;
+        out = response{};
+    }
+}
+
+asio::awaitable<boost::system::result<response>> client::impl::send(endpoint where, request req,
+                                                                     request_options options) {
+    const auto started = clock::now();
+    const detail::deadline_budget budget(started + options.deadlines.total);
+    const auto& retry = options.retry ? *options.retry : config.retry;
+    const classifier_fn classify = options.classify ? options.classify : classifier_fn(default_classifier);
+    const std::string limiter_key = options.limiter_key.empty() ? where.key() : options.limiter_key;
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+
+    request_sample sample;
+    response out;
+    error_code ec;
+    failure_kind last_kind = failure_kind::none;
+    int quota_taken = 0;
+    if (where.scheme == scheme::https && !tls) ec = tls_error;
+    auto& pool = pool_for(where);
+
+    for (int attempt_number = 1; !ec; ++attempt_number) {
+        if (co_await is_cancelled()) {
+            ec = make_error_code(errc::cancelled);
+            break;
+        }
+        if (config.adaptive_rate_limiting) {
+            const auto wait = limiters.for_key(limiter_key, clock::now()).acquire(clock::now());
+            if (wait > clock::duration::zero()) {
+                ec = wait >= budget.remaining() ? make_error_code(errc::request_timeout) : co_await sleep_for(wait);
+                if (ec) break;
+            }
+        }
+        out = response{};
+        ec = co_await attempt(pool, req, options, budget, out, sample);
+        out.attempts = attempt_number;
+        last_kind = classify({ec, ec ? nullptr : &out});
+        if (config.adaptive_rate_limiting)
+            limiters.for_key(limiter_key, clock::now()).on_response(clock::now(), last_kind == failure_kind::throttling);
+        if (!is_retryable(last_kind)) break;
+
+        // Bytes already handed to a consumer that cannot rewind rule out a retry.
+        const bool replayable = out.body_bytes == 0 || detail::restart_sink(options.sink, out.body);
+        const auto hint = ec ? std::nullopt : retry_after_hint(out.headers);
+        const auto decision =
+            replayable ? decide_retry(retry, quota, attempt_number, last_kind, hint, unit(random)) : retry_decision{};
+        if (!decision.retry || decision.delay >= budget.remaining()) break;
+        ++sample.retries_by_reason[static_cast<std::size_t>(last_kind)];
+        quota_taken = decision.quota_taken;
+        ec = {};
+        if (auto slept = co_await sleep_for(decision.delay)) {
+            ec = slept;
+            break;
+        }
+    }
+
+    if (!ec && !is_retryable(last_kind)) quota.on_success(quota_taken);
+    sample.succeeded = !ec;
+    sample.status = ec ? 0 : out.status;
+    sample.latency = clock::now() - started;
+    metrics.record(where.key(), options.operation, sample);
+    if (ec) co_return ec;
+    co_return out;
+}
+
+}  // namespace shiftsync::engine::http

@@ -1,0 +1,174 @@
+#include "engine/http/detail/exchange.hpp"
+
+#include "engine/http/detail/body_io.hpp"
+#include "engine/http/request_head.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <array>
+#include <vector>
+
+namespace shiftsync::engine::http::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t send_chunk = 256 * 1024;
+constexpr std::size_t receive_chunk = 256 * 1024;
+constexpr std::size_t max_error_document = 1024 * 1024;
+
+bool cancelled(const asio::cancellation_state& state) { return state.cancelled() != asio::cancellation_type::none; }
+
+// Engine terms for a failed step. A fired step timer is a named timeout; an aborted operation is a
+// cancellation; Beast's parser errors become limits or a malformed/truncated response.
+error_code map_error(error_code ec, errc on_timeout, const asio::cancellation_state& state) {
+    if (ec == beast::error::timeout) return make_error_code(on_timeout);
+    if (ec == asio::error::operation_aborted || cancelled(state)) return make_error_code(errc::cancelled);
+    if (ec == bhttp::error::header_limit) return make_error_code(errc::header_too_large);
+    if (ec == bhttp::error::body_limit) return make_error_code(errc::body_too_large);
+    if (ec == bhttp::error::partial_message || ec == asio::ssl::error::stream_truncated)
+        return make_error_code(errc::truncated_body);
+    if (ec.category() == make_error_code(bhttp::error::end_of_stream).category() && ec != bhttp::error::end_of_stream)
+        return make_error_code(errc::bad_response);
+    return ec;
+}
+
+void copy_head(const bhttp::response_parser<bhttp::buffer_body>& parser, response& out) {
+    const auto& head = parser.get();
+    out.status = head.result_int();
+    out.reason = std::string(head.reason());
+    out.headers = {};
+    for (const auto& field : head) out.headers.add(field.name_string(), field.value());
+}
+
+template <class Stream>
+asio::awaitable<exchange_outcome> send(Stream& stream, connection& conn, const request& req, const endpoint& where,
+                                       const request_options& options, const deadline_budget& budget) {
+    exchange_outcome outcome;
+    auto state = co_await asio::this_coro::cancellation_state;
+    const auto head = format_request_head(req, where);
+    const auto length = content_length(req.body);
+
+    // A small in-memory body goes out with the head in one write (one syscall, one TLS record).
+    if (const auto* buffer = std::get_if<buffer_source>(&req.body); buffer || length == 0) {
+        std::array<asio::const_buffer, 2> pieces{asio::buffer(head), asio::const_buffer{}};
+        if (buffer && buffer->bytes) pieces[1] = asio::buffer(*buffer->bytes);
+        const auto on_timeout = budget.arm(conn.socket_layer(), options.deadlines.idle, errc::idle_timeout);
+        auto [ec, n] = co_await asio::async_write(stream, pieces, use_tuple);
+        outcome.error = map_error(ec, on_timeout, state);
+        outcome.bytes_sent = length;
+        co_return outcome;
+    }
+
+    auto on_timeout = budget.arm(conn.socket_layer(), options.deadlines.idle, errc::idle_timeout);
+    if (auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), use_tuple); ec) {
+        outcome.error = map_error(ec, on_timeout, state);
+        co_return outcome;
+    }
+    source_reader reader(req.body);
+    std::vector<std::byte> chunk(std::min<std::uint64_t>(send_chunk, length));
+    while (outcome.bytes_sent < length) {
+        auto got = co_await reader.read(chunk, outcome.bytes_sent);
+        if (!got) {
+            outcome.error = got.error();
+            co_return outcome;
+        }
+        if (cancelled(state)) {
+            outcome.error = make_error_code(errc::cancelled);
+            co_return outcome;
+        }
+        on_timeout = budget.arm(conn.socket_layer(), options.deadlines.idle, errc::idle_timeout);
+        auto [ec, n] = co_await asio::async_write(stream, asio::buffer(chunk.data(), *got), use_tuple);
+        if (ec) {
+            outcome.error = map_error(ec, on_timeout, state);
+            co_return outcome;
+        }
+        outcome.bytes_sent += n;
+    }
+    co_return outcome;
+}
+
+template <class Stream>
+asio::awaitable<exchange_outcome> exchange(Stream& stream, connection& conn, const request& req,
+                                           const endpoint& where, const request_options& options,
+                                           const deadline_budget& budget, response& out) {
+    auto outcome = co_await send(stream, conn, req, where, options, budget);
+    if (outcome.error) co_return outcome;
+    auto state = co_await asio::this_coro::cancellation_state;
+
+    auto& buffer = conn.read_buffer();
+    bhttp::response_parser<bhttp::buffer_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
+    parser.body_limit(options.max_body_bytes);
+    if (req.method == "HEAD") parser.skip(true);
+
+    auto on_timeout = budget.arm(conn.socket_layer(), options.deadlines.first_byte, errc::first_byte_timeout);
+    auto [head_ec, head_n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+    outcome.response_started = parser.got_some() || buffer.size() > 0;
+    if (head_ec) {
+        outcome.error = map_error(head_ec, on_timeout, state);
+        co_return outcome;
+    }
+    copy_head(parser, out);
+
+    // Only a successful (2xx) body goes to the caller's sink: an error document must not land in
+    // the file being downloaded. It goes to response::body instead, for the classifier and the
+    // aws/ layer's error parser, capped (the rest is read and dropped to keep the connection).
+    static const body_sink error_document{string_sink{}};
+    const bool success = out.status / 100 == 2;
+    sink_writer sink(success ? options.sink : error_document, out.body);
+    std::vector<std::byte> chunk(receive_chunk);
+    while (!parser.is_done()) {
+        auto& body = parser.get().body();
+        body.data = chunk.data();
+        body.size = chunk.size();
+        on_timeout = budget.arm(conn.socket_layer(), options.deadlines.idle, errc::idle_timeout);
+        auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+        const auto got = chunk.size() - parser.get().body().size;
+        if (got > 0 && (success || out.body.size() < max_error_document)) {
+            if (auto delivered = co_await sink.write(std::span(chunk.data(), got)); !delivered) {
+                outcome.error = delivered.error();
+                break;
+            }
+        }
+        if (ec == bhttp::error::need_buffer) ec = {};
+        if (ec) {
+            outcome.error = map_error(ec, on_timeout, state);
+            break;
+        }
+        if (cancelled(state)) {
+            outcome.error = make_error_code(errc::cancelled);
+            break;
+        }
+    }
+    out.body_bytes = sink.written();
+    outcome.keep_alive = !outcome.error && parser.keep_alive();
+    co_return outcome;
+}
+
+}  // namespace
+
+asio::awaitable<exchange_outcome> async_exchange(connection& conn, const request& req, const endpoint& where,
+                                                 const request_options& options, const deadline_budget& budget,
+                                                 response& out) {
+    if (auto* tls = std::get_if<connection::tls_stream>(&conn.stream_for_exchange()))
+        co_return co_await exchange(*tls, conn, req, where, options, budget, out);
+    co_return co_await exchange(std::get<connection::tcp_stream>(conn.stream_for_exchange()), conn, req, where,
+                                options, budget, out);
+}
+
+}  // namespace shiftsync::engine::http::detail
