@@ -22,6 +22,16 @@ for layer in "${!forbidden[@]}"; do
     fi
   done
 done
+# localaws is the other side of the wire: it verifies with sigv4/ but never uses our aws/ clients, so
+# that a bug in a client cannot hide behind the same bug in the server.
+for above in aws transfer; do
+  hits=$(grep -rnE "#include *\"$above/" tools/localaws --include='*.hpp' --include='*.cpp' 2>/dev/null)
+  if [ -n "$hits" ]; then
+    echo "layering: tools/localaws includes $above/ (it must not use the client layers):"
+    echo "$hits"
+    status=1
+  fi
+done
 hits=$(grep -rnE '#include *<boost/(asio|beast)' sigv4 --include='*.hpp' --include='*.cpp' 2>/dev/null)
 if [ -n "$hits" ]; then
   echo "layering: sigv4/ must stay sans-IO but includes Asio/Beast:"
