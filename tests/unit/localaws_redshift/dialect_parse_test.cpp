@@ -1,0 +1,143 @@
+// UNLOAD and COPY as Redshift documents them, parsed without a database.
+#include <gtest/gtest.h>
+
+#include "tools/localaws/redshift/dialect/commands.hpp"
+
+namespace d = localaws::redshift::dialect;
+
+namespace {
+
+d::unload_command unload_ok(const std::string& sql) {
+    auto r = d::parse_unload(sql);
+    if (auto* e = std::get_if<d::parse_error>(&r)) ADD_FAILURE() << sql << "\n -> " << e->message;
+    return std::holds_alternative<d::unload_command>(r) ? std::get<d::unload_command>(r) : d::unload_command{};
+}
+std::string unload_error(const std::string& sql) {
+    auto r = d::parse_unload(sql);
+    return std::holds_alternative<d::parse_error>(r) ? std::get<d::parse_error>(r).message : "<parsed>";
+}
+d::copy_command copy_ok(const std::string& sql) {
+    auto r = d::parse_copy(sql);
+    if (auto* e = std::get_if<d::parse_error>(&r)) ADD_FAILURE() << sql << "\n -> " << e->message;
+    return std::holds_alternative<d::copy_command>(r) ? std::get<d::copy_command>(r) : d::copy_command{};
+}
+std::string copy_error(const std::string& sql) {
+    auto r = d::parse_copy(sql);
+    return std::holds_alternative<d::parse_error>(r) ? std::get<d::parse_error>(r).message : "<parsed>";
+}
+
+}  // namespace
+
+TEST(ParseUnload, MinimalDefaults) {
+    auto u = unload_ok("UNLOAD ('select * from venue') TO 's3://unload-example/tickit/venue_' IAM_ROLE default");
+    EXPECT_EQ(u.query, "select * from venue");
+    EXPECT_EQ(u.to.bucket, "unload-example");
+    EXPECT_EQ(u.to.key, "tickit/venue_");
+    EXPECT_EQ(u.iam_role, "default");
+    EXPECT_EQ(u.format, d::unload_format::text);
+    EXPECT_TRUE(u.parallel);
+    EXPECT_EQ(u.compress, d::compression::none);
+    EXPECT_EQ(u.max_file_size, 6'200'000'000ull);
+}
+
+TEST(ParseUnload, EveryOption) {
+    auto u = unload_ok(
+        "unload ('select * from venue where venuestate=''NV'' and x = \\'y\\'')\n"
+        "to 's3://b/p/' iam_role 'arn:aws:iam::111122223333:role/shiftsync-connector'\n"
+        "format as csv header delimiter as ';' null as 'NULL' gzip parallel off maxfilesize as 100 mb\n"
+        "manifest verbose allowoverwrite extension 'csv' region as 'us-east-1';");
+    EXPECT_EQ(u.query, "select * from venue where venuestate='NV' and x = 'y'");
+    EXPECT_EQ(u.iam_role, "arn:aws:iam::111122223333:role/shiftsync-connector");
+    EXPECT_EQ(u.format, d::unload_format::csv);
+    EXPECT_TRUE(u.header);
+    EXPECT_EQ(u.delimiter, ";");
+    EXPECT_EQ(u.null_as, "NULL");
+    EXPECT_EQ(u.compress, d::compression::gzip);
+    EXPECT_FALSE(u.parallel);
+    EXPECT_EQ(u.max_file_size, 100'000'000ull);
+    EXPECT_TRUE(u.manifest && u.manifest_verbose && u.allow_overwrite);
+    EXPECT_EQ(u.extension, "csv");
+    EXPECT_EQ(u.region, "us-east-1");
+
+    auto t = unload_ok("UNLOAD ('select 1') TO 's3://b/x' IAM_ROLE default ZSTD PARALLEL ON FORMAT JSON");
+    EXPECT_EQ(t.format, d::unload_format::json);
+    EXPECT_EQ(t.compress, d::compression::zstd);
+    t = unload_ok("UNLOAD ('select 1') TO 's3://b/x' IAM_ROLE default ADDQUOTES ESCAPE BZIP2 CLEANPATH MAXFILESIZE 1 GB");
+    EXPECT_TRUE(t.add_quotes && t.escape && t.clean_path);
+    EXPECT_EQ(t.compress, d::compression::bzip2);
+    EXPECT_EQ(t.max_file_size, 1'000'000'000ull);
+    EXPECT_EQ(unload_ok("UNLOAD ('select 1') TO 's3://b/x' CREDENTIALS 'aws_iam_role=arn:aws:iam::1:role/r'").iam_role,
+              "arn:aws:iam::1:role/r");
+}
+
+TEST(ParseUnload, RejectsLikeRedshift) {
+    EXPECT_EQ(unload_error("UNLOAD ('select 1') TO 's3://b/x' IAM_ROLE default BOGUS"),
+              "syntax error at or near \"BOGUS\"");
+    EXPECT_EQ(unload_error("UNLOAD 'select 1' TO 's3://b/x' IAM_ROLE default"), "syntax error at or near \"'select 1'\"");
+    EXPECT_NE(unload_error("UNLOAD ('select 1') TO 's3://b/x' IAM_ROLE default FORMAT PARQUET").find("not supported"),
+              std::string::npos);
+    EXPECT_NE(unload_error("UNLOAD ('select 1') TO 's3://b/x'").find("authorization"), std::string::npos);
+    EXPECT_NE(unload_error("UNLOAD ('select 1') TO 'b/x' IAM_ROLE default").find("invalid S3 path"), std::string::npos);
+    EXPECT_NE(unload_error("UNLOAD ('select 1') TO 's3://b/x' IAM_ROLE default CSV ADDQUOTES").find("CSV"),
+              std::string::npos);
+    EXPECT_NE(unload_error("UNLOAD ('select 1') TO 's3://b/x' IAM_ROLE default MAXFILESIZE 1 MB").find("5 MB"),
+              std::string::npos);
+    EXPECT_NE(unload_error("UNLOAD ('select 1') TO 's3://b/x' IAM_ROLE default ALLOWOVERWRITE CLEANPATH").find("together"),
+              std::string::npos);
+    EXPECT_NE(unload_error("UNLOAD ('select 1) TO 's3://b/x' IAM_ROLE default").find("unterminated"), std::string::npos);
+    EXPECT_NE(unload_error("UNLOAD ('select 1') TO 's3://b/x' ACCESS_KEY_ID 'x' SECRET_ACCESS_KEY 'y'").find("IAM_ROLE"),
+              std::string::npos);
+}
+
+TEST(ParseCopy, EveryOption) {
+    auto c = copy_ok(
+        "COPY analytics.\"Events\" (id, \"Name\", ts) FROM 's3://unload-example/run-1/manifest' "
+        "IAM_ROLE 'arn:aws:iam::111122223333:role/shiftsync-connector' FORMAT AS CSV QUOTE AS '''' DELIMITER ',' "
+        "IGNOREHEADER 1 GZIP MANIFEST NULL AS '\\N' EMPTYASNULL BLANKSASNULL TRIMBLANKS TRUNCATECOLUMNS "
+        "DATEFORMAT 'YYYY-MM-DD' TIMEFORMAT 'auto' ACCEPTINVCHARS AS '^' MAXERROR 10 COMPUPDATE OFF STATUPDATE OFF "
+        "REGION 'us-east-1'");
+    EXPECT_EQ(c.table, "analytics.\"Events\"");
+    EXPECT_EQ(c.columns, (std::vector<std::string>{"id", "\"Name\"", "ts"}));
+    EXPECT_EQ(c.from.url(), "s3://unload-example/run-1/manifest");
+    EXPECT_EQ(c.format, d::copy_format::csv);
+    EXPECT_EQ(c.quote, '\'');
+    EXPECT_EQ(c.delimiter, ',');
+    EXPECT_EQ(c.ignore_header, 1u);
+    EXPECT_EQ(c.compress, d::compression::gzip);
+    EXPECT_TRUE(c.manifest && c.empty_as_null && c.blanks_as_null && c.trim_blanks && c.truncate_columns);
+    EXPECT_EQ(c.null_as, "\\N");
+    EXPECT_EQ(c.date_format, "YYYY-MM-DD");
+    EXPECT_EQ(c.time_format, "auto");
+    EXPECT_EQ(c.accept_inv_chars, "^");
+    EXPECT_EQ(c.max_error, 10u);
+    EXPECT_EQ(c.region, "us-east-1");
+
+    auto j = copy_ok("copy t from 's3://b/p' iam_role default json 'auto ignorecase' zstd");
+    EXPECT_EQ(j.format, d::copy_format::json_auto_ignorecase);
+    EXPECT_EQ(j.compress, d::compression::zstd);
+    auto t = copy_ok("copy t from 's3://b/p' iam_role default delimiter '\\t' ACCEPTINVCHARS");
+    EXPECT_EQ(t.format, d::copy_format::text);
+    EXPECT_EQ(t.delimiter, '\t');
+    EXPECT_EQ(t.accept_inv_chars, "?");
+    EXPECT_EQ(copy_ok("copy t from 's3://b/p' iam_role default csv").format, d::copy_format::csv);
+}
+
+TEST(ParseCopy, RejectsLikeRedshift) {
+    EXPECT_EQ(copy_error("COPY t FROM 's3://b/p' IAM_ROLE default CSV FROBNICATE"), "syntax error at or near \"FROBNICATE\"");
+    EXPECT_NE(copy_error("COPY t FROM 's3://b/p' IAM_ROLE default FORMAT PARQUET").find("not supported"), std::string::npos);
+    EXPECT_NE(copy_error("COPY t FROM 's3://b/p' IAM_ROLE default JSON 's3://b/paths.json'").find("JSONPaths"),
+              std::string::npos);
+    EXPECT_NE(copy_error("COPY t FROM 's3://b/p'").find("authorization"), std::string::npos);
+    EXPECT_NE(copy_error("COPY t FROM 's3://b/p' IAM_ROLE default DELIMITER 'ab'").find("single character"),
+              std::string::npos);
+    EXPECT_EQ(copy_error("COPY t (a, FROM 's3://b/p' IAM_ROLE default"), "syntax error at or near \"'s3://b/p'\"");
+    EXPECT_NE(copy_error("COPY t FROM 's3://b/p' IAM_ROLE default LZOP").find("LZOP"), std::string::npos);
+}
+
+TEST(Classify, UnloadAndS3Copy) {
+    EXPECT_TRUE(d::looks_like_unload("  -- comment\n unload ('x') to 's3://b/p' iam_role default"));
+    EXPECT_FALSE(d::looks_like_unload("select 'unload'"));
+    EXPECT_TRUE(d::looks_like_s3_copy("copy t from 's3://b/p' iam_role default"));
+    EXPECT_FALSE(d::looks_like_s3_copy("copy t from stdin"));
+    EXPECT_FALSE(d::looks_like_s3_copy("select 's3://x'"));
+}

@@ -1,0 +1,69 @@
+#include "tools/localaws/redshift/dialect/parse_common.hpp"
+
+#include "tools/localaws/redshift/sql_scanner.hpp"
+
+namespace localaws::redshift::dialect {
+
+std::optional<s3_location> parse_s3_url(const std::string& url) {
+    if (url.size() < 6 || !iequals(url.substr(0, 5), "s3://")) return std::nullopt;
+    std::string rest = url.substr(5);
+    auto slash = rest.find('/');
+    s3_location loc;
+    loc.bucket = rest.substr(0, slash);
+    loc.key = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    if (loc.bucket.empty()) return std::nullopt;
+    return loc;
+}
+
+bool parse_authorization(token_cursor& c, std::string& iam_role, std::string& error) {
+    if (c.accept_word("IAM_ROLE")) {
+        if (c.accept_word("DEFAULT")) {
+            iam_role = "default";
+        } else if (!c.take_string(iam_role)) {
+            error = c.syntax_error();
+        } else if (iam_role.find(',') != std::string::npos) {
+            error = "chained IAM roles are not supported by localaws";
+        }
+        return true;
+    }
+    if (c.accept_word("CREDENTIALS") || c.accept_word("WITH")) {
+        c.accept_as();
+        std::string text;
+        if (!c.take_string(text)) {
+            error = c.syntax_error();
+            return true;
+        }
+        const std::string key = "aws_iam_role=";
+        if (text.rfind(key, 0) != 0 || text.find(';') != std::string::npos) {
+            error = "only CREDENTIALS 'aws_iam_role=<arn>' is supported by localaws (use IAM_ROLE)";
+            return true;
+        }
+        iam_role = text.substr(key.size());
+        return true;
+    }
+    if (c.is_word("ACCESS_KEY_ID") || c.is_word("SECRET_ACCESS_KEY") || c.is_word("SESSION_TOKEN")) {
+        error = "key-based authorization is not supported by localaws; use IAM_ROLE";
+        return true;
+    }
+    return false;
+}
+
+bool parse_compression(token_cursor& c, compression& out, std::string& error) {
+    if (c.accept_word("GZIP")) out = compression::gzip;
+    else if (c.accept_word("ZSTD")) out = compression::zstd;
+    else if (c.accept_word("BZIP2")) out = compression::bzip2;
+    else if (c.accept_word("LZOP")) error = "LZOP is not supported by localaws (use GZIP, ZSTD or BZIP2)";
+    else return false;
+    return true;
+}
+
+std::optional<char> single_char(const std::string& text) {
+    if (text.size() == 1) return text[0];
+    if (text == "\\t") return '\t';
+    if (text == "\\\\") return '\\';
+    if (text.size() == 4 && text[0] == '\\' && std::isdigit(static_cast<unsigned char>(text[1])))
+        return static_cast<char>(std::stoi(text.substr(1), nullptr, 8));
+    return std::nullopt;
+}
+
+}  // namespace localaws::redshift::dialect
