@@ -1,0 +1,44 @@
+#pragma once
+// Shared pieces of the S3 handlers: which bucket and key a request names (path-style or
+// virtual-hosted), ARNs for IAM, S3's standard errors, and metadata <-> header mapping.
+
+#include "tools/localaws/s3/disk_store.hpp"
+#include "tools/localaws/server/request.hpp"
+
+#include <string>
+
+namespace localaws::s3 {
+
+inline constexpr std::string_view s3_namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+struct target {
+    std::string bucket;  // empty: the service (ListBuckets)
+    std::string key;     // empty: the bucket
+};
+
+// "/bucket/key" (path-style) or Host "bucket.localhost" + "/key" (virtual-hosted).
+target target_of(const request_context& ctx);
+
+// The operation name S3 would log for this request (registry::resolve_operation).
+std::string resolve_operation(const request_context& ctx);
+
+inline std::string bucket_arn(std::string_view bucket) { return "arn:aws:s3:::" + std::string(bucket); }
+inline std::string object_arn(std::string_view bucket, std::string_view key) {
+    return "arn:aws:s3:::" + std::string(bucket) + "/" + std::string(key);
+}
+
+aws_error no_such_bucket(std::string_view bucket);
+aws_error no_such_key(std::string_view key);
+aws_error no_such_upload(std::string_view upload_id);
+aws_error invalid_argument(std::string message, std::string name = {}, std::string value = {});
+aws_error malformed_xml();
+aws_error internal_error();
+
+// x-amz-meta-*, Content-Encoding, Content-Disposition, Cache-Control, Content-Language, Expires.
+object_meta meta_from_request(const request_context& ctx);
+void add_object_headers(service_response& r, const stored_object& obj);
+
+// An S3 XML response.
+service_response xml_response(std::string body, int status = 200);
+
+}  // namespace localaws::s3

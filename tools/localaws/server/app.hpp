@@ -1,0 +1,88 @@
+#pragma once
+// Everything localaws shares between connections: config, IAM, storage, the service registry,
+// faults, counters, the request log and the clock. One per process; handlers reach it through
+// request_context::application.
+//
+// The clock: now() is the wall clock plus an offset that the admin endpoint (or the config's
+// "clock_offset_seconds") sets. It models time passing for everything time-limited that localaws
+// issues — STS sessions, presigned URLs, database passwords — so a test can expire a session without
+// sleeping. The SigV4 request-time skew check keeps using the wall clock, because clients sign with
+// theirs.
+
+#include "tools/localaws/serverless/workgroups.hpp"
+#include "tools/localaws/server/registry.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace boost::asio {
+class thread_pool;
+}
+
+namespace localaws {
+namespace iam { class directory; }
+namespace s3 { class disk_store; class multipart_store; }
+namespace admin { class faults; class counters; }
+namespace log { class request_log; }
+
+struct app_options {
+    std::filesystem::path data_dir;
+    boost::json::value config;          // the parsed config file
+    std::filesystem::path request_log;  // default: <data_dir>/requests.jsonl
+    unsigned blocking_threads = 4;
+};
+
+class app {
+public:
+    // Throws std::runtime_error on a bad config (at startup only).
+    explicit app(app_options options);
+    ~app();
+
+    const std::string& region() const { return region_; }
+    std::chrono::seconds max_clock_skew() const { return max_skew_; }
+    std::chrono::system_clock::time_point now() const {
+        return std::chrono::system_clock::now() + std::chrono::seconds(clock_offset_.load());
+    }
+    void set_clock_offset(std::chrono::seconds offset) { clock_offset_ = offset.count(); }
+    std::chrono::seconds clock_offset() const { return std::chrono::seconds(clock_offset_.load()); }
+
+    iam::directory& iam() { return *iam_; }
+    s3::disk_store& store() { return *store_; }
+    s3::multipart_store& uploads() { return *uploads_; }
+    registry& services() { return services_; }
+    admin::faults& faults() { return *faults_; }
+    admin::counters& counters() { return *counters_; }
+    log::request_log& request_log() { return *log_; }
+    boost::asio::thread_pool& blocking_pool() { return *pool_; }
+
+    const std::vector<serverless::workgroup>& workgroups() const { return workgroups_; }
+    const serverless::workgroup* find_workgroup(std::string_view name) const;
+    // Called (on a handler's thread) each time GetCredentials issues a database password.
+    void on_db_credentials(serverless::credentials_hook hook) { credential_hooks_.push_back(std::move(hook)); }
+    void notify_db_credentials(const serverless::db_credentials& c) const {
+        for (const auto& h : credential_hooks_) h(c);
+    }
+
+private:
+    std::string region_ = "us-east-1";
+    std::chrono::seconds max_skew_{900};
+    std::atomic<long long> clock_offset_{0};
+    std::unique_ptr<iam::directory> iam_;
+    std::unique_ptr<s3::disk_store> store_;
+    std::unique_ptr<s3::multipart_store> uploads_;
+    registry services_;
+    std::unique_ptr<admin::faults> faults_;
+    std::unique_ptr<admin::counters> counters_;
+    std::unique_ptr<log::request_log> log_;
+    std::unique_ptr<boost::asio::thread_pool> pool_;
+    std::vector<serverless::workgroup> workgroups_;
+    std::vector<serverless::credentials_hook> credential_hooks_;
+};
+
+}  // namespace localaws

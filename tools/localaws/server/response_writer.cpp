@@ -1,0 +1,118 @@
+#include "tools/localaws/server/response_writer.hpp"
+
+#include "tools/localaws/server/app.hpp"
+#include "tools/localaws/server/blocking.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <vector>
+
+namespace localaws::server {
+namespace asio = boost::asio;
+namespace {
+
+constexpr std::size_t stream_chunk = 1024 * 1024;
+
+struct chunk_result {
+    std::size_t n = 0;
+    std::error_code ec;
+};
+
+void abort_connection(connection& c) {
+    boost::system::error_code ignored;
+    c.socket.set_option(asio::socket_base::linger(true, 0), ignored);  // RST, as a dropped connection
+    c.socket.close(ignored);
+}
+
+// Paces a writer to `rate` bytes per second from the start of the body.
+asio::awaitable<void> pace(std::uint64_t rate, std::uint64_t sent, std::chrono::steady_clock::time_point start) {
+    if (rate == 0) co_return;
+    auto due = start + std::chrono::microseconds(sent * 1'000'000 / rate);
+    if (due <= std::chrono::steady_clock::now()) co_return;
+    asio::steady_timer t(co_await asio::this_coro::executor, due);
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+}  // namespace
+
+asio::awaitable<std::uint64_t> write_response(app& a, connection& c, service_response& resp, const write_plan& plan,
+                                              bool& ok) {
+    ok = false;
+    http::response<http::empty_body> head;
+    head.result(static_cast<unsigned>(plan.status));
+    head.version(11);
+    head.keep_alive(plan.keep_alive);
+    head.set(http::field::server, "localaws");
+    if (!plan.content_type.empty()) head.set(http::field::content_type, plan.content_type);
+    for (const auto& [n, v] : plan.headers) head.insert(n, v);
+    std::uint64_t length = resp.stream ? resp.stream_length : (plan.head && resp.stream_length ? resp.stream_length : resp.body.size());
+    head.content_length(length);
+    http::response_serializer<http::empty_body> sr(head);
+    auto [ec, unused] = co_await http::async_write_header(c.socket, sr, asio::as_tuple(asio::use_awaitable));
+    (void)unused;
+    if (ec) co_return 0;
+    if (plan.head || length == 0) {
+        ok = plan.keep_alive;
+        co_return 0;
+    }
+
+    auto start = std::chrono::steady_clock::now();
+    std::uint64_t sent = 0;
+    std::uint64_t reset_at = plan.reset_mid_body ? length / 2 : UINT64_MAX;
+    std::size_t chunk = stream_chunk;
+    if (plan.bandwidth_bytes_per_second)
+        chunk = std::clamp<std::size_t>(plan.bandwidth_bytes_per_second / 20, 1024, stream_chunk);
+
+    if (!resp.stream) {
+        while (sent < length) {
+            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>({chunk, length - sent, reset_at - sent}));
+            if (n == 0) {
+                abort_connection(c);
+                co_return sent;
+            }
+            auto [wec, w] = co_await asio::async_write(c.socket, asio::buffer(resp.body.data() + sent, n),
+                                                       asio::as_tuple(asio::use_awaitable));
+            if (wec) co_return sent + w;
+            sent += n;
+            co_await pace(plan.bandwidth_bytes_per_second, sent, start);
+        }
+        ok = plan.keep_alive;
+        co_return sent;
+    }
+
+    // Streamed from disk: read the next chunk on the blocking pool while nothing else is in flight.
+    auto buffer = std::make_shared<std::vector<std::byte>>(chunk);
+    body_source* source = resp.stream.get();
+    while (sent < length) {
+        if (sent >= reset_at) {
+            abort_connection(c);
+            co_return sent;
+        }
+        std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>({chunk, length - sent, reset_at - sent}));
+        auto job1 = [source, buffer, want] {
+            chunk_result r;
+            r.n = source->read(std::span(buffer->data(), want), r.ec);
+            return r;
+        };
+        auto got = co_await offload(a.blocking_pool(), job1);
+        if (got.ec || got.n == 0) {
+            abort_connection(c);  // the length was promised: a short body must not look complete
+            co_return sent;
+        }
+        auto [wec, w] = co_await asio::async_write(c.socket, asio::buffer(buffer->data(), got.n),
+                                                   asio::as_tuple(asio::use_awaitable));
+        if (wec) co_return sent + w;
+        sent += got.n;
+        co_await pace(plan.bandwidth_bytes_per_second, sent, start);
+    }
+    ok = plan.keep_alive;
+    co_return sent;
+}
+
+}  // namespace localaws::server

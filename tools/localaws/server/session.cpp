@@ -1,0 +1,309 @@
+#include "tools/localaws/server/session.hpp"
+
+#include "tools/localaws/admin/counters.hpp"
+#include "tools/localaws/admin/faults.hpp"
+#include "tools/localaws/auth/verifier.hpp"
+#include "tools/localaws/log/request_log.hpp"
+#include "tools/localaws/server/admin_endpoint.hpp"
+#include "tools/localaws/server/app.hpp"
+#include "tools/localaws/server/connection.hpp"
+#include "tools/localaws/server/error_render.hpp"
+#include "tools/localaws/server/http_util.hpp"
+#include "tools/localaws/server/response_writer.hpp"
+#include "sigv4/signer.hpp"
+#include "sigv4/signing_key.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <charconv>
+
+namespace localaws::server {
+namespace asio = boost::asio;
+namespace sv = shiftsync::sigv4;
+namespace {
+
+auth::error_dialect dialect_of(protocol p) {
+    if (p == protocol::rest_xml_s3) return auth::error_dialect::s3;
+    if (p == protocol::query_xml) return auth::error_dialect::query;
+    return auth::error_dialect::json;
+}
+
+aws_error unknown_operation(protocol p, const std::string& operation) {
+    if (p == protocol::rest_xml_s3)
+        return {501, "NotImplemented", "A header you provided implies functionality that is not implemented", {}, true};
+    if (p == protocol::query_xml)
+        return {400, "InvalidAction", "Could not find operation " + operation + " for version 2011-06-15", {}, true};
+    return {400, "UnknownOperationException", "", {}, true};
+}
+
+// The errors faults inject, and quota throttling, in each protocol's words.
+aws_error injected_error(protocol p, const std::string& name, bool throttled) {
+    if (throttled || name == "ThrottlingException" || name == "SlowDown") {
+        if (p == protocol::rest_xml_s3) return {503, "SlowDown", "Please reduce your request rate.", {}, false};
+        if (p == protocol::query_xml) return {400, "Throttling", "Rate exceeded", {}, true};
+        return {400, "ThrottlingException", "Rate exceeded", {}, true};
+    }
+    if (name == "ServiceUnavailable") {
+        if (p == protocol::rest_xml_s3) return {503, "ServiceUnavailable", "Service is unable to handle request.", {}, false};
+        return {503, "ServiceUnavailable", "Service is unavailable", {}, false};
+    }
+    if (p == protocol::rest_xml_s3)
+        return {500, "InternalError", "We encountered an internal error. Please try again.", {}, false};
+    if (p == protocol::query_xml) return {500, "InternalFailure", "An internal error occurred", {}, false};
+    return {500, "InternalServerException", "An internal error occurred", {}, false};
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view s) {
+    std::uint64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+bool is_hex_sha256(std::string_view s) {
+    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char ch) {
+               return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+           });
+}
+
+// Everything about one exchange that the final response and the log need.
+struct exchange {
+    const service_definition* service = nullptr;
+    std::optional<parser_body_reader> body;
+    admin::fault_decision faults;
+};
+
+asio::awaitable<std::optional<aws_error>> read_whole_body(parser_body_reader& reader, std::string& out, std::size_t limit) {
+    std::vector<std::byte> chunk(64 * 1024);
+    std::optional<aws_error> error;
+    for (;;) {
+        std::size_t n = co_await reader.read(chunk, error);
+        if (error) co_return error;
+        if (n == 0) co_return std::nullopt;
+        if (out.size() + n > limit)
+            co_return aws_error{413, "RequestEntityTooLarge", "Request body too large", {}, true};
+        out.append(reinterpret_cast<const char*>(chunk.data()), n);
+    }
+}
+
+asio::awaitable<void> send_continue(connection& c) {
+    if (c.continue_sent) co_return;
+    c.continue_sent = true;
+    static constexpr std::string_view line = "HTTP/1.1 100 Continue\r\n\r\n";
+    co_await asio::async_write(c.socket, asio::buffer(line.data(), line.size()), asio::as_tuple(asio::use_awaitable));
+}
+
+// Routes, authenticates and runs the handler; returns the response to send.
+asio::awaitable<service_response> dispatch(app& a, connection& c, request_context& ctx, exchange& ex) {
+    auto& registry = a.services();
+    const service_definition* svc = nullptr;
+    if (auto target = ctx.headers.get("x-amz-target"); !target.empty()) {
+        auto dot = target.find('.');
+        svc = registry.by_target_prefix(target.substr(0, dot));
+        if (svc && dot != std::string_view::npos) ctx.operation = target.substr(dot + 1);
+    }
+    if (!svc) {
+        auto scope = auth::scope_service(ctx.headers.get("authorization"), ctx.raw_query);
+        svc = registry.by_signing_name(scope.empty() ? "s3" : scope);
+        if (!svc) svc = registry.by_signing_name("s3");
+    }
+    ex.service = svc;
+    ctx.service = svc->signing_name;
+    ctx.request_id = svc->protocol == protocol::rest_xml_s3 ? new_request_id_s3() : new_request_id_uuid();
+    const bool s3 = svc->protocol == protocol::rest_xml_s3;
+    auto content_length = c.parser->content_length();
+
+    if (!s3) {
+        // The payload hash is part of the signature: the body comes first.
+        ex.body.emplace(c, std::nullopt, std::string{}, content_length ? std::optional(*content_length) : std::nullopt);
+        if (c.parser->get()[http::field::expect] == "100-continue") co_await send_continue(c);
+        if (auto e = co_await read_whole_body(*ex.body, ctx.body, svc->max_buffered_body))
+            co_return service_response::from_error(*e);
+        ctx.bytes_in = ctx.body.size();
+        if (svc->protocol == protocol::query_xml) {
+            auto form = parse_query(ctx.body);
+            ctx.query.insert(ctx.query.end(), form.begin(), form.end());
+            if (const auto* action = ctx.query_param("Action")) ctx.operation = *action;
+        }
+    } else if (svc->resolve_operation) {
+        ctx.operation = svc->resolve_operation(ctx);
+    }
+
+    const operation_entry* entry = registry.find(ctx.service, ctx.operation);
+
+    std::string body_hash;
+    if (!s3) sv::append_hex(body_hash, sv::sha256_of(ctx.body));
+    auth::verify_input vin{.method = ctx.method,
+                           .raw_path = ctx.raw_path,
+                           .raw_query = ctx.raw_query,
+                           .headers = &ctx.headers,
+                           .s3 = s3,
+                           .body_sha256_hex = body_hash,
+                           .region = a.region(),
+                           .wall_now = std::chrono::system_clock::now(),
+                           .shifted_now = a.now(),
+                           .max_skew = a.max_clock_skew()};
+    auto verified = auth::verify(vin, a.iam());
+    if (verified.why != auth::failure::none)
+        co_return service_response::from_error(auth::to_aws_error(verified, dialect_of(svc->protocol), a.now()));
+    ctx.principal = std::move(verified.who);
+    if (!entry) co_return service_response::from_error(unknown_operation(svc->protocol, ctx.operation));
+
+    if (s3) {
+        std::optional<auth::chunked_decoder> decoder;
+        std::optional<std::uint64_t> declared = content_length ? std::optional(*content_length) : std::nullopt;
+        if (verified.payload_hash.starts_with("STREAMING-")) {
+            std::optional<sv::chunked_signer> chain;
+            if (verified.chunked) {
+                const auto& s = *verified.chunked;
+                auto key = sv::derive_signing_key(s.secret, s.date, s.region, s.service);
+                chain.emplace(sv::hmac_key(std::span<const std::uint8_t>(key)), s.amz_date, s.scope, s.seed_signature);
+            }
+            decoder.emplace(std::move(chain));
+            declared = parse_u64(ctx.headers.get("x-amz-decoded-content-length"));
+        }
+        ex.body.emplace(c, std::move(decoder), is_hex_sha256(verified.payload_hash) ? verified.payload_hash : "", declared);
+        if (c.parser->get()[http::field::expect] == "100-continue") co_await send_continue(c);
+        if (entry->mode == body_mode::buffered) {
+            if (auto e = co_await read_whole_body(*ex.body, ctx.body, svc->max_buffered_body))
+                co_return service_response::from_error(*e);
+            ctx.bytes_in = ctx.body.size();
+        } else {
+            ctx.body_stream = &*ex.body;
+        }
+    }
+
+    ex.faults = a.faults().decide(ctx.service, ctx.operation);
+    if (ex.faults.delay.count() > 0) {
+        asio::steady_timer t(co_await asio::this_coro::executor, ex.faults.delay);
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (ex.faults.kind != admin::injected::none)
+        co_return service_response::from_error(
+            injected_error(svc->protocol, ex.faults.error, ex.faults.kind == admin::injected::throttled));
+
+    try {
+        auto resp = co_await entry->handler(ctx);
+        if (ex.faults.complete_with_error && ctx.operation == "CompleteMultipartUpload" && !resp.error) {
+            resp.error = injected_error(svc->protocol, "InternalError", false);
+            resp.error_with_200 = true;
+        }
+        co_return resp;
+    } catch (const std::exception&) {
+        co_return service_response::from_error(injected_error(svc->protocol, "InternalError", false));
+    }
+}
+
+asio::awaitable<bool> handle_one(app& a, connection& c) {
+    auto started = std::chrono::steady_clock::now();
+    auto& req = c.parser->get();
+    std::string_view target(req.target().data(), req.target().size());
+    auto qmark = target.find('?');
+    request_context ctx{.application = a};
+    ctx.method = std::string(req.method_string());
+    ctx.raw_path = std::string(target.substr(0, qmark));
+    ctx.raw_query = qmark == std::string_view::npos ? std::string{} : std::string(target.substr(qmark + 1));
+    ctx.query = parse_query(ctx.raw_query);
+    for (const auto& f : req) {
+        std::string name(f.name_string());
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        ctx.headers.items.emplace_back(std::move(name), std::string(f.value()));
+    }
+    ctx.host = ctx.headers.get("host");
+
+    if (ctx.raw_path.starts_with("/_localaws/")) co_return co_await serve_admin(a, c, ctx);
+
+    exchange ex;
+    service_response resp = co_await dispatch(a, c, ctx, ex);
+    const protocol proto = ex.service ? ex.service->protocol : protocol::rest_xml_s3;
+    if (ctx.request_id.empty()) ctx.request_id = new_request_id_s3();
+
+    // A body the handler left unread: drain a small one so the connection stays usable.
+    bool reusable = req.keep_alive();
+    if (ex.body && !ex.body->finished()) reusable = reusable && co_await ex.body->drain();
+    else if (!ex.body && !c.parser->is_done()) reusable = false;
+    if (ex.body) ctx.bytes_in = std::max(ctx.bytes_in, ex.body->raw_bytes());
+
+    write_plan plan;
+    plan.head = ctx.method == "HEAD";
+    plan.keep_alive = reusable;
+    plan.bandwidth_bytes_per_second = ex.faults.bandwidth_bytes_per_second;
+    plan.reset_mid_body = ex.faults.reset_mid_body;
+    if (proto == protocol::rest_xml_s3) {
+        plan.headers.emplace_back("x-amz-request-id", ctx.request_id);
+        plan.headers.emplace_back("x-amz-id-2", "localaws/" + ctx.request_id);
+    } else {
+        plan.headers.emplace_back("x-amzn-RequestId", ctx.request_id);
+    }
+    plan.headers.emplace_back("Date", http_date(std::chrono::system_clock::now()));
+    std::string error_code;
+    if (resp.error) {
+        auto rendered = render_error(*resp.error, proto, ex.service ? ex.service->xml_namespace : "", ctx.request_id);
+        plan.status = resp.error_with_200 ? 200 : resp.error->status;
+        plan.content_type = rendered.content_type;
+        for (auto& h : rendered.headers) plan.headers.push_back(std::move(h));
+        error_code = resp.error->code;
+        resp.body = std::move(rendered.body);
+        resp.stream.reset();
+        resp.stream_length = 0;
+        if (plan.head) resp.body.clear();
+    } else {
+        plan.status = resp.status;
+        for (auto& h : resp.headers) {
+            if (h.first == "Content-Type") plan.content_type = h.second;
+            else plan.headers.push_back(std::move(h));
+        }
+        // Query responses carry the request id in the body; the placeholder keeps handlers simple.
+        if (auto at = resp.body.find("{{request-id}}"); at != std::string::npos)
+            resp.body.replace(at, 14, ctx.request_id);
+    }
+    bool ok = false;
+    std::uint64_t bytes_out = co_await write_response(a, c, resp, plan, ok);
+
+    auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    a.counters().record(ctx.service, ctx.operation, plan.status, error_code, ctx.bytes_in, bytes_out, latency);
+    a.request_log().write({std::chrono::system_clock::now(), ctx.request_id, ctx.service, ctx.operation,
+                           ctx.principal.arn, error_code, plan.status, ctx.bytes_in, bytes_out, latency});
+    co_return ok;
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_connection(app& a, tcp::socket socket) {
+    connection c{std::move(socket), {}, {}, false};
+    boost::system::error_code ignored;
+    c.socket.set_option(tcp::no_delay(true), ignored);
+    for (;;) {
+        c.parser.emplace();
+        c.parser->body_limit(boost::none);
+        c.parser->header_limit(64 * 1024);
+        c.continue_sent = false;
+        auto [ec, n] = co_await http::async_read_header(c.socket, c.buffer, *c.parser, asio::as_tuple(asio::use_awaitable));
+        (void)n;
+        if (ec) break;
+        if (!co_await handle_one(a, c)) break;
+    }
+    c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    c.socket.close(ignored);
+}
+
+asio::awaitable<void> accept_loop(app& a, tcp::acceptor& acceptor) {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            if (ec == asio::error::operation_aborted) co_return;
+            continue;
+        }
+        // Each connection's coroutine is owned by the io_context: it ends when its peer goes or the
+        // context stops (localaws exits by stopping the context).
+        asio::co_spawn(acceptor.get_executor(), serve_connection(a, std::move(socket)), asio::detached);
+    }
+}
+
+}  // namespace localaws::server

@@ -1,0 +1,8 @@
+#pragma once
+// Redshift Serverless (JSON 1.1, X-Amz-Target: RedshiftServerless.*): GetCredentials, plus
+// GetWorkgroup and ListWorkgroups so clients can discover the endpoint.
+
+namespace localaws {
+class app;
+void register_serverless(app& a);
+}  // namespace localaws

@@ -1,0 +1,7 @@
+#pragma once
+// STS (Query protocol, 2011-06-15): AssumeRole and GetCallerIdentity.
+
+namespace localaws {
+class app;
+void register_sts(app& a);
+}  // namespace localaws
