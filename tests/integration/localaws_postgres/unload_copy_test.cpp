@@ -1,0 +1,293 @@
+// UNLOAD and COPY through the statement engine against a real PostgreSQL 15 and a directory-backed
+// object store: file naming, manifests, compression, options, role checks, bad rows, atomicity.
+#include <set>
+
+#include "tests/integration/localaws_postgres/data_api_fixture.hpp"
+#include "tools/localaws/data_api/redshift_dialect.hpp"
+#include "tools/localaws/redshift/bulk/codec.hpp"
+#include "tools/localaws/redshift/testing/directory_object_store.hpp"
+
+using namespace test_support;
+namespace bulk = localaws::redshift::bulk;
+
+namespace {
+
+const std::string connector_role = "arn:aws:iam::111122223333:role/shiftsync-connector";
+const std::string untrusting_role = "arn:aws:iam::111122223333:role/no-redshift-trust";
+
+class UnloadCopy : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        store_dir_ = cluster_environment::cluster->dir() / "s3";
+        store_ = new localaws::redshift::testing::directory_object_store(store_dir_);
+        store_->create_bucket("unload-example");
+        bulk::environment env;
+        env.store = store_;
+        env.default_iam_role = connector_role;
+        // A stand-in for localaws's IAM: the connector role trusts Redshift and may do what the
+        // documented S3 policy allows on unload-example, minus whatever a test denies.
+        env.check_role = [](const std::string& role, const std::string& action,
+                            const std::string& resource) -> std::optional<std::string> {
+            if (role == untrusting_role) return "the role's trust policy does not allow redshift.amazonaws.com";
+            if (role != connector_role) return "no such role";
+            if (denied_.count(action)) return "not authorized to perform " + action + " on " + resource;
+            if (action != "sts:AssumeRole" && resource.rfind("arn:aws:s3:::unload-example", 0) != 0)
+                return "not authorized to perform " + action + " on " + resource;
+            return std::nullopt;
+        };
+        da::engine_options options;
+        options.dialect = da::make_redshift_dialect(cluster_environment::cluster->get(), env);
+        engine_ = new da::statement_engine(cluster_environment::cluster->get(), *cluster_environment::identities, options);
+    }
+    static void TearDownTestSuite() {
+        delete engine_;
+        delete store_;
+    }
+    void TearDown() override { denied_.clear(); }
+
+    da::statement_engine& engine() { return *engine_; }
+    std::string ok(const std::string& sql) {
+        auto d = run(engine(), sql);
+        EXPECT_EQ(status_of(d), "FINISHED") << sql << "\n" << error_of(d);
+        return std::string(d.at("Id").as_string());
+    }
+    std::int64_t rows_of(const std::string& sql) {
+        auto d = run(engine(), sql);
+        EXPECT_EQ(status_of(d), "FINISHED") << sql << "\n" << error_of(d);
+        return d.at("ResultRows").as_int64();
+    }
+    std::string failed(const std::string& sql) {
+        auto d = run(engine(), sql);
+        EXPECT_EQ(status_of(d), "FAILED") << sql;
+        return error_of(d);
+    }
+    std::string scalar(const std::string& sql) {
+        auto id = ok(sql);
+        auto r = engine().get_statement_result(connector(), id, std::nullopt);
+        if (!r) return "<" + r.error().message + ">";
+        const auto& f = r.value().at("Records").as_array().at(0).as_array().at(0).as_object();
+        if (f.contains("isNull")) return "NULL";
+        if (f.contains("longValue")) return std::to_string(f.at("longValue").as_int64());
+        if (f.contains("booleanValue")) return f.at("booleanValue").as_bool() ? "true" : "false";
+        return std::string(f.at("stringValue").as_string());
+    }
+    std::vector<std::string> keys(const std::string& prefix) {
+        std::vector<std::string> out;
+        for (const auto& o : store_->list("unload-example", prefix)) out.push_back(o.key);
+        return out;
+    }
+    std::string object_text(const std::string& key, localaws::redshift::dialect::compression c =
+                                                         localaws::redshift::dialect::compression::none) {
+        std::error_code ec;
+        auto reader = store_->open("unload-example", key, ec);
+        if (!reader) return "<missing>";
+        std::string raw(reader->info().size, '\0');
+        std::size_t got = 0;
+        while (got < raw.size()) got += reader->read({reinterpret_cast<std::byte*>(raw.data() + got), raw.size() - got}, ec);
+        std::string plain, error;
+        auto codec = bulk::make_decompressor(c);
+        codec->write(raw, plain, error);
+        codec->finish(error);
+        return error.empty() ? plain : "<" + error + ">";
+    }
+    void put(const std::string& key, const std::string& text, localaws::redshift::dialect::compression c =
+                                                                  localaws::redshift::dialect::compression::none) {
+        std::string encoded;
+        auto codec = bulk::make_compressor(c);
+        codec->write(text, encoded);
+        codec->finish(encoded);
+        std::error_code ec;
+        auto writer = store_->create("unload-example", key, ec);
+        ASSERT_TRUE(writer);
+        ASSERT_FALSE(writer->write({reinterpret_cast<const std::byte*>(encoded.data()), encoded.size()}));
+        ASSERT_FALSE(writer->commit());
+    }
+
+    static inline std::filesystem::path store_dir_;
+    static inline localaws::redshift::testing::directory_object_store* store_ = nullptr;
+    static inline da::statement_engine* engine_ = nullptr;
+    static inline std::set<std::string> denied_;
+};
+
+const char* create_source = R"(CREATE TABLE src AS SELECT i AS id, (i % 100)::int2 AS small, i::int8 * 7 AS big,
+    (i / 100.0)::numeric(12,2) AS amount, (i / 3.0)::float8 AS ratio, i % 2 = 0 AS flag,
+    CASE WHEN i % 10 = 0 THEN NULL WHEN i % 10 = 1 THEN '' ELSE 'näme, "quoted"' || chr(10) || i END AS label,
+    date '2021-03-04' + (i % 365) AS day, timestamp '2021-01-01 00:00:00' + i * interval '1 second' AS at,
+    timestamptz '2021-01-01 00:00:00+00' + i * interval '1 minute' AS at_tz, time '12:00:00' AS t
+  FROM generate_series(1, 20000) AS i)";
+
+}  // namespace
+
+TEST_F(UnloadCopy, GzipCsvWithManifestRoundTripsThroughCopy) {
+    ok(create_source);
+    EXPECT_EQ(rows_of("UNLOAD ('select * from src') TO 's3://unload-example/rt/src_' IAM_ROLE default "
+                      "FORMAT AS CSV GZIP MANIFEST VERBOSE"),
+              20000);
+    EXPECT_EQ(keys("rt/"), (std::vector<std::string>{"rt/src_0000_part_00.gz", "rt/src_0001_part_00.gz", "rt/src_manifest"}));
+    auto manifest = json::parse(object_text("rt/src_manifest")).as_object();
+    const auto& entries = manifest.at("entries").as_array();
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_EQ(entries[0].at("url"), "s3://unload-example/rt/src_0000_part_00.gz");
+    std::uint64_t records = 0;
+    for (const auto& e : entries) {
+        std::string key = std::string(e.at("url").as_string()).substr(std::string("s3://unload-example/").size());
+        EXPECT_EQ(e.at("meta").at("content_length").to_number<std::uint64_t>(), store_->head("unload-example", key)->size);
+        records += e.at("meta").at("record_count").to_number<std::uint64_t>();
+    }
+    EXPECT_EQ(records, 20000u);
+    EXPECT_EQ(manifest.at("meta").at("record_count").to_number<std::uint64_t>(), 20000u);
+    EXPECT_EQ(manifest.at("schema").at("elements").as_array()[0].at("name"), "id");
+    EXPECT_EQ(manifest.at("author").at("name"), "Amazon Redshift");
+    EXPECT_NE(object_text("rt/src_0000_part_00.gz", localaws::redshift::dialect::compression::gzip).find("\"näme, \"\"quoted\"\"\n"),
+              std::string::npos);
+
+    ok("CREATE TABLE dst (LIKE src)");
+    EXPECT_EQ(rows_of("COPY dst FROM 's3://unload-example/rt/src_manifest' IAM_ROLE default FORMAT AS CSV GZIP "
+                      "MANIFEST EMPTYASNULL"),
+              20000);
+    EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT * FROM src EXCEPT SELECT * FROM dst) d"), "0");
+    EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT * FROM dst EXCEPT SELECT * FROM src) d"), "0");
+    EXPECT_EQ(scalar("SELECT count(*) FROM dst WHERE label = ''"), "2000");
+
+    // Redshift's prefix semantics: the prefix loads every object under it (here: the two data files).
+    ok("CREATE TABLE dst2 (LIKE src)");
+    EXPECT_EQ(rows_of("COPY dst2 FROM 's3://unload-example/rt/src_0' IAM_ROLE default CSV GZIP EMPTYASNULL"), 20000);
+}
+
+TEST_F(UnloadCopy, OverwriteRulesAndCleanPath) {
+    ok("CREATE TABLE small AS SELECT generate_series(1, 10) AS n");
+    ok("UNLOAD ('select * from small') TO 's3://unload-example/ow/x_' IAM_ROLE default");
+    EXPECT_NE(failed("UNLOAD ('select * from small') TO 's3://unload-example/ow/x_' IAM_ROLE default")
+                  .find("Specified unload destination on S3 is not empty"),
+              std::string::npos);
+    ok("UNLOAD ('select * from small where n > 5') TO 's3://unload-example/ow/x_' IAM_ROLE default ALLOWOVERWRITE");
+    EXPECT_EQ(object_text("ow/x_0000_part_00") + object_text("ow/x_0001_part_00"), "6\n8\n10\n7\n9\n");
+    put("ow/x_unrelated.txt", "keep?");
+    ok("UNLOAD ('select 1') TO 's3://unload-example/ow/x_' IAM_ROLE default PARALLEL OFF CLEANPATH");
+    EXPECT_EQ(keys("ow/"), (std::vector<std::string>{"ow/x_000"}));
+}
+
+TEST_F(UnloadCopy, SerialFilesSplitAtMaxFileSize) {
+    ok("CREATE TABLE wide AS SELECT i, repeat('x', 100) AS pad FROM generate_series(1, 80000) AS i");
+    EXPECT_EQ(rows_of("UNLOAD ('select * from wide') TO 's3://unload-example/split/w' IAM_ROLE default "
+                      "PARALLEL OFF MAXFILESIZE 5 MB"),
+              80000);
+    auto files = keys("split/");
+    ASSERT_EQ(files, (std::vector<std::string>{"split/w000", "split/w001"}));
+    EXPECT_LE(store_->head("unload-example", "split/w000")->size, 5'000'000u + 200);
+    ok("CREATE TABLE wide_back (LIKE wide)");
+    EXPECT_EQ(rows_of("COPY wide_back FROM 's3://unload-example/split/w' IAM_ROLE default"), 80000);
+    EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT * FROM wide EXCEPT SELECT * FROM wide_back) d"), "0");
+}
+
+TEST_F(UnloadCopy, TextJsonZstdAndBzip2) {
+    ok("CREATE TABLE mixed AS SELECT 1 AS id, 'a|b\\c' AS s, NULL::text AS n UNION ALL SELECT 2, 'line' || chr(10) || 'two', 'x'");
+    ok("UNLOAD ('select * from mixed order by id') TO 's3://unload-example/txt/m_' IAM_ROLE default PARALLEL OFF "
+       "ADDQUOTES ESCAPE NULL AS 'NIL'");
+    EXPECT_EQ(object_text("txt/m_000"), "\"1\"|\"a\\|b\\\\c\"|NIL\n\"2\"|\"line\\\ntwo\"|\"x\"\n");
+    ok("UNLOAD ('select * from mixed order by id') TO 's3://unload-example/json/m_' IAM_ROLE default FORMAT JSON ZSTD "
+       "PARALLEL OFF");
+    EXPECT_EQ(object_text("json/m_000.zst", localaws::redshift::dialect::compression::zstd),
+              "{\"id\":1,\"s\":\"a|b\\\\c\",\"n\":null}\n{\"id\":2,\"s\":\"line\\ntwo\",\"n\":\"x\"}\n");
+    ok("CREATE TABLE mixed_json (LIKE mixed)");
+    EXPECT_EQ(rows_of("COPY mixed_json FROM 's3://unload-example/json/m_' IAM_ROLE default JSON 'auto' ZSTD"), 2);
+    EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT * FROM mixed EXCEPT SELECT * FROM mixed_json) d"), "0");
+    ok("UNLOAD ('select * from mixed') TO 's3://unload-example/bz/m_' IAM_ROLE default CSV BZIP2 HEADER");
+    EXPECT_EQ(keys("bz/"), (std::vector<std::string>{"bz/m_0000_part_00.bz2", "bz/m_0001_part_00.bz2"}));
+    EXPECT_EQ(object_text("bz/m_0000_part_00.bz2", localaws::redshift::dialect::compression::bzip2), "id,s,n\n1,a|b\\c,\n");
+    ok("CREATE TABLE mixed_bz (LIKE mixed)");
+    EXPECT_EQ(rows_of("COPY mixed_bz FROM 's3://unload-example/bz/m_' IAM_ROLE default CSV BZIP2 IGNOREHEADER 1 "
+                      "EMPTYASNULL"), 2);
+    EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT * FROM mixed EXCEPT SELECT * FROM mixed_bz) d"), "0");
+}
+
+TEST_F(UnloadCopy, BadCommandsFailLikeRedshift) {
+    ok("CREATE TABLE target_t (a int, b varchar(5))");
+    ok("INSERT INTO target_t VALUES (1, 'one')");
+    put("bad/ok.csv", "2,two\n");
+    EXPECT_EQ(failed("UNLOAD ('select 1') TO 's3://unload-example/e/' IAM_ROLE default SHINY"),
+              "ERROR: syntax error at or near \"SHINY\"");
+    EXPECT_NE(failed("UNLOAD ('select 1') TO 's3://no-such-bucket/e/' IAM_ROLE default").find("NoSuchBucket"),
+              std::string::npos);
+    EXPECT_NE(failed("UNLOAD ('select 1') TO 's3://unload-example/e/' IAM_ROLE '" + untrusting_role + "'")
+                  .find("not authorized to assume IAM Role"),
+              std::string::npos);
+    EXPECT_NE(failed("UNLOAD ('select 1') TO 's3://unload-example/e/' IAM_ROLE default FORMAT PARQUET").find("not supported"),
+              std::string::npos);
+    denied_ = {"s3:PutObject"};
+    EXPECT_NE(failed("UNLOAD ('select 1') TO 's3://unload-example/e/' IAM_ROLE default").find("AccessDenied"),
+              std::string::npos);
+    denied_ = {"s3:GetObject"};
+    EXPECT_NE(failed("COPY target_t FROM 's3://unload-example/bad/' IAM_ROLE default CSV").find("AccessDenied"),
+              std::string::npos);
+    denied_.clear();
+    EXPECT_NE(failed("COPY target_t FROM 's3://unload-example/nothing-here/' IAM_ROLE default CSV").find("does not exist"),
+              std::string::npos);
+    EXPECT_EQ(failed("COPY target_t FROM 's3://unload-example/bad/' IAM_ROLE default CSV WHATEVER"),
+              "ERROR: syntax error at or near \"WHATEVER\"");
+    EXPECT_NE(failed("COPY no_table FROM 's3://unload-example/bad/' IAM_ROLE default CSV").find("does not exist"),
+              std::string::npos);
+    EXPECT_NE(failed("UNLOAD ('select * from no_table') TO 's3://unload-example/e/' IAM_ROLE default").find("does not exist"),
+              std::string::npos);
+    EXPECT_TRUE(keys("e/").empty()) << "a failed UNLOAD leaves no file";
+    EXPECT_EQ(scalar("SELECT count(*) FROM target_t"), "1") << "the target is unchanged";
+}
+
+TEST_F(UnloadCopy, BadRowsAreRecordedAndMaxErrorDecides) {
+    ok("CREATE TABLE loaded (id int, name varchar(4), price numeric(5,2))");
+    put("rows/data.csv", "1,ab,1.50\nx,cd,2.00\n3,toolong,3.00\n4,ok,4.00\n5,big,123456.00\n");
+    EXPECT_EQ(failed("COPY loaded FROM 's3://unload-example/rows/' IAM_ROLE default CSV"),
+              "ERROR: Load into table 'loaded' failed. Check 'sys_load_error_detail' system table for details.");
+    EXPECT_EQ(scalar("SELECT count(*) FROM loaded"), "0");
+    EXPECT_EQ(scalar("SELECT error_code || ':' || line_number || ':' || column_name || ':' || raw_field_value "
+                     "FROM sys_load_error_detail ORDER BY start_time DESC, line_number LIMIT 1"),
+              "1207:2:id:x");
+    // Two of our checks plus PostgreSQL's own numeric overflow (found by retrying without the row).
+    EXPECT_EQ(rows_of("COPY loaded FROM 's3://unload-example/rows/' IAM_ROLE default CSV MAXERROR 3"), 2);
+    EXPECT_EQ(scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM loaded"), "1,4");
+    EXPECT_EQ(scalar("SELECT count(*) FROM sys_load_error_detail WHERE line_number = 5 AND error_message LIKE '%overflow%'"), "1");
+    EXPECT_EQ(rows_of("COPY loaded FROM 's3://unload-example/rows/' IAM_ROLE default CSV MAXERROR 2 TRUNCATECOLUMNS"), 3);
+}
+
+TEST_F(UnloadCopy, FieldOptions) {
+    ok("CREATE TABLE opts (id int, name varchar(10), d date, ts timestamp, note varchar(10))");
+    put("opts/a.txt", "id;name;d;ts;note\n1;  x  ;03/04/2021;1614556800;NULL\n2;   ;12/31/2020;0;caf\xe9\n");
+    EXPECT_EQ(rows_of("COPY opts FROM 's3://unload-example/opts/' IAM_ROLE default DELIMITER ';' IGNOREHEADER 1 "
+                      "NULL AS 'NULL' BLANKSASNULL TRIMBLANKS DATEFORMAT 'MM/DD/YYYY' TIMEFORMAT 'epochsecs' "
+                      "ACCEPTINVCHARS AS '?'"),
+              2);
+    EXPECT_EQ(scalar("SELECT string_agg(concat_ws('/', id, coalesce(name, 'null'), d, ts, coalesce(note, 'null')), ' ' "
+                     "ORDER BY id) FROM opts"),
+              "1/  x/2021-03-04/2021-03-01 00:00:00/null 2/null/2020-12-31/1970-01-01 00:00:00/caf?");
+}
+
+TEST_F(UnloadCopy, CopyInsideABatchIsAllOrNothing) {
+    ok("CREATE TABLE batch_load (id int)");
+    put("batch/ok.csv", "1\n2\n");
+    put("batchbad/bad.csv", "1\nnope\n");
+    da::execute_input in = sql_input("");
+    in.sqls = {"INSERT INTO batch_load VALUES (0)", "COPY batch_load FROM 's3://unload-example/batch/' IAM_ROLE default CSV",
+               "COPY batch_load FROM 's3://unload-example/batchbad/' IAM_ROLE default CSV"};
+    auto out = engine().batch_execute_statement(connector(), in);
+    ASSERT_TRUE(out);
+    auto d = wait_final(engine(), connector(), std::string(out.value().at("Id").as_string()));
+    EXPECT_EQ(status_of(d), "FAILED");
+    EXPECT_EQ(d.at("SubStatements").as_array()[1].at("ResultRows"), 2);
+    EXPECT_EQ(scalar("SELECT count(*) FROM batch_load"), "0");
+}
+
+TEST_F(UnloadCopy, DialectRewritesRunOnPostgres) {
+    ok("CREATE TABLE base_t (id bigint identity(1,1), doc super, name varchar(max) encode lzo) diststyle even "
+       "sortkey(id)");
+    ok("CREATE TEMP TABLE stage_t (LIKE base_t); INSERT INTO stage_t VALUES (1, '{\"a\": 1}', 'x')");
+    EXPECT_EQ(scalar("SELECT getdate() <= now()::timestamp"), "true");
+    EXPECT_EQ(scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'base_t'::regclass "
+                     "AND attname = 'name'"),
+              "character varying(65535)");
+}
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    ::testing::AddGlobalTestEnvironment(new cluster_environment);
+    return RUN_ALL_TESTS();
+}

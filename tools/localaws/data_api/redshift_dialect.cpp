@@ -1,0 +1,65 @@
+#include "tools/localaws/data_api/redshift_dialect.hpp"
+
+#include <atomic>
+
+#include "tools/localaws/redshift/bulk/copy.hpp"
+#include "tools/localaws/redshift/bulk/load_error_log.hpp"
+#include "tools/localaws/redshift/bulk/unload.hpp"
+#include "tools/localaws/redshift/dialect/commands.hpp"
+#include "tools/localaws/redshift/dialect/rewrite.hpp"
+
+namespace localaws::data_api {
+namespace bulk = redshift::bulk;
+namespace dialect = redshift::dialect;
+
+namespace {
+
+struct shared_state {
+    bulk::environment env;
+    bulk::load_error_log log;
+    std::atomic<std::int64_t> next_copy_id{1};
+    shared_state(const redshift::pg::cluster& cluster, bulk::environment e) : env(std::move(e)), log(cluster) {}
+};
+
+run_outcome to_run_outcome(const bulk::outcome& o) {
+    run_outcome out;
+    out.status.ok = o.ok;
+    out.status.sqlstate = o.sqlstate;
+    out.status.message = o.message;
+    out.has_result_set = false;
+    out.result_rows = o.ok ? o.rows : -1;
+    return out;
+}
+
+run_outcome syntax_failure(const std::string& message) {
+    run_outcome out;
+    out.status = {false, "42601", message};
+    return out;
+}
+
+}  // namespace
+
+dialect_hooks make_redshift_dialect(const redshift::pg::cluster& cluster, bulk::environment env) {
+    auto state = std::make_shared<shared_state>(cluster, std::move(env));
+    state->log.ensure("dev");  // so sys_load_error_detail answers (empty) before any COPY; others: on first COPY
+    dialect_hooks hooks;
+    hooks.rewrite = [](const std::string& sql) { return dialect::rewrite_for_postgres(sql); };
+    hooks.run_special = [state](redshift::pg::connection& conn, const std::string& sql,
+                                const caller& who) -> std::optional<run_outcome> {
+        if (dialect::looks_like_unload(sql)) {
+            auto parsed = dialect::parse_unload(sql);
+            if (auto* e = std::get_if<dialect::parse_error>(&parsed)) return syntax_failure(e->message);
+            return to_run_outcome(bulk::run_unload(conn, std::get<dialect::unload_command>(parsed), state->env));
+        }
+        if (dialect::looks_like_s3_copy(sql)) {
+            auto parsed = dialect::parse_copy(sql);
+            if (auto* e = std::get_if<dialect::parse_error>(&parsed)) return syntax_failure(e->message);
+            bulk::copy_context context{&state->log, PQdb(conn.native()), who.identity.db_user, state->next_copy_id++};
+            return to_run_outcome(bulk::run_copy(conn, std::get<dialect::copy_command>(parsed), state->env, context));
+        }
+        return std::nullopt;
+    };
+    return hooks;
+}
+
+}  // namespace localaws::data_api

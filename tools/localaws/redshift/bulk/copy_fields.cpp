@@ -1,0 +1,258 @@
+#include "tools/localaws/redshift/bulk/copy_fields.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+
+#include "tools/localaws/redshift/bulk/pg_text.hpp"
+#include "tools/localaws/redshift/sql_scanner.hpp"
+
+namespace localaws::redshift::bulk {
+namespace {
+
+enum : unsigned { oid_bool = 16, oid_int8 = 20, oid_int2 = 21, oid_int4 = 23, oid_text = 25, oid_float4 = 700,
+                  oid_float8 = 701, oid_bpchar = 1042, oid_varchar = 1043, oid_date = 1082, oid_timestamp = 1114,
+                  oid_timestamptz = 1184 };
+
+bool is_char_type(unsigned t) { return t == oid_varchar || t == oid_bpchar || t == oid_text; }
+bool is_blank(const std::string& s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+}
+
+// Length of a valid UTF-8 sequence starting at s[i], or 0 when invalid.
+std::size_t utf8_length(const std::string& s, std::size_t i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return 0;
+    if (n == 2 && c < 0xC2) return 0;  // overlong
+    return n;
+}
+
+std::size_t utf8_chars(const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char c : s) n += (c >> 6) != 2;
+    return n;
+}
+
+std::string truncate_chars(const std::string& s, std::size_t chars) {
+    std::size_t count = 0, i = 0;
+    for (; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) >> 6) != 2 && count++ == chars) break;
+    }
+    return s.substr(0, i);
+}
+
+template <class Int>
+bool valid_integer(const std::string& s) {
+    std::string_view v(s);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    if (!v.empty() && v.front() == '+') v.remove_prefix(1);
+    Int out{};
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    return !v.empty() && ec == std::errc{} && end == v.data() + v.size();
+}
+
+}  // namespace
+
+std::optional<std::string> apply_datetime_format(const std::string& format, const std::string& text) {
+    if (iequals(format, "epochsecs") || iequals(format, "epochmillisecs")) {
+        char* end = nullptr;
+        double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end) return std::nullopt;
+        if (iequals(format, "epochmillisecs")) v /= 1000.0;
+        std::time_t secs = static_cast<std::time_t>(v);
+        std::tm tm{};
+        gmtime_r(&secs, &tm);
+        char out[64];
+        std::strftime(out, sizeof out, "%Y-%m-%d %H:%M:%S", &tm);
+        long micros = static_cast<long>((v - static_cast<double>(secs)) * 1e6 + 0.5);
+        std::string s = out;
+        if (micros > 0) {
+            char frac[32];
+            std::snprintf(frac, sizeof frac, ".%06ld", micros);
+            s += frac;
+        }
+        return s;
+    }
+    // Tokens: YYYY YY MM MON DD HH24 HH12 HH MI SS AM/PM; anything else must match literally.
+    int year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0;
+    std::string fraction;
+    bool pm = false, has_ampm = false, has_time = false;
+    std::size_t t = 0;
+    auto digits = [&](std::size_t max, int& out) {
+        std::size_t n = 0;
+        out = 0;
+        while (n < max && t < text.size() && std::isdigit(static_cast<unsigned char>(text[t]))) out = out * 10 + (text[t++] - '0'), ++n;
+        return n > 0;
+    };
+    static const char* months[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+    for (std::size_t f = 0; f < format.size();) {
+        auto starts = [&](const char* token) { return iequals(format.substr(f, std::strlen(token)), token); };
+        if (starts("YYYY")) { if (!digits(4, year)) return std::nullopt; f += 4; }
+        else if (starts("YY")) { if (!digits(2, year)) return std::nullopt; year += year < 70 ? 2000 : 1900; f += 2; }
+        else if (starts("MON")) {
+            int m = 0;
+            for (; m < 12; ++m)
+                if (iequals(text.substr(t, 3), months[m])) break;
+            if (m == 12) return std::nullopt;
+            month = m + 1; t += 3; f += 3;
+        }
+        else if (starts("MM")) { if (!digits(2, month)) return std::nullopt; f += 2; }
+        else if (starts("DD")) { if (!digits(2, day)) return std::nullopt; f += 2; }
+        else if (starts("HH24")) { if (!digits(2, hour)) return std::nullopt; has_time = true; f += 4; }
+        else if (starts("HH12")) { if (!digits(2, hour)) return std::nullopt; has_time = true; f += 4; }
+        else if (starts("HH")) { if (!digits(2, hour)) return std::nullopt; has_time = true; f += 2; }
+        else if (starts("MI")) { if (!digits(2, minute)) return std::nullopt; f += 2; }
+        else if (starts("SS")) {
+            if (!digits(2, second)) return std::nullopt;
+            f += 2;
+            if (t < text.size() && text[t] == '.') {  // fractional seconds may follow SS
+                ++t;
+                while (t < text.size() && std::isdigit(static_cast<unsigned char>(text[t]))) fraction += text[t++];
+            }
+        }
+        else if (starts("AM") || starts("PM")) {
+            has_ampm = true;
+            if (iequals(text.substr(t, 2), "PM")) pm = true;
+            else if (!iequals(text.substr(t, 2), "AM")) return std::nullopt;
+            t += 2; f += 2;
+        }
+        else {
+            if (t >= text.size() || text[t] != format[f]) return std::nullopt;
+            ++t; ++f;
+        }
+    }
+    if (t != text.size()) return std::nullopt;
+    if (has_ampm) hour = hour % 12 + (pm ? 12 : 0);
+    char out[64];
+    if (has_time)
+        std::snprintf(out, sizeof out, "%04d-%02d-%02d %02d:%02d:%02d", year, month, day, hour, minute, second);
+    else
+        std::snprintf(out, sizeof out, "%04d-%02d-%02d", year, month, day);
+    return std::string(out) + (fraction.empty() ? "" : "." + fraction);
+}
+
+field_converter::field_converter(const dialect::copy_command& cmd, std::vector<target_column> columns)
+    : cmd_(cmd), columns_(std::move(columns)), null_as_(cmd.null_as.value_or("\\N")) {}
+
+std::optional<field_error> field_converter::convert_field(std::size_t column, input_field& field,
+                                                          std::optional<std::string>& value) {
+    const target_column& col = columns_[column];
+    const bool is_char = is_char_type(col.type_oid);
+    std::string& s = field.text;
+    if (field.is_null || (!field.quoted && s == null_as_)) {
+        value.reset();
+        return std::nullopt;
+    }
+    // Invalid UTF-8: replaced with ACCEPTINVCHARS' character, else the row is bad.
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t n = utf8_length(s, i);
+        if (n) {
+            i += n;
+            continue;
+        }
+        if (!cmd_.accept_inv_chars) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned char>(s[i]));
+            return field_error{1220, std::string("String contains invalid or unsupported UTF8 codepoints. Bad UTF8 hex sequence: ") + hex, column};
+        }
+        s[i++] = (*cmd_.accept_inv_chars)[0];
+    }
+    if (is_char) {
+        const bool blank = !s.empty() && is_blank(s);
+        if (cmd_.trim_blanks) {
+            while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+        }
+        if ((cmd_.empty_as_null && s.empty() && !field.quoted) || (cmd_.blanks_as_null && blank)) {
+            value.reset();
+            return std::nullopt;
+        }
+        if ((col.type_oid == oid_varchar || col.type_oid == oid_bpchar) && col.type_modifier >= 4) {
+            std::size_t limit = static_cast<std::size_t>(col.type_modifier - 4);
+            if (utf8_chars(s) > limit) {
+                if (!cmd_.truncate_columns)
+                    return field_error{1204, "String length exceeds DDL length", column};
+                s = truncate_chars(s, limit);
+            }
+        }
+        value = std::move(s);
+        return std::nullopt;
+    }
+    if (s.empty() || is_blank(s)) {  // empty non-character fields load as NULL, as in Redshift
+        value.reset();
+        return std::nullopt;
+    }
+    switch (col.type_oid) {
+        case oid_int2:
+            if (!valid_integer<std::int16_t>(s)) return field_error{1207, "Invalid digit, Value '" + s + "', Type: Short", column};
+            break;
+        case oid_int4:
+            if (!valid_integer<std::int32_t>(s)) return field_error{1207, "Invalid digit, Value '" + s + "', Type: Integer", column};
+            break;
+        case oid_int8:
+            if (!valid_integer<std::int64_t>(s)) return field_error{1207, "Invalid digit, Value '" + s + "', Type: Long", column};
+            break;
+        case oid_float4:
+        case oid_float8: {
+            char* end = nullptr;
+            std::strtod(s.c_str(), &end);
+            if (*end && !iequals(s, "nan") && !iequals(s, "inf") && !iequals(s, "-inf") && !iequals(s, "infinity"))
+                return field_error{1207, "Invalid digit, Value '" + s + "', Type: Double", column};
+            break;
+        }
+        case oid_bool: {
+            static const char* ok[] = {"t", "f", "true", "false", "1", "0", "y", "n", "yes", "no"};
+            if (std::none_of(std::begin(ok), std::end(ok), [&](const char* v) { return iequals(s, v); }))
+                return field_error{1219, "Invalid boolean value '" + s + "'", column};
+            break;
+        }
+        case oid_date:
+            if (cmd_.date_format && !iequals(*cmd_.date_format, "auto")) {
+                auto iso = apply_datetime_format(*cmd_.date_format, s);
+                if (!iso) return field_error{1205, "Invalid Date Format - value '" + s + "' does not match '" + *cmd_.date_format + "'", column};
+                s = *iso;
+            }
+            break;
+        case oid_timestamp:
+        case oid_timestamptz:
+            if (cmd_.time_format && !iequals(*cmd_.time_format, "auto")) {
+                auto iso = apply_datetime_format(*cmd_.time_format, s);
+                if (!iso) return field_error{1206, "Invalid timestamp format or value '" + s + "' for '" + *cmd_.time_format + "'", column};
+                s = *iso;
+            }
+            break;
+        default: break;
+    }
+    value = std::move(s);
+    return std::nullopt;
+}
+
+std::optional<field_error> field_converter::convert(input_record& record, std::string& out) {
+    if (!record.error.empty()) return field_error{1216, record.error, 0};
+    if (record.fields.size() < columns_.size())
+        return field_error{1214, "Delimiter not found", record.fields.size() ? record.fields.size() - 1 : 0};
+    if (record.fields.size() > columns_.size()) return field_error{1202, "Extra column(s) found", columns_.size() - 1};
+    const std::size_t rollback = out.size();
+    std::optional<std::string> value;
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+        if (auto e = convert_field(c, record.fields[c], value)) {
+            out.resize(rollback);
+            return e;
+        }
+        if (!value && columns_[c].not_null) {
+            out.resize(rollback);
+            return field_error{1213, "Missing data for not-null field", c};
+        }
+        if (c) out += '\t';
+        append_pg_text_field(out, value ? std::optional<std::string_view>(*value) : std::nullopt);
+    }
+    out += '\n';
+    return std::nullopt;
+}
+
+}  // namespace localaws::redshift::bulk

@@ -1,0 +1,198 @@
+#include "tools/localaws/redshift/bulk/copy_records.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "tools/localaws/redshift/sql_scanner.hpp"
+
+namespace localaws::redshift::bulk {
+namespace json = boost::json;
+
+record_splitter::record_splitter(const dialect::copy_command& cmd, std::vector<std::string> columns)
+    : cmd_(cmd), columns_(std::move(columns)) {
+    delimiter_ = cmd.delimiter.value_or(cmd.format == dialect::copy_format::csv ? ',' : '|');
+}
+
+bool record_splitter::feed(std::string_view data, const std::function<bool(input_record&)>& emit) {
+    buffer_.append(data);
+    bool json = cmd_.format == dialect::copy_format::json_auto || cmd_.format == dialect::copy_format::json_auto_ignorecase;
+    return json ? split_json(false, emit) : split_lines(false, emit);
+}
+
+bool record_splitter::finish(const std::function<bool(input_record&)>& emit) {
+    bool json = cmd_.format == dialect::copy_format::json_auto || cmd_.format == dialect::copy_format::json_auto_ignorecase;
+    bool go_on = json ? split_json(true, emit) : split_lines(true, emit);
+    buffer_.clear();
+    scanned_ = 0;
+    in_quotes_ = false;
+    newlines_in_quotes_ = 0;
+    line_ = 1;
+    return go_on;
+}
+
+bool record_splitter::split_lines(bool at_end, const std::function<bool(input_record&)>& emit) {
+    const bool csv = cmd_.format == dialect::copy_format::csv;
+    std::size_t start = 0;
+    std::size_t i = scanned_;
+    input_record r;
+    auto emit_line = [&](std::size_t end, std::uint64_t lines_in_record) {
+        std::string_view line(buffer_.data() + start, end - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF files
+        r = input_record{};
+        r.line_number = line_;
+        r.raw = line;
+        line_ += lines_in_record;
+        if (csv) fields_of_csv(line, r);
+        else fields_of_text(line, r);
+        return emit(r);
+    };
+    std::uint64_t& newlines_inside = newlines_in_quotes_;
+    for (; i < buffer_.size(); ++i) {
+        char c = buffer_[i];
+        if (csv && c == cmd_.quote) in_quotes_ = !in_quotes_;  // a doubled quote toggles twice
+        if (c != '\n') continue;
+        if (in_quotes_) {
+            ++newlines_inside;
+            continue;
+        }
+        if (!emit_line(i, newlines_inside + 1)) return false;
+        newlines_inside = 0;
+        start = i + 1;
+    }
+    if (at_end && start < buffer_.size()) {
+        if (in_quotes_) {
+            r = input_record{};
+            r.line_number = line_;
+            r.raw = std::string_view(buffer_).substr(start);
+            r.error = "Unterminated quoted field at end of file";
+            if (!emit(r)) return false;
+        } else if (!emit_line(buffer_.size(), 1)) {
+            return false;
+        }
+        start = buffer_.size();
+    }
+    buffer_.erase(0, start);
+    scanned_ = buffer_.size();
+    return true;
+}
+
+void record_splitter::fields_of_text(std::string_view line, input_record& r) const {
+    std::size_t start = 0;
+    while (true) {
+        std::size_t end = line.find(delimiter_, start);
+        input_field f;
+        f.text = std::string(line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        r.fields.push_back(std::move(f));
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+}
+
+void record_splitter::fields_of_csv(std::string_view line, input_record& r) const {
+    input_field f;
+    bool quoted = false;
+    for (std::size_t i = 0; i <= line.size(); ++i) {
+        if (i == line.size() || (!quoted && line[i] == delimiter_)) {
+            r.fields.push_back(std::move(f));
+            f = input_field{};
+            continue;
+        }
+        char c = line[i];
+        if (c == cmd_.quote) {
+            if (quoted && i + 1 < line.size() && line[i + 1] == cmd_.quote) {
+                f.text += c;
+                ++i;
+            } else {
+                quoted = !quoted;
+                f.quoted = true;
+            }
+            continue;
+        }
+        f.text += c;
+    }
+}
+
+bool record_splitter::split_json(bool at_end, const std::function<bool(input_record&)>& emit) {
+    // Find each top-level {...} by brace depth outside strings; newlines count lines.
+    std::size_t start = std::string::npos;
+    int depth = 0;
+    bool in_string = false;
+    std::size_t consumed = 0;
+    std::uint64_t line = line_, record_line = line_;
+    for (std::size_t i = 0; i < buffer_.size(); ++i) {
+        char c = buffer_[i];
+        if (c == '\n') ++line;
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '{') {
+            if (depth++ == 0) {
+                start = i;
+                record_line = line;
+            }
+        } else if (c == '}' && depth > 0 && --depth == 0) {
+            input_record r;
+            r.line_number = record_line;
+            r.raw = std::string_view(buffer_).substr(start, i + 1 - start);
+            fields_of_json(r.raw, r);
+            consumed = i + 1;
+            if (!emit(r)) return false;
+        }
+    }
+    if (depth == 0) {
+        consumed = buffer_.size();
+        line_ = line;
+    } else {
+        // keep the incomplete object; count lines only up to what was consumed
+        line_ = record_line;
+        consumed = start == std::string::npos ? consumed : start;
+        if (at_end) {
+            input_record r;
+            r.line_number = record_line;
+            r.raw = std::string_view(buffer_).substr(consumed);
+            r.error = "Invalid JSON: unexpected end of input";
+            if (!emit(r)) return false;
+            consumed = buffer_.size();
+        }
+    }
+    buffer_.erase(0, consumed);
+    return true;
+}
+
+void record_splitter::fields_of_json(std::string_view text, input_record& r) const {
+    json::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec || !v.is_object()) {
+        r.error = "Invalid JSON object: " + (ec ? ec.message() : std::string("not an object"));
+        return;
+    }
+    const bool ignore_case = cmd_.format == dialect::copy_format::json_auto_ignorecase;
+    const json::object& o = v.get_object();
+    for (const auto& column : columns_) {
+        const json::value* found = nullptr;
+        for (const auto& [key, value] : o) {
+            if (ignore_case ? iequals(key, column) : std::string_view(key) == column) {
+                found = &value;
+                break;
+            }
+        }
+        input_field f;
+        if (!found || found->is_null()) {
+            f.is_null = true;
+        } else if (found->is_string()) {
+            f.text = std::string(found->get_string());
+            f.quoted = true;
+        } else if (found->is_bool()) {
+            f.text = found->get_bool() ? "true" : "false";
+        } else {
+            f.text = json::serialize(*found);  // numbers as written; objects/arrays for SUPER columns
+        }
+        r.fields.push_back(std::move(f));
+    }
+}
+
+}  // namespace localaws::redshift::bulk

@@ -1,0 +1,21 @@
+#include "tools/localaws/redshift/bulk/environment.hpp"
+
+namespace localaws::redshift::bulk {
+
+std::optional<outcome> authorize_role(const environment& env, const std::string& iam_role, std::string& role_arn) {
+    role_arn = iam_role == "default" ? env.default_iam_role : iam_role;
+    if (role_arn.empty()) return failure("No default IAM role is associated with this workgroup; name the role with IAM_ROLE 'arn:…'");
+    if (role_arn.rfind("arn:aws:iam::", 0) != 0 || role_arn.find(":role/") == std::string::npos)
+        return failure("Invalid IAM role ARN: " + role_arn);
+    if (env.check_role) {
+        if (auto denied = env.check_role(role_arn, "sts:AssumeRole", role_arn))
+            return failure("User is not authorized to assume IAM Role " + role_arn + " (" + *denied + ")");
+    }
+    return std::nullopt;
+}
+
+std::string s3_error(const std::string& text, int status, const std::string& code) {
+    return "S3ServiceException:" + text + ",Status " + std::to_string(status) + ",Error " + code;
+}
+
+}  // namespace localaws::redshift::bulk

@@ -1,0 +1,60 @@
+#include "tools/localaws/redshift/bulk/load_error_log.hpp"
+
+namespace localaws::redshift::bulk {
+
+pg::connection* load_error_log::admin_locked(const std::string& database, std::string& error) {
+    auto& slot = admin_[database];
+    if (slot && !slot->healthy()) slot.reset();
+    if (!slot) slot = pg::connection::open(cluster_.conninfo(database), error);
+    return slot.get();
+}
+
+std::string load_error_log::ensure(const std::string& database) {
+    std::lock_guard lock(mutex_);
+    if (ready_[database]) return {};
+    std::string error;
+    pg::connection* c = admin_locked(database, error);
+    if (!c) return error;
+    error = c->run(
+        "CREATE SCHEMA IF NOT EXISTS localaws_sys;"
+        "CREATE TABLE IF NOT EXISTS localaws_sys.load_errors (user_name text, query_id bigint, transaction_id bigint,"
+        " session_id integer, start_time timestamp, file_name text, line_number bigint, column_name text,"
+        " column_type text, column_length text, position integer, error_code integer, error_message text,"
+        " raw_line text, raw_field_value text);"
+        // In pg_catalog, like Redshift's SYS_ views: found on every search_path. Superusers may
+        // create there once allow_system_table_mods is on for the session (PostgreSQL 12+).
+        "SET allow_system_table_mods = on;"
+        "CREATE OR REPLACE VIEW pg_catalog.sys_load_error_detail AS SELECT"
+        " (SELECT oid::integer FROM pg_roles WHERE rolname = e.user_name) AS user_id, query_id, transaction_id,"
+        " session_id, start_time, file_name, line_number, column_name, column_type, column_length, position,"
+        " error_code, error_message, raw_line, raw_field_value FROM localaws_sys.load_errors e"
+        " WHERE e.user_name = session_user OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user);"
+        "RESET allow_system_table_mods;"
+        "GRANT SELECT ON pg_catalog.sys_load_error_detail TO PUBLIC;");
+    if (error.empty()) ready_[database] = true;
+    return error;
+}
+
+std::string load_error_log::record(const std::string& database, const std::string& db_user, int session_id,
+                                   std::int64_t query_id, const std::vector<load_error>& errors) {
+    if (errors.empty()) return {};
+    if (auto e = ensure(database); !e.empty()) return e;
+    std::lock_guard lock(mutex_);
+    std::string error;
+    pg::connection* c = admin_locked(database, error);
+    if (!c) return error;
+    for (const auto& e : errors) {
+        pg::command_status status;
+        c->exec_params(
+            "INSERT INTO localaws_sys.load_errors VALUES ($1, $2, txid_current(), $3, now() AT TIME ZONE 'UTC', $4, $5,"
+            " $6, $7, NULL, $8, $9, $10, left($11, 1024), left($12, 1024))",
+            {db_user, std::to_string(query_id), std::to_string(session_id), e.file_name, std::to_string(e.line_number),
+             e.column_name, e.column_type, std::to_string(e.position), std::to_string(e.error_code), e.error_message,
+             e.raw_line, e.raw_field_value},
+            status);
+        if (!status) return status.message;
+    }
+    return {};
+}
+
+}  // namespace localaws::redshift::bulk
