@@ -16,6 +16,7 @@
 
 #include <memory>
 #include <variant>
+#include <vector>
 
 namespace shiftsync::engine::http::detail {
 
@@ -36,6 +37,11 @@ public:
     std::variant<tcp_stream, tls_stream>& stream_for_exchange() { return stream_; }
     tcp_stream& socket_layer();
     boost::beast::flat_buffer& read_buffer() { return read_buffer_; }
+    // The body chunk buffer, grown to at least `size` bytes on first need and kept.
+    std::vector<std::byte>& body_buffer(std::size_t size) {
+        if (body_buffer_.size() < size) body_buffer_.resize(size);
+        return body_buffer_;
+    }
     connection_id id() const { return id_; }
 
     // True once it has served a request: a failure before any response byte may then be the
@@ -46,6 +52,7 @@ private:
     connection_id id_;
     std::variant<tcp_stream, tls_stream> stream_;
     boost::beast::flat_buffer read_buffer_;
+    std::vector<std::byte> body_buffer_;
 };
 
 // Resolves, connects and (for https) performs the TLS handshake with SNI and host-name verification.

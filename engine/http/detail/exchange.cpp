@@ -130,8 +130,27 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, connection& conn, con
     // aws/ layer's error parser, capped (the rest is read and dropped to keep the connection).
     static const body_sink error_document{string_sink{}};
     const bool success = out.status / 100 == 2;
-    sink_writer sink(success ? options.sink : error_document, out.body);
-    std::vector<std::byte> chunk(receive_chunk);
+    const body_sink& target = success ? options.sink : error_document;
+    const auto length = parser.content_length();
+
+    // A small body bound for a string is read straight into it: no chunk buffer, no copy.
+    if (std::holds_alternative<string_sink>(target) && length && *length <= receive_chunk && !parser.is_done()) {
+        out.body.resize(static_cast<std::size_t>(*length));
+        auto& body = parser.get().body();
+        body.data = out.body.data();
+        body.size = out.body.size();
+        on_timeout = budget.arm(conn.socket_layer(), options.deadlines.idle, errc::idle_timeout);
+        auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+        out.body.resize(out.body.size() - parser.get().body().size);
+        out.body_bytes = out.body.size();
+        if (ec) outcome.error = map_error(ec, on_timeout, state);
+        outcome.keep_alive = !outcome.error && parser.keep_alive();
+        co_return outcome;
+    }
+
+    sink_writer sink(target, out.body);
+    // The chunk buffer belongs to the connection: allocated once, reused by every response on it.
+    auto& chunk = conn.body_buffer(length ? std::min<std::uint64_t>(*length, receive_chunk) : receive_chunk);
     while (!parser.is_done()) {
         auto& body = parser.get().body();
         body.data = chunk.data();
