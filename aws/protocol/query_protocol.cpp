@@ -23,7 +23,9 @@ bool parse_error(std::string_view body, diagnostics& out) {
     if (!xml::parse(doc, body)) return false;
     pugi::xml_node root = doc.child("ErrorResponse");
     if (!root) return false;
+    // AWS puts <Error> directly under <ErrorResponse>; some servers (moto) wrap it in <Errors>.
     pugi::xml_node error = root.child("Error");
+    if (!error) error = root.child("Errors").child("Error");
     out.code = xml::child_text(error, "Code");
     out.message = xml::child_text(error, "Message");
     out.request_id = xml::child_text(root, "RequestId");

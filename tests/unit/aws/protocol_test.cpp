@@ -70,3 +70,10 @@ TEST(RestXmlProtocol, S3ErrorsIncludingBodilessAndTwoHundredErrors) {
         "<?xml version=\"1.0\"?><CompleteMultipartUploadResult><ETag>\"x-2\"</ETag></CompleteMultipartUploadResult>"));
     EXPECT_FALSE(rest_xml_protocol::is_error_document(""));
 }
+
+TEST(QueryProtocol, ErrorWrappedInErrors) {
+    diagnostics d;
+    ASSERT_TRUE(query_protocol::parse_error(
+        "<ErrorResponse><Errors><Error><Code>InvalidClientTokenId</Code><Message>bad</Message></Error></Errors></ErrorResponse>", d));
+    EXPECT_EQ(d.code, "InvalidClientTokenId");
+}

@@ -1,0 +1,168 @@
+#include "aws/client/service_client.hpp"
+
+#include "aws/error/retry_classification.hpp"
+#include "aws/protocol/json_protocol.hpp"
+#include "aws/protocol/query_protocol.hpp"
+#include "aws/protocol/rest_xml_protocol.hpp"
+#include "sigv4/sha256.hpp"
+#include "sigv4/signer.hpp"
+
+#include <boost/asio/this_coro.hpp>
+
+namespace shiftsync::aws {
+namespace {
+
+namespace http = engine::http;
+
+bool success(const http::response& r, wire_protocol protocol) {
+    if (r.status < 200 || r.status >= 300) return false;
+    // S3 can answer 200 with an <Error> body (CompleteMultipartUpload, CopyObject).
+    return !(protocol == wire_protocol::rest_xml && !r.body.empty() && rest_xml_protocol::is_error_document(r.body));
+}
+
+const std::string* header(const http::response& r, std::string_view name) { return r.headers.find(name); }
+
+std::string request_id_of(const http::response& r) {
+    for (auto name : {"x-amzn-RequestId", "x-amz-request-id", "x-amzn-requestid"})
+        if (const std::string* v = header(r, name)) return *v;
+    return {};
+}
+
+void fill_diagnostics(wire_protocol protocol, const http::response& r, diagnostics& diag) {
+    diag.http_status = r.status;
+    diag.request_id = request_id_of(r);
+    switch (protocol) {
+        case wire_protocol::json_1_1: {
+            const std::string* type = header(r, "x-amzn-ErrorType");
+            json_protocol::parse_error(r.body, type ? *type : std::string_view{}, diag);
+            break;
+        }
+        case wire_protocol::query:
+            if (!query_protocol::parse_error(r.body, diag)) diag.code = "HTTP" + std::to_string(r.status);
+            break;
+        case wire_protocol::rest_xml:
+            rest_xml_protocol::parse_error(r.status, r.body, diag.request_id, diag);
+            break;
+    }
+}
+
+engine::failure_kind to_engine(retry_kind kind) {
+    switch (kind) {
+        case retry_kind::none: return engine::failure_kind::none;
+        case retry_kind::transient: return engine::failure_kind::transient;
+        case retry_kind::throttling: return engine::failure_kind::throttling;
+        case retry_kind::refresh_credentials: return engine::failure_kind::fatal;  // handled above the engine
+    }
+    return engine::failure_kind::fatal;
+}
+
+http::classifier_fn classifier_for(wire_protocol protocol) {
+    return [protocol](const http::attempt_result& attempt) -> engine::failure_kind {
+        if (attempt.error || !attempt.reply) return http::default_classifier(attempt);
+        const http::response& r = *attempt.reply;
+        if (success(r, protocol)) return engine::failure_kind::none;
+        unsigned status = r.status >= 200 && r.status < 300 ? 200 : r.status;
+        return to_engine(classify_aws_error(status, error_code_of(protocol, r)));
+    };
+}
+
+// One signer per thread: it caches signing keys and reuses its buffers.
+sigv4::signer& thread_signer() {
+    thread_local sigv4::signer signer;
+    return signer;
+}
+
+}  // namespace
+
+std::string error_code_of(wire_protocol protocol, const http::response& reply) {
+    diagnostics d;
+    fill_diagnostics(protocol, reply, d);
+    return d.code;
+}
+
+service_client::service_client(http::client& http, std::shared_ptr<credentials_provider> credentials,
+                               service_target target)
+    : http_(http), credentials_(std::move(credentials)), target_(std::move(target)) {}
+
+boost::asio::awaitable<boost::system::result<http::response>> service_client::async_call(service_call call,
+                                                                                         diagnostics& diag) {
+    diag.service = std::string(endpoints::names_of(target_.service).signing_name);
+    diag.operation = call.operation;
+    auto result = co_await attempt(call, diag);
+    if (!result && result.error() == make_error_code(errc::expired_credentials)) {
+        // The service saw expired credentials although our cache thought them fresh (clock skew, a
+        // revoked session): drop them and try once more with new ones.
+        credentials_->invalidate();
+        diagnostics again{.service = diag.service, .operation = diag.operation};
+        result = co_await attempt(call, again);
+        diag = std::move(again);
+    }
+    co_return result;
+}
+
+boost::asio::awaitable<boost::system::result<http::response>> service_client::attempt(const service_call& call,
+                                                                                      diagnostics& diag) {
+    auto creds = co_await credentials_->async_get(diag);
+    if (!creds) {
+        if (diag.client_note.empty()) diag.client_note = "no credentials from " + credentials_->describe();
+        co_return creds.error();
+    }
+
+    const endpoints::endpoint& ep = target_.endpoint;
+    http::endpoint where{ep.scheme == "https" ? http::scheme::https : http::scheme::http,
+                         call.host.empty() ? ep.host : call.host, ep.port};
+    endpoints::endpoint host_form = ep;
+    host_form.host = where.host;
+    std::string host_header = host_form.host_header();
+
+    http::request req;
+    req.method = call.method;
+    req.target = ep.base_path + call.path;
+    if (!call.query.empty()) req.target += "?" + call.query;
+    req.headers = call.headers;
+    req.body = call.body;
+
+    // What to sign: the headers as the engine will send them (Host included).
+    std::string payload_hash = call.payload_hash;
+    if (payload_hash.empty()) {
+        if (const auto* buffer = std::get_if<http::buffer_source>(&call.body); buffer && buffer->bytes)
+            payload_hash = sigv4::to_hex(sigv4::sha256_of(*buffer->bytes));
+        else if (std::holds_alternative<http::no_body>(call.body))
+            payload_hash = std::string(sigv4::empty_payload_sha256);
+        else
+            payload_hash = std::string(sigv4::unsigned_payload);
+    }
+    std::vector<sigv4::header_view> to_sign;
+    to_sign.push_back({"Host", host_header});
+    for (const auto& h : req.headers) to_sign.push_back({h.name, h.value});
+    bool s3 = target_.service == endpoints::service::s3;
+    auto now = std::chrono::system_clock::now();
+    auto options = s3 ? sigv4::signing_options::for_s3(target_.region, now)
+                      : sigv4::signing_options::for_service(endpoints::names_of(target_.service).signing_name,
+                                                            target_.region, now);
+    options.payload_hash = payload_hash;
+    sigv4::signature sig;
+    std::string path_only = req.target.substr(0, req.target.find('?'));
+    if (thread_signer().sign({req.method, path_only, call.query, to_sign}, (*creds)->creds, options, sig) !=
+        sigv4::sign_error::none) {
+        diag.client_note = "the credentials from " + credentials_->describe() + " are empty";
+        co_return make_error_code(errc::missing_credentials);
+    }
+    for (auto& h : sig.headers_to_add) req.headers.set(h.name, h.value);
+
+    http::request_options opts = call.options;
+    opts.operation = diag.service + "." + call.operation;
+    if (!opts.classify) opts.classify = classifier_for(target_.protocol);
+    if (opts.limiter_key.empty()) opts.limiter_key = diag.service + ":" + target_.region + ":" + call.operation;
+
+    auto reply = co_await http_.async_send(where, std::move(req), std::move(opts));
+    if (!reply) {
+        diag.client_note = "no answer from " + where.key() + " (" + reply.error().message() + ")";
+        co_return reply.error();
+    }
+    if (success(*reply, target_.protocol)) co_return std::move(*reply);
+    fill_diagnostics(target_.protocol, *reply, diag);
+    co_return make_error_code(errc_for_aws_code(diag.code, reply->status));
+}
+
+}  // namespace shiftsync::aws

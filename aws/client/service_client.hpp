@@ -1,0 +1,70 @@
+#pragma once
+// One signed AWS call: the generic awaitable every typed client (sts, s3, redshift-data,
+// redshift-serverless) sits on. It gets credentials, signs with SigV4, sends through the engine
+// (which pools, limits, deadlines and retries), teaches the engine's retry loop AWS's error codes,
+// and turns an error answer into an error_code plus diagnostics.
+//
+// Executor / thread safety: the engine client's single-threaded executor, like the engine.
+// Lifetimes: the engine client and the credentials provider outlive every call.
+
+#include "aws/credentials/credentials_provider.hpp"
+#include "aws/endpoints/endpoint_resolver.hpp"
+#include "aws/error/aws_error.hpp"
+#include "engine/http/client.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+
+#include <memory>
+#include <string>
+
+namespace shiftsync::aws {
+
+enum class wire_protocol { json_1_1, query, rest_xml };
+
+struct service_target {
+    endpoints::service service = endpoints::service::sts;
+    endpoints::endpoint endpoint;
+    std::string region;
+    wire_protocol protocol = wire_protocol::json_1_1;
+};
+
+struct service_call {
+    std::string operation;        // "AssumeRole": metrics label and diagnostics
+    std::string method = "POST";
+    std::string path = "/";       // percent-encoded as sent, without the endpoint's base path
+    std::string query;            // as sent, without '?'
+    std::string host;             // S3 virtual-hosted "bucket.s3…"; empty: the endpoint's host
+    engine::http::header_list headers;
+    engine::http::body_source body;
+    // Hex SHA-256 of the body; empty: computed for in-memory bodies, UNSIGNED-PAYLOAD otherwise.
+    std::string payload_hash;
+    engine::http::request_options options;
+};
+
+class service_client {
+public:
+    service_client(engine::http::client& http, std::shared_ptr<credentials_provider> credentials,
+                   service_target target);
+
+    // A 2xx answer is a value. Anything else is an error: aws::errc (with the service's code,
+    // message and request id in `diag`) or the engine's transport error.
+    boost::asio::awaitable<boost::system::result<engine::http::response>> async_call(service_call call,
+                                                                                     diagnostics& diag);
+
+    const service_target& target() const { return target_; }
+    credentials_provider& credentials() const { return *credentials_; }
+
+private:
+    boost::asio::awaitable<boost::system::result<engine::http::response>> attempt(const service_call& call,
+                                                                                  diagnostics& diag);
+
+    engine::http::client& http_;
+    std::shared_ptr<credentials_provider> credentials_;
+    service_target target_;
+};
+
+// The error code inside an error answer, per protocol (what the retry classifier reads).
+std::string error_code_of(wire_protocol protocol, const engine::http::response& reply);
+
+}  // namespace shiftsync::aws
