@@ -188,13 +188,15 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
         co_return service_response::from_error(
             injected_error(svc->protocol, ex.faults.error, ex.faults.kind == admin::injected::throttled));
 
-    try {
-        auto resp = co_await entry->handler(ctx);
-        if (ex.faults.complete_with_error && ctx.operation == "CompleteMultipartUpload" && !resp.error) {
-            resp.error = injected_error(svc->protocol, "InternalError", false);
-            resp.error_with_200 = true;
-        }
+    if (ex.faults.complete_with_error && ctx.operation == "CompleteMultipartUpload") {
+        // S3 may fail a completion after it sent "200 OK": the error arrives in the body, and the
+        // upload is left as it was (the client retries the completion).
+        auto resp = service_response::from_error(injected_error(svc->protocol, "InternalError", false));
+        resp.error_with_200 = true;
         co_return resp;
+    }
+    try {
+        co_return co_await entry->handler(ctx);
     } catch (const std::exception&) {
         co_return service_response::from_error(injected_error(svc->protocol, "InternalError", false));
     }
