@@ -1,6 +1,6 @@
 #pragma once
-// Streaming compression for UNLOAD's files and decompression for COPY's: gzip (ISA-L's igzip to
-// write — several times zlib's speed at level 1 —, zlib to read, concatenated members included),
+// Streaming compression for UNLOAD's files and decompression for COPY's: gzip (ISA-L's igzip both
+// ways — several times zlib's speed —, concatenated members included),
 // zstd (multi-frame) and bzip2 (libbz2). Each object is single-threaded; output is appended.
 
 #include <memory>

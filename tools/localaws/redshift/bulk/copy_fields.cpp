@@ -17,8 +17,13 @@ enum : unsigned { oid_bool = 16, oid_int8 = 20, oid_int2 = 21, oid_int4 = 23, oi
                   oid_timestamptz = 1184 };
 
 bool is_char_type(unsigned t) { return t == oid_varchar || t == oid_bpchar || t == oid_text; }
-bool is_blank(const std::string& s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+// ASCII whitespace without the locale lookup std::isspace makes per call (this runs per field).
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_blank(const std::string& s) { return std::all_of(s.begin(), s.end(), is_space); }
+bool all_ascii(const std::string& s) {
+    unsigned char any = 0;
+    for (unsigned char c : s) any |= c;
+    return any < 0x80;
 }
 
 // Length of a valid UTF-8 sequence starting at s[i], or 0 when invalid.
@@ -140,17 +145,17 @@ std::optional<std::string> apply_datetime_format(const std::string& format, cons
 field_converter::field_converter(const dialect::copy_command& cmd, std::vector<target_column> columns)
     : cmd_(cmd), columns_(std::move(columns)), null_as_(cmd.null_as.value_or("\\N")) {}
 
-std::optional<field_error> field_converter::convert_field(std::size_t column, input_field& field,
-                                                          std::optional<std::string>& value) {
+std::optional<field_error> field_converter::convert_field(std::size_t column, input_field& field, bool& is_null) {
     const target_column& col = columns_[column];
     const bool is_char = is_char_type(col.type_oid);
     std::string& s = field.text;
+    is_null = false;
     if (field.is_null || (!field.quoted && s == null_as_)) {
-        value.reset();
+        is_null = true;
         return std::nullopt;
     }
     // Invalid UTF-8: replaced with ACCEPTINVCHARS' character, else the row is bad.
-    for (std::size_t i = 0; i < s.size();) {
+    for (std::size_t i = all_ascii(s) ? s.size() : 0; i < s.size();) {
         std::size_t n = utf8_length(s, i);
         if (n) {
             i += n;
@@ -164,12 +169,12 @@ std::optional<field_error> field_converter::convert_field(std::size_t column, in
         s[i++] = (*cmd_.accept_inv_chars)[0];
     }
     if (is_char) {
-        const bool blank = !s.empty() && is_blank(s);
+        const bool blank = !s.empty() && is_space(s[0]) && is_blank(s);
         if (cmd_.trim_blanks) {
-            while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+            while (!s.empty() && is_space(s.back())) s.pop_back();
         }
         if ((cmd_.empty_as_null && s.empty() && !field.quoted) || (cmd_.blanks_as_null && blank)) {
-            value.reset();
+            is_null = true;
             return std::nullopt;
         }
         if ((col.type_oid == oid_varchar || col.type_oid == oid_bpchar) && col.type_modifier >= 4) {
@@ -180,11 +185,10 @@ std::optional<field_error> field_converter::convert_field(std::size_t column, in
                 s = truncate_chars(s, limit);
             }
         }
-        value = std::move(s);
         return std::nullopt;
     }
-    if (s.empty() || is_blank(s)) {  // empty non-character fields load as NULL, as in Redshift
-        value.reset();
+    if (s.empty() || (is_space(s[0]) && is_blank(s))) {  // empty non-character fields load as NULL, as in Redshift
+        is_null = true;
         return std::nullopt;
     }
     switch (col.type_oid) {
@@ -228,7 +232,6 @@ std::optional<field_error> field_converter::convert_field(std::size_t column, in
             break;
         default: break;
     }
-    value = std::move(s);
     return std::nullopt;
 }
 
@@ -238,18 +241,18 @@ std::optional<field_error> field_converter::convert(input_record& record, std::s
         return field_error{1214, "Delimiter not found", record.fields.size() ? record.fields.size() - 1 : 0};
     if (record.fields.size() > columns_.size()) return field_error{1202, "Extra column(s) found", columns_.size() - 1};
     const std::size_t rollback = out.size();
-    std::optional<std::string> value;
+    bool is_null = false;
     for (std::size_t c = 0; c < columns_.size(); ++c) {
-        if (auto e = convert_field(c, record.fields[c], value)) {
+        if (auto e = convert_field(c, record.fields[c], is_null)) {
             out.resize(rollback);
             return e;
         }
-        if (!value && columns_[c].not_null) {
+        if (is_null && columns_[c].not_null) {
             out.resize(rollback);
             return field_error{1213, "Missing data for not-null field", c};
         }
         if (c) out += '\t';
-        append_pg_text_field(out, value ? std::optional<std::string_view>(*value) : std::nullopt);
+        append_pg_text_field(out, is_null ? std::nullopt : std::optional<std::string_view>(record.fields[c].text));
     }
     out += '\n';
     return std::nullopt;

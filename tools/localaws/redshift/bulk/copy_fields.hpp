@@ -38,7 +38,8 @@ public:
     const std::vector<target_column>& columns() const { return columns_; }
 
 private:
-    std::optional<field_error> convert_field(std::size_t column, input_field& field, std::optional<std::string>& value);
+    // Applies the rules to field.text in place; is_null says whether the value is NULL.
+    std::optional<field_error> convert_field(std::size_t column, input_field& field, bool& is_null);
 
     const dialect::copy_command& cmd_;
     std::vector<target_column> columns_;

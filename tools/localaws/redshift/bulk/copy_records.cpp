@@ -35,11 +35,11 @@ bool record_splitter::split_lines(bool at_end, const std::function<bool(input_re
     const bool csv = cmd_.format == dialect::copy_format::csv;
     std::size_t start = 0;
     std::size_t i = scanned_;
-    input_record r;
+    input_record& r = record_;
     auto emit_line = [&](std::size_t end, std::uint64_t lines_in_record) {
         std::string_view line(buffer_.data() + start, end - start);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF files
-        r = input_record{};
+        r.error.clear();
         r.line_number = line_;
         r.raw = line;
         line_ += lines_in_record;
@@ -48,7 +48,13 @@ bool record_splitter::split_lines(bool at_end, const std::function<bool(input_re
         return emit(r);
     };
     std::uint64_t& newlines_inside = newlines_in_quotes_;
+    const char stops[3] = {'\n', csv ? cmd_.quote : '\n', '\0'};
     for (; i < buffer_.size(); ++i) {
+        i = buffer_.find_first_of(stops, i);  // memchr-speed skip to the next newline or quote
+        if (i == std::string::npos) {
+            i = buffer_.size();
+            break;
+        }
         char c = buffer_[i];
         if (csv && c == cmd_.quote) in_quotes_ = !in_quotes_;  // a doubled quote toggles twice
         if (c != '\n') continue;
@@ -62,7 +68,7 @@ bool record_splitter::split_lines(bool at_end, const std::function<bool(input_re
     }
     if (at_end && start < buffer_.size()) {
         if (in_quotes_) {
-            r = input_record{};
+            r.fields.clear();
             r.line_number = line_;
             r.raw = std::string_view(buffer_).substr(start);
             r.error = "Unterminated quoted field at end of file";
@@ -77,40 +83,68 @@ bool record_splitter::split_lines(bool at_end, const std::function<bool(input_re
     return true;
 }
 
+namespace {
+
+// Reuses the record's field objects (and their string capacity) from record to record.
+input_field& next_field(input_record& r, std::size_t& used) {
+    if (used == r.fields.size()) r.fields.emplace_back();
+    input_field& f = r.fields[used++];
+    f.text.clear();
+    f.quoted = false;
+    f.is_null = false;
+    return f;
+}
+
+}  // namespace
+
 void record_splitter::fields_of_text(std::string_view line, input_record& r) const {
-    std::size_t start = 0;
+    std::size_t used = 0, start = 0;
     while (true) {
         std::size_t end = line.find(delimiter_, start);
-        input_field f;
-        f.text = std::string(line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-        r.fields.push_back(std::move(f));
+        next_field(r, used).text.assign(line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
         if (end == std::string_view::npos) break;
         start = end + 1;
     }
+    r.fields.resize(used);
 }
 
 void record_splitter::fields_of_csv(std::string_view line, input_record& r) const {
-    input_field f;
-    bool quoted = false;
-    for (std::size_t i = 0; i <= line.size(); ++i) {
-        if (i == line.size() || (!quoted && line[i] == delimiter_)) {
-            r.fields.push_back(std::move(f));
-            f = input_field{};
-            continue;
-        }
-        char c = line[i];
-        if (c == cmd_.quote) {
-            if (quoted && i + 1 < line.size() && line[i + 1] == cmd_.quote) {
-                f.text += c;
-                ++i;
-            } else {
-                quoted = !quoted;
-                f.quoted = true;
+    std::size_t used = 0, i = 0;
+    const char quote = cmd_.quote;
+    for (;;) {
+        input_field& f = next_field(r, used);
+        if (i < line.size() && line[i] == quote) {  // quoted: "" inside stands for one quote
+            f.quoted = true;
+            ++i;
+            for (;;) {
+                std::size_t q = line.find(quote, i);
+                if (q == std::string_view::npos) {
+                    f.text.append(line.substr(i));
+                    i = line.size();
+                    break;
+                }
+                f.text.append(line.substr(i, q - i));
+                if (q + 1 < line.size() && line[q + 1] == quote) {
+                    f.text += quote;
+                    i = q + 2;
+                } else {
+                    i = q + 1;
+                    break;
+                }
             }
+            // Anything between the closing quote and the delimiter is kept, as Redshift does.
+            std::size_t end = line.find(delimiter_, i);
+            f.text.append(line.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
+            if (end == std::string_view::npos) break;
+            i = end + 1;
             continue;
         }
-        f.text += c;
+        std::size_t end = line.find(delimiter_, i);
+        f.text.assign(line.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
+        if (end == std::string_view::npos) break;
+        i = end + 1;
     }
+    r.fields.resize(used);
 }
 
 bool record_splitter::split_json(bool at_end, const std::function<bool(input_record&)>& emit) {

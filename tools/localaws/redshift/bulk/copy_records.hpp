@@ -53,6 +53,7 @@ private:
     bool in_quotes_ = false;
     std::uint64_t newlines_in_quotes_ = 0;  // line breaks inside the record being scanned
     std::uint64_t line_ = 1;
+    input_record record_;  // reused: its fields keep their capacity from record to record
 };
 
 }  // namespace localaws::redshift::bulk

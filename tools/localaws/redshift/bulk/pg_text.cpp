@@ -49,6 +49,10 @@ void append_pg_text_field(std::string& out, const std::optional<std::string_view
         out += "\\N";
         return;
     }
+    if (value->find_first_of("\\\n\r\t") == std::string_view::npos) {
+        out.append(*value);
+        return;
+    }
     for (char c : *value) {
         switch (c) {
             case '\\': out += "\\\\"; break;

@@ -54,9 +54,14 @@ std::optional<std::string> unload_files::flush(part_file& f, bool force) {
     return std::nullopt;
 }
 
-std::optional<std::string> unload_files::add_row(std::size_t slice, std::string_view row) {
-    auto& parts = slices_[slice].parts;
-    if (parts.empty() || parts.back().info.bytes + parts.back().pending.size() >= cmd_.max_file_size) {
+std::optional<std::string> unload_files::compress_rows(std::size_t slice) {
+    slice_state& state = slices_[slice];
+    if (state.rows.empty() && !state.parts.empty()) return std::nullopt;
+    auto& parts = state.parts;
+    // Roll to the next part before a chunk could push this one past MAXFILESIZE (the raw size
+    // bounds the compressed size, so a file never exceeds the limit unless one chunk alone does).
+    if (parts.empty() || (parts.back().info.records > 0 &&
+                          parts.back().info.bytes + parts.back().pending.size() + state.rows.size() > cmd_.max_file_size)) {
         if (!parts.empty()) {
             part_file& full = parts.back();
             full.codec->finish(full.pending);
@@ -65,14 +70,30 @@ std::optional<std::string> unload_files::add_row(std::size_t slice, std::string_
         if (auto e = open_part(slice)) return e;
     }
     part_file& f = parts.back();
-    f.codec->write(row, f.pending);
-    ++f.info.records;
+    f.codec->write(state.rows, f.pending);
+    f.info.records += state.row_count;
+    state.rows.clear();
+    state.row_count = 0;
     return flush(f, false);
 }
 
+std::optional<std::string> unload_files::add_row(std::size_t slice, std::string_view row) {
+    slice_state& state = slices_[slice];
+    // Chunks stay well under MAXFILESIZE's 5 MB minimum, so the split stays close to the limit.
+    const std::size_t chunk = std::min<std::uint64_t>(256 * 1024, cmd_.max_file_size / 8);
+    if (!state.rows.empty() && state.rows.size() + row.size() > chunk) {
+        if (auto e = compress_rows(slice)) return e;
+    }
+    state.rows.append(row);
+    ++state.row_count;
+    return std::nullopt;
+}
+
 std::optional<std::string> unload_files::commit(std::vector<written_file>& files) {
-    if (slices_[0].parts.empty()) {
-        if (auto e = open_part(0)) return e;
+    for (std::size_t slice = 0; slice < slices_.size(); ++slice) {
+        if (!slices_[slice].rows.empty() || (slice == 0 && slices_[0].parts.empty())) {
+            if (auto e = compress_rows(slice)) return e;
+        }
     }
     for (auto& slice : slices_) {
         for (std::size_t i = 0; i < slice.parts.size(); ++i) {

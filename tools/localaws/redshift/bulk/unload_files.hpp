@@ -43,10 +43,15 @@ private:
         std::unique_ptr<compressor> codec;
         std::string pending;  // compressed bytes not yet written
     };
+    // Rows are gathered per slice and compressed a chunk at a time: one compressor call per row
+    // costs more than the compression itself.
     struct slice_state {
         std::vector<part_file> parts;
+        std::string rows;             // uncompressed, whole rows only
+        std::uint64_t row_count = 0;  // rows in `rows`
     };
     std::optional<std::string> open_part(std::size_t slice);
+    std::optional<std::string> compress_rows(std::size_t slice);
     std::optional<std::string> flush(part_file& f, bool force);
 
     s3::object_store& store_;
