@@ -1,6 +1,10 @@
 // The cluster manager and identity provisioning against a real PostgreSQL 15.
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <thread>
 
 #include "tools/localaws/redshift/identity.hpp"
@@ -27,6 +31,19 @@ std::unique_ptr<pg::connection> open(pg::cluster& c, const std::string& db, cons
     auto conn = pg::connection::open(c.conninfo(db, user), error);
     EXPECT_TRUE(conn) << error;
     return conn;
+}
+
+// A loopback port nothing listens on right now (bound to 0, then released).
+int free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
 }
 
 }  // namespace
@@ -143,4 +160,32 @@ TEST_F(Identity, PasswordIsRealAndExpires) {
     EXPECT_EQ(until, "t");
     ASSERT_EQ(provisioner_->set_password(who, "other", now - std::chrono::hours(1)), "");
     EXPECT_EQ(scalar(*admin, "SELECT rolvaliduntil < now() FROM pg_authid WHERE rolname = 'IAMR:direct'"), "t");
+}
+
+// GetCredentials' password is real: over the optional loopback TCP listener (the "VPC endpoint"
+// path) PostgreSQL checks it with SCRAM, and refuses it once VALID UNTIL has passed.
+TEST(PgCluster, PasswordLoginOverTcpUntilExpiry) {
+    lr::testing::test_cluster holder;  // only for its temporary directory
+    pg::cluster_options options;
+    options.dir = holder.dir() / "tcp";
+    options.tcp_port = free_port();
+    pg::cluster cluster(options);
+    ASSERT_EQ(cluster.start(), "");
+    lr::identity_provisioner identities(cluster);
+    ASSERT_EQ(identities.ensure_default_setup(), "");
+    lr::db_identity who{"IAMR:shiftsync-connector", {"rss_admin"}};
+    auto now = std::chrono::system_clock::now();
+    ASSERT_EQ(identities.set_password(who, "pw-1", now + std::chrono::minutes(15)), "");
+    const std::string base = "host=127.0.0.1 port=" + std::to_string(options.tcp_port) +
+                             " dbname=dev user='IAMR:shiftsync-connector' password=";
+    std::string error;
+    auto c = pg::connection::open(base + "pw-1", error);
+    ASSERT_TRUE(c) << error;
+    EXPECT_EQ(scalar(*c, "SELECT current_user"), "IAMR:shiftsync-connector");
+    EXPECT_FALSE(pg::connection::open(base + "wrong", error));
+    EXPECT_NE(error.find("password authentication failed"), std::string::npos) << error;
+    EXPECT_EQ(error.find("wrong"), std::string::npos) << "no secret in the message";
+    ASSERT_EQ(identities.set_password(who, "pw-2", now - std::chrono::seconds(1)), "");
+    EXPECT_FALSE(pg::connection::open(base + "pw-2", error)) << "expired";
+    ASSERT_EQ(cluster.stop(), "");
 }
