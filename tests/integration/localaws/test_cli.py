@@ -1,13 +1,16 @@
 """The AWS CLI against localaws: `aws s3 cp` of 100 MiB up (multipart) and down, byte-identical;
 `aws s3 ls`, `aws sts`, and a presigned GET fetched with curl."""
 import filecmp
+
+import boto3
+from botocore.config import Config
 import os
 import shutil
 import subprocess
 import tempfile
 import unittest
 
-from localaws_fixture import BUCKET, EXTERNAL_ID, ROLE_ARN, LocalAWSTestCase
+from localaws_fixture import BUCKET, EXTERNAL_ID, REGION, ROLE_ARN, LocalAWSTestCase
 
 MiB = 1024 * 1024
 
@@ -70,6 +73,20 @@ class CliTest(LocalAWSTestCase):
         finally:
             self.aws.set_clock_offset(0)
         self.assertIn("Request has expired", out)
+
+    def test_virtual_hosted_presigned_get_with_curl(self):
+        # Host: unload-example.localhost:<port>. curl resolves *.localhost to loopback by itself.
+        session = boto3.Session(aws_access_key_id=self.creds["AccessKeyId"],
+                                aws_secret_access_key=self.creds["SecretAccessKey"],
+                                aws_session_token=self.creds["SessionToken"], region_name=REGION)
+        path_style = session.client("s3", endpoint_url=self.aws.endpoint)
+        path_style.put_object(Bucket=BUCKET, Key="cli/vhost key.txt", Body=b"virtual host")
+        vhost = session.client("s3", endpoint_url=f"http://localhost:{self.aws.port}",
+                               config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}))
+        url = vhost.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "cli/vhost key.txt"})
+        self.assertTrue(url.startswith(f"http://{BUCKET}.localhost:{self.aws.port}/"), url)
+        got = subprocess.run(["curl", "-sf", url], capture_output=True, check=True).stdout
+        self.assertEqual(got, b"virtual host")
 
 
 if __name__ == "__main__":

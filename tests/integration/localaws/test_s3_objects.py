@@ -181,6 +181,17 @@ class S3ObjectTest(LocalAWSTestCase):
             prefixes += [p["Prefix"] for p in page.get("CommonPrefixes", [])]
         self.assertEqual(prefixes, ["list/a/", "list/b/"])
 
+    def test_list_objects_v1_with_markers(self):
+        for k in ("v1/a", "v1/b/1", "v1/b/2", "v1/c"):
+            self.put(k, b"x")
+        out = self.s3.list_objects(Bucket=BUCKET, Prefix="v1/", Delimiter="/", MaxKeys=2)
+        self.assertTrue(out["IsTruncated"])
+        self.assertEqual([o["Key"] for o in out["Contents"]], ["v1/a"])
+        self.assertEqual([p["Prefix"] for p in out["CommonPrefixes"]], ["v1/b/"])
+        rest = self.s3.list_objects(Bucket=BUCKET, Prefix="v1/", Delimiter="/", Marker=out["NextMarker"])
+        self.assertEqual([o["Key"] for o in rest["Contents"]], ["v1/c"])
+        self.assertFalse(rest["IsTruncated"])
+
     def test_unicode_and_dot_dot_keys_stay_inside(self):
         for key in ("../../escape", "ünïcødé/日本語 key", "a/../b", "/leading-slash", "sp ace+plus%percent"):
             self.put(key, key.encode())
