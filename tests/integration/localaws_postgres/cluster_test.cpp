@@ -148,6 +148,19 @@ TEST_F(Identity, RevokingTempFromTheRoleMakesTempTablesFail) {
     ASSERT_EQ(admin->run("GRANT TEMP ON DATABASE dev TO rss_admin"), "");
 }
 
+TEST_F(Identity, ExternalConninfoManagesNothingAndConnects) {
+    pg::cluster_options options;
+    options.external_conninfo = "host=" + pg::conninfo_quote(cluster_->get().socket_dir().string());
+    pg::cluster external(options);
+    ASSERT_EQ(external.start(), "");
+    std::string error;
+    auto c = pg::connection::open(external.conninfo("dev"), error);
+    ASSERT_TRUE(c) << error;
+    EXPECT_EQ(scalar(*c, "SELECT current_database()"), "dev");
+    ASSERT_EQ(external.stop(), "");
+    EXPECT_TRUE(pg::connection::open(cluster_->get().conninfo("dev"), error)) << "the server it did not start still runs";
+}
+
 TEST_F(Identity, PasswordIsRealAndExpires) {
     lr::db_identity who{"IAMR:direct", {"rss_admin"}};
     auto now = std::chrono::system_clock::now();

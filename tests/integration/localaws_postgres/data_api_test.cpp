@@ -240,6 +240,7 @@ TEST_F(DataApi, ErrorsAreAwsShaped) {
     auto missing = engine().describe_statement(connector(), "00000000-0000-4000-8000-000000000000");
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, "ResourceNotFoundException");
+    EXPECT_EQ(engine().describe_statement(connector(), "not-a-uuid").error().code, "ValidationException");
     auto other_user = engine().describe_statement(
         {"arn:aws:iam::1:user/x", {"IAM:x", {}}}, std::string(d.at("Id").as_string()));
     EXPECT_FALSE(other_user) << "statements are private to their database user";

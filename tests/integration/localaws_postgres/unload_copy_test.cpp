@@ -229,6 +229,9 @@ TEST_F(UnloadCopy, BadCommandsFailLikeRedshift) {
               std::string::npos);
     EXPECT_NE(failed("UNLOAD ('select * from no_table') TO 's3://unload-example/e/' IAM_ROLE default").find("does not exist"),
               std::string::npos);
+    EXPECT_NE(failed("UNLOAD ('select 1) TO STDOUT; DROP TABLE target_t; --') TO 's3://unload-example/e/' IAM_ROLE default")
+                  .find("ERROR"),
+              std::string::npos);
     EXPECT_TRUE(keys("e/").empty()) << "a failed UNLOAD leaves no file";
     EXPECT_EQ(scalar("SELECT count(*) FROM target_t"), "1") << "the target is unchanged";
 }

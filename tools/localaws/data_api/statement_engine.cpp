@@ -5,6 +5,7 @@
 #include <boost/json/array.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 namespace localaws::data_api {
@@ -177,6 +178,24 @@ result<json::object> statement_engine::submit(const caller& who, const execute_i
     return out;
 }
 
+namespace {
+
+// The model's UUID pattern: [a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\d{0,2})?
+bool valid_statement_id(const std::string& id) {
+    const std::size_t dash[] = {8, 13, 18, 23};
+    if (id.size() < 36) return false;
+    for (std::size_t i = 0; i < 36; ++i) {
+        bool want_dash = std::find(std::begin(dash), std::end(dash), i) != std::end(dash);
+        char c = id[i];
+        if (want_dash != (c == '-') || (!want_dash && !(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)))))
+            return false;
+    }
+    if (id.size() == 36) return true;
+    return id[36] == ':' && id.size() <= 39 && id.find_first_not_of("0123456789", 37) == std::string::npos;
+}
+
+}  // namespace
+
 std::shared_ptr<statement_record> statement_engine::find_locked(const caller& who, const std::string& id) const {
     auto it = statements_.find(id);
     if (it == statements_.end() || it->second->db_user != who.identity.db_user) return nullptr;
@@ -184,6 +203,7 @@ std::shared_ptr<statement_record> statement_engine::find_locked(const caller& wh
 }
 
 result<json::object> statement_engine::describe_statement(const caller& who, const std::string& id) {
+    if (!valid_statement_id(id)) return validation_error("Id is not a valid statement id: " + id);
     std::lock_guard lock(mutex_);
     auto r = find_locked(who, id);
     if (!r) return not_found_error("Query does not exist.", id);
@@ -191,6 +211,7 @@ result<json::object> statement_engine::describe_statement(const caller& who, con
 }
 
 result<json::object> statement_engine::cancel_statement(const caller& who, const std::string& id) {
+    if (!valid_statement_id(id)) return validation_error("Id is not a valid statement id: " + id);
     std::lock_guard lock(mutex_);
     auto r = find_locked(who, id);
     if (!r) return not_found_error("Query does not exist.", id);

@@ -23,7 +23,7 @@ result<std::uint64_t> parse_token(const std::optional<std::string>& token) {
 result<std::shared_ptr<const result_set>> statement_engine::finished_result(const caller& who, const std::string& id,
                                                                            const char* wanted_format) {
     std::lock_guard lock(mutex_);
-    auto r = find_locked(who, id);
+    auto r = find_locked(who, id);  // an invalid id is simply not found here
     if (!r) return not_found_error("Query does not exist.", id);
     if (r->is_batch)
         return validation_error("Use the Id of a sub-statement (" + id + ":<n>) to get a batch statement's result");

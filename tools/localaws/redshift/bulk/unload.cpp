@@ -122,7 +122,7 @@ json::object manifest_of(const dialect::unload_command& cmd, const std::vector<w
 std::vector<std::pair<std::string, std::string>> schema_of(pg::connection& conn, const dialect::unload_command& cmd) {
     std::vector<std::pair<std::string, std::string>> schema;
     pg::command_status status;
-    auto r = conn.exec("SELECT * FROM (" + strip_trailing_semicolons(cmd.query) + ") AS q LIMIT 0", status);
+    auto r = conn.exec_params("SELECT * FROM (" + strip_trailing_semicolons(cmd.query) + ") AS q LIMIT 0", {}, status);
     if (!status) return schema;
     for (int c = 0; c < PQnfields(r.get()); ++c) {
         auto t = conn.exec_params("SELECT format_type($1, NULL)", {std::to_string(PQftype(r.get(), c))}, status);
@@ -141,7 +141,8 @@ outcome run_unload(pg::connection& conn, const dialect::unload_command& cmd, con
 
     auto schema = cmd.manifest_verbose ? schema_of(conn, cmd) : std::vector<std::pair<std::string, std::string>>{};
     pg::command_status status;
-    auto started = conn.exec(copy_out_sql(cmd), status);
+    // The extended protocol runs exactly one statement: a query smuggling "); other statement" fails.
+    auto started = conn.exec_params(copy_out_sql(cmd), {}, status);
     if (!status) return failure(status.message, status.sqlstate);
 
     unload_files files(*env.store, cmd, env.slices);
