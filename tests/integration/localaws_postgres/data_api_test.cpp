@@ -165,6 +165,9 @@ TEST_F(DataApi, BatchIsOneTransaction) {
 
     da::execute_input bad = sql_input("");
     bad.sqls = {"INSERT INTO batch_t VALUES (3)", "INSERT INTO batch_t VALUES (1)", "INSERT INTO batch_t VALUES (4)"};
+    bad.parameters = {{"unused_by_some", "1"}};
+    EXPECT_FALSE(engine().batch_execute_statement(connector(), bad)) << "a parameter no statement uses";
+    bad.parameters.clear();
     auto failed = engine().batch_execute_statement(connector(), bad);
     auto fd = wait_final(engine(), connector(), std::string(failed.value().at("Id").as_string()));
     EXPECT_EQ(status_of(fd), "FAILED");

@@ -279,6 +279,40 @@ TEST_F(UnloadCopy, CopyInsideABatchIsAllOrNothing) {
     EXPECT_EQ(scalar("SELECT count(*) FROM batch_load"), "0");
 }
 
+// The loader's pattern in one Data API session: stage into a temp table with COPY, then upsert
+// with DELETE … USING + INSERT and MERGE, in a batch, as one transaction.
+TEST_F(UnloadCopy, SessionStagesWithCopyThenMerges) {
+    ok("CREATE TABLE customers (id int primary key, name varchar(20), seen timestamp)");
+    ok("INSERT INTO customers VALUES (1, 'old', '2020-01-01'), (2, 'keep', '2020-01-01')");
+    put("stage/part-0.csv.gz", "1,new,2024-05-01 10:00:00\n3,added,2024-05-02 11:00:00\n",
+        localaws::redshift::dialect::compression::gzip);
+    auto first = sql_input("CREATE TEMP TABLE stage (LIKE customers)");
+    first.session_keep_alive_seconds = 60;
+    auto out = engine().execute_statement(connector(), first);
+    ASSERT_TRUE(out);
+    const std::string session(out.value().at("SessionId").as_string());
+    ASSERT_EQ(status_of(wait_final(engine(), connector(), std::string(out.value().at("Id").as_string()))), "FINISHED");
+    auto in_session = [&](std::vector<std::string> sqls) {
+        da::execute_input in;
+        in.sqls = std::move(sqls);
+        in.session_id = session;
+        auto o = in.sqls.size() == 1 ? engine().execute_statement(connector(), in)
+                                     : engine().batch_execute_statement(connector(), in);
+        EXPECT_TRUE(o) << o.error().message;
+        return wait_final(engine(), connector(), std::string(o.value().at("Id").as_string()));
+    };
+    auto copied = in_session({"COPY stage FROM 's3://unload-example/stage/' IAM_ROLE default FORMAT CSV GZIP"});
+    ASSERT_EQ(status_of(copied), "FINISHED") << error_of(copied);
+    EXPECT_EQ(copied.at("ResultRows").as_int64(), 2);
+    auto merged = in_session({"DELETE FROM customers USING stage WHERE customers.id = stage.id",
+                              "INSERT INTO customers SELECT * FROM stage",
+                              "MERGE INTO customers c USING stage s ON c.id = s.id "
+                              "WHEN MATCHED THEN UPDATE SET seen = s.seen WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.name, s.seen)",
+                              "DROP TABLE stage"});
+    ASSERT_EQ(status_of(merged), "FINISHED") << error_of(merged);
+    EXPECT_EQ(scalar("SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM customers"), "1:new,2:keep,3:added");
+}
+
 TEST_F(UnloadCopy, DialectRewritesRunOnPostgres) {
     ok("CREATE TABLE base_t (id bigint identity(1,1), doc super, name varchar(max) encode lzo) diststyle even "
        "sortkey(id)");

@@ -8,7 +8,8 @@
 
 namespace localaws::data_api {
 
-result<bound_sql> bind_parameters(const std::string& sql, const std::vector<sql_parameter>& parameters) {
+result<bound_sql> bind_parameters(const std::string& sql, const std::vector<sql_parameter>& parameters,
+                                  bool require_all_used) {
     std::map<std::string, std::string> by_name;
     for (const auto& p : parameters) {
         if (p.name.empty() || p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
@@ -41,7 +42,10 @@ result<bound_sql> bind_parameters(const std::string& sql, const std::vector<sql_
         auto value = by_name.find(name);
         if (value == by_name.end()) return validation_error("No value specified for parameter: " + name);
         auto [it, inserted] = number_of.emplace(name, static_cast<int>(out.values.size()) + 1);
-        if (inserted) out.values.push_back(value->second);
+        if (inserted) {
+            out.values.push_back(value->second);
+            out.used.push_back(name);
+        }
         out.sql.append(sql, copied, i - copied);
         out.sql += "$" + std::to_string(it->second);
         copied = end;
@@ -49,7 +53,8 @@ result<bound_sql> bind_parameters(const std::string& sql, const std::vector<sql_
     }
     out.sql.append(sql, copied, std::string::npos);
     for (const auto& [name, value] : by_name) {
-        if (!number_of.count(name)) return validation_error("Parameter " + name + " is not used in the SQL");
+        if (require_all_used && !number_of.count(name))
+            return validation_error("Parameter " + name + " is not used in the SQL");
     }
     return out;
 }

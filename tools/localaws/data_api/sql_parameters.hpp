@@ -19,10 +19,13 @@ struct sql_parameter {
 struct bound_sql {
     std::string sql;                  // with $n placeholders
     std::vector<std::string> values;  // $1 is values[0]
+    std::vector<std::string> used;    // parameter names the SQL refers to
 };
 
-// Fails (ValidationException) for a placeholder without a value, a parameter the SQL never uses,
-// a duplicate parameter name, or an invalid name.
-result<bound_sql> bind_parameters(const std::string& sql, const std::vector<sql_parameter>& parameters);
+// Fails (ValidationException) for a placeholder without a value, a duplicate or invalid parameter
+// name, and — when `require_all_used` — a parameter the SQL never uses. (A batch shares one
+// parameter list among its statements: there, each parameter must be used by some statement.)
+result<bound_sql> bind_parameters(const std::string& sql, const std::vector<sql_parameter>& parameters,
+                                  bool require_all_used = true);
 
 }  // namespace localaws::data_api

@@ -87,9 +87,15 @@ result<json::object> statement_engine::submit(const caller& who, const execute_i
             bound.push_back({sql, {}});
             continue;
         }
-        auto b = bind_parameters(sql, in.parameters);
+        auto b = bind_parameters(sql, in.parameters, !batch);
         if (!b) return b.error();
         bound.push_back(std::move(b.value()));
+    }
+    for (const auto& p : in.parameters) {
+        bool used = std::any_of(bound.begin(), bound.end(), [&](const bound_sql& b) {
+            return std::find(b.used.begin(), b.used.end(), p.name) != b.used.end();
+        });
+        if (!used) return validation_error("Parameter " + p.name + " is not used in the SQL");
     }
     if (in.result_format && *in.result_format != "JSON" && *in.result_format != "CSV")
         return validation_error("ResultFormat must be JSON or CSV");
