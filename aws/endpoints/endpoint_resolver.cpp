@@ -103,12 +103,15 @@ std::optional<endpoint> resolve(service s, std::string_view region, const endpoi
     return e;
 }
 
+bool uses_path_style(const endpoint& e, std::string_view bucket, bool force_path_style) {
+    return force_path_style || e.custom || !dns_compatible_bucket(bucket);
+}
+
 s3_address address_s3(const endpoint& e, std::string_view bucket, std::string_view key, bool force_path_style) {
     s3_address out;
     std::string encoded_key;
     sigv4::append_uri_encoded(encoded_key, key, sigv4::slash::keep);
-    bool path_style = force_path_style || e.custom || !dns_compatible_bucket(bucket);
-    if (path_style) {
+    if (uses_path_style(e, bucket, force_path_style)) {
         out.host_header = e.host_header();
         out.path = e.base_path + "/" + std::string(bucket);
         if (!key.empty()) out.path += "/" + encoded_key;

@@ -63,5 +63,6 @@ struct s3_address {
     std::string path;  // percent-encoded as sent: "/bucket/my%20key" or "/my%20key"
 };
 s3_address address_s3(const endpoint& e, std::string_view bucket, std::string_view key, bool force_path_style = false);
+bool uses_path_style(const endpoint& e, std::string_view bucket, bool force_path_style = false);
 
 }  // namespace shiftsync::aws::endpoints

@@ -5,7 +5,8 @@ port with INITIAL_NO_AUTH_ACTION_COUNT set so that exactly the fixture's own set
 unauthenticated; everything after that, including every call of the command, must carry a valid
 SigV4 signature from an IAM user that the fixture creates. The command gets:
   SHIFTSYNC_MOTO_URL, SHIFTSYNC_MOTO_ACCESS_KEY_ID, SHIFTSYNC_MOTO_SECRET_ACCESS_KEY,
-  SHIFTSYNC_MOTO_ROLE_ARN (a role that trusts the user, for AssumeRole with an ExternalId).
+  SHIFTSYNC_MOTO_ROLE_ARN (a role that trusts the user, for AssumeRole with an ExternalId),
+  SHIFTSYNC_MOTO_BUCKET (an empty bucket, created with the user's signed request).
 moto is stopped afterwards whatever happens; the command's exit code is returned.
 """
 import json
@@ -58,7 +59,11 @@ def main():
             {"Version": "2012-10-17", "Statement": [{
                 "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
                 "Condition": {"StringEquals": {"sts:ExternalId": "a1efa791-4530-43a0-962d-74e2ccf18309"}}}]}))
+        s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1",
+                          aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+        s3.create_bucket(Bucket="shiftsync-interop")
         child_env = dict(os.environ,
+                         SHIFTSYNC_MOTO_BUCKET="shiftsync-interop",
                          SHIFTSYNC_MOTO_URL=url,
                          SHIFTSYNC_MOTO_ACCESS_KEY_ID=key["AccessKeyId"],
                          SHIFTSYNC_MOTO_SECRET_ACCESS_KEY=key["SecretAccessKey"],
