@@ -6,6 +6,7 @@
 #include "sigv4/sha256.hpp"
 #include "sigv4/signer.hpp"
 #include "sigv4/signing_key.hpp"
+#include "sigv4/uri_encoding.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -40,9 +41,20 @@ std::string scope_service(std::string_view authorization_header, std::string_vie
         if (auto p = sv::parse_authorization_header(authorization_header, error)) return p->credential.service;
         return {};
     }
-    if (has_presign_params(raw_query))
-        if (auto p = sv::parse_presigned_query(raw_query, error)) return p->credential.service;
-    return {};
+    // Presigned: only X-Amz-Credential matters here ("AKID/date/region/service/aws4_request"); the
+    // rest of the query (a long session token) is decoded once, later, by verify().
+    auto at = raw_query.find("X-Amz-Credential=");
+    if (at == std::string_view::npos || (at > 0 && raw_query[at - 1] != '&')) return {};
+    auto value = raw_query.substr(at + 17);
+    value = value.substr(0, value.find('&'));
+    std::string credential = sv::percent_decode(value);
+    std::string_view rest = credential;
+    for (int skip = 0; skip < 3; ++skip) {
+        auto slash = rest.find('/');
+        if (slash == std::string_view::npos) return {};
+        rest.remove_prefix(slash + 1);
+    }
+    return std::string(rest.substr(0, rest.find('/')));
 }
 
 verified_request verify(const verify_input& in, const iam::directory& directory) {

@@ -78,9 +78,15 @@ std::optional<statement> read_statement(const json::value& v, std::string& error
     s.eff = eff->as_string() == "Allow" ? effect::allow : effect::deny;
     bool ok = true;
     if (const auto* a = o.if_contains("Action")) ok = ok && read_strings(*a, s.actions);
-    if (const auto* a = o.if_contains("NotAction")) ok = ok && read_strings(*a, s.actions), s.not_action = true;
+    if (const auto* a = o.if_contains("NotAction")) {
+        ok = ok && read_strings(*a, s.actions);
+        s.not_action = true;
+    }
     if (const auto* r = o.if_contains("Resource")) ok = ok && read_strings(*r, s.resources);
-    if (const auto* r = o.if_contains("NotResource")) ok = ok && read_strings(*r, s.resources), s.not_resource = true;
+    if (const auto* r = o.if_contains("NotResource")) {
+        ok = ok && read_strings(*r, s.resources);
+        s.not_resource = true;
+    }
     if (const auto* p = o.if_contains("Principal")) ok = ok && read_principal(*p, s);
     if (const auto* c = o.if_contains("Condition")) ok = ok && read_conditions(*c, s);
     if (!ok || s.actions.empty()) {

@@ -46,13 +46,13 @@ asio::awaitable<service_response> delete_objects(request_context& ctx) {
         outcomes.push_back({k, denied ? std::optional(aws_error{403, "AccessDenied", "Access Denied", {}, true}) : std::nullopt});
         if (!denied) allowed.push_back(k);
     }
-    auto job1 = [&a, t, allowed] {
+    auto remove_allowed = [&a, t, allowed] {
         std::set<std::string> failed;
         for (const auto& k : allowed)
             if (a.store().remove(t.bucket, k)) failed.insert(k);
         return failed;
     };
-    auto failures = co_await offload(a.blocking_pool(), job1);
+    auto failures = co_await offload(a.blocking_pool(), remove_allowed);
     xml_writer x;
     x.open("DeleteResult", s3_namespace);
     for (const auto& o : outcomes) {

@@ -90,8 +90,8 @@ asio::awaitable<service_response> create_bucket(request_context& ctx) {
                                                 {{"BucketName", t.bucket}}, true});
     }
     std::string owner = ctx.principal.account_id;
-    auto job1 = [&a, t, owner] { return a.store().create_bucket(t.bucket, owner); };
-    auto ec = co_await offload(a.blocking_pool(), job1);
+    auto create = [&a, t, owner] { return a.store().create_bucket(t.bucket, owner); };
+    auto ec = co_await offload(a.blocking_pool(), create);
     if (ec) co_return service_response::from_error(internal_error());
     service_response r;
     r.add_header("Location", "/" + t.bucket);
@@ -111,8 +111,8 @@ asio::awaitable<service_response> delete_bucket(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
     if (auto denied = ctx.authorize("s3:DeleteBucket", bucket_arn(t.bucket))) co_return service_response::from_error(*denied);
-    auto job2 = [&a, t] { return a.store().delete_bucket(t.bucket); };
-    auto ec = co_await offload(a.blocking_pool(), job2);
+    auto remove_bucket = [&a, t] { return a.store().delete_bucket(t.bucket); };
+    auto ec = co_await offload(a.blocking_pool(), remove_bucket);
     if (ec == std::errc::no_such_file_or_directory) co_return service_response::from_error(no_such_bucket(t.bucket));
     if (ec == std::errc::directory_not_empty)
         co_return service_response::from_error({409, "BucketNotEmpty", "The bucket you tried to delete is not empty", {{"BucketName", t.bucket}}, true});
@@ -167,10 +167,10 @@ asio::awaitable<service_response> list_objects(request_context& ctx) {
     } else {
         after = param("marker");
     }
-    auto job3 = [&a, t, prefix, delimiter, after, max_keys] {
+    auto walk_listing = [&a, t, prefix, delimiter, after, max_keys] {
         return walk(a.store(), t.bucket, prefix, delimiter, after, max_keys);
     };
-    auto result = co_await offload(a.blocking_pool(), job3);
+    auto result = co_await offload(a.blocking_pool(), walk_listing);
 
     xml_writer x;
     x.open("ListBucketResult", s3_namespace);

@@ -40,8 +40,8 @@ asio::awaitable<service_response> create_multipart_upload(request_context& ctx) 
     }
     std::string initiator = ctx.principal.arn;
     std::error_code ec;
-    auto job1 = [&] { return a.uploads().create(t.bucket, t.key, meta, initiator, ec); };
-    auto upload = co_await offload(a.blocking_pool(), job1);
+    auto create_upload = [&] { return a.uploads().create(t.bucket, t.key, meta, initiator, ec); };
+    auto upload = co_await offload(a.blocking_pool(), create_upload);
     if (!upload) co_return service_response::from_error(internal_error());
     xml_writer x;
     x.open("InitiateMultipartUploadResult", s3_namespace)
@@ -68,26 +68,27 @@ asio::awaitable<service_response> upload_part(request_context& ctx) {
         co_return service_response::from_error(invalid_argument("Part number must be an integer between 1 and 10000, inclusive",
                                                                 "partNumber", pn ? *pn : ""));
     std::string id = upload_id_of(ctx);
-    auto job2 = [&a, t, id] { return a.uploads().find(t.bucket, id); };
-    auto upload = co_await offload(a.blocking_pool(), job2);
+    auto find_upload = [&a, t, id] { return a.uploads().find(t.bucket, id); };
+    auto upload = co_await offload(a.blocking_pool(), find_upload);
     if (!upload || upload->key != t.key) co_return service_response::from_error(no_such_upload(id));
     std::error_code ec;
-    auto job3 = [&] { return std::shared_ptr<part_writer>(a.uploads().create_part(*upload, number, ec)); };
-    auto writer = co_await offload(a.blocking_pool(), job3);
+    auto open_part = [&] { return std::shared_ptr<part_writer>(a.uploads().create_part(*upload, number, ec)); };
+    auto writer = co_await offload(a.blocking_pool(), open_part);
     if (!writer) co_return service_response::from_error(internal_error());
     auto upload_alg = parse_checksum_algorithm(upload->meta.checksum_algorithm).value_or(checksum_algorithm::none);
     auto alg = requested_algorithm(ctx, upload_alg);
     if (upload_alg != checksum_algorithm::none && alg != upload_alg)
         co_return service_response::from_error(invalid_argument("Checksum Type mismatch occurred, expected checksum Type: " +
                                                                 std::string(algorithm_name(upload_alg))));
-    std::function<std::error_code(std::span<const std::byte>)> sink4 = [writer](std::span<const std::byte> d) { return writer->write(d); };
-    auto body = co_await receive_body(ctx, alg, sink4);
+    std::function<std::error_code(std::span<const std::byte>)> write_to_part =
+        [writer](std::span<const std::byte> d) { return writer->write(d); };
+    auto body = co_await receive_body(ctx, alg, write_to_part);
     if (body.error) co_return service_response::from_error(*body.error);
     std::string checksum = upload_alg != checksum_algorithm::none ? body.checksum : std::string{};
-    auto job5 = [writer, number, etag = body.etag, checksum] {
+    auto commit_part = [writer, number, etag = body.etag, checksum] {
         return writer->commit(number, etag, checksum);
     };
-    auto commit_ec = co_await offload(a.blocking_pool(), job5);
+    auto commit_ec = co_await offload(a.blocking_pool(), commit_part);
     if (commit_ec) co_return service_response::from_error(internal_error());
     service_response r;
     r.add_header("ETag", body.etag);
@@ -120,14 +121,14 @@ asio::awaitable<service_response> complete_multipart_upload(request_context& ctx
         stored_object object;
         std::string detail;
     };
-    auto job6 = [&a, t, id, parts] {
+    auto complete_upload = [&a, t, id, parts] {
         completion c;
         auto upload = a.uploads().find(t.bucket, id);
         if (!upload || upload->key != t.key) return c;
         c.error = a.uploads().complete(*upload, parts, c.object, c.detail);
         return c;
     };
-    auto done = co_await offload(a.blocking_pool(), job6);
+    auto done = co_await offload(a.blocking_pool(), complete_upload);
     switch (done.error) {
     case complete_error::none: break;
     case complete_error::no_such_upload: co_return service_response::from_error(no_such_upload(id));
@@ -159,13 +160,13 @@ asio::awaitable<service_response> abort_multipart_upload(request_context& ctx) {
         co_return service_response::from_error(*denied);
     if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
     std::string id = upload_id_of(ctx);
-    auto job7 = [&a, t, id] {
+    auto abort_upload = [&a, t, id] {
         auto upload = a.uploads().find(t.bucket, id);
         if (!upload || upload->key != t.key) return false;
         a.uploads().abort(*upload);
         return true;
     };
-    auto found = co_await offload(a.blocking_pool(), job7);
+    auto found = co_await offload(a.blocking_pool(), abort_upload);
     if (!found) co_return service_response::from_error(no_such_upload(id));
     service_response r;
     r.status = 204;
@@ -187,13 +188,13 @@ asio::awaitable<service_response> list_parts(request_context& ctx) {
         std::optional<upload_info> upload;
         std::vector<part_record> parts;
     };
-    auto job8 = [&a, t, id] {
+    auto read_parts = [&a, t, id] {
         found_parts f;
         f.upload = a.uploads().find(t.bucket, id);
         if (f.upload) f.parts = a.uploads().parts(*f.upload);
         return f;
     };
-    auto found = co_await offload(a.blocking_pool(), job8);
+    auto found = co_await offload(a.blocking_pool(), read_parts);
     if (!found.upload || found.upload->key != t.key) co_return service_response::from_error(no_such_upload(id));
     xml_writer x;
     x.open("ListPartsResult", s3_namespace)
@@ -238,8 +239,8 @@ asio::awaitable<service_response> list_multipart_uploads(request_context& ctx) {
         co_return service_response::from_error(*denied);
     if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
     std::string prefix = ctx.query_param("prefix") ? *ctx.query_param("prefix") : "";
-    auto job9 = [&a, t] { return a.uploads().list(t.bucket); };
-    auto uploads = co_await offload(a.blocking_pool(), job9);
+    auto list_uploads = [&a, t] { return a.uploads().list(t.bucket); };
+    auto uploads = co_await offload(a.blocking_pool(), list_uploads);
     xml_writer x;
     x.open("ListMultipartUploadsResult", s3_namespace)
         .element("Bucket", t.bucket)

@@ -83,13 +83,13 @@ asio::awaitable<received_body> receive_body(request_context& ctx, checksum_algor
         }
         if (n == 0) break;
         out.size += n;
-        auto job1 = [state, buffer, n, &sink] {
+        auto write_chunk = [state, buffer, n, &sink] {
             std::span<const std::byte> data(buffer->data(), n);
             state->md5.update(data);
             if (state->extra) state->extra->update(data);
             return sink(data);
         };
-        auto ec = co_await offload(pool, job1);
+        auto ec = co_await offload(pool, write_chunk);
         if (ec) {
             out.error = aws_error{500, "InternalError", "We encountered an internal error. Please try again.", {}, false};
             co_return out;

@@ -95,12 +95,12 @@ asio::awaitable<std::uint64_t> write_response(app& a, connection& c, service_res
             co_return sent;
         }
         std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>({chunk, length - sent, reset_at - sent}));
-        auto job1 = [source, buffer, want] {
+        auto read_chunk = [source, buffer, want] {
             chunk_result r;
             r.n = source->read(std::span(buffer->data(), want), r.ec);
             return r;
         };
-        auto got = co_await offload(a.blocking_pool(), job1);
+        auto got = co_await offload(a.blocking_pool(), read_chunk);
         if (got.ec || got.n == 0) {
             abort_connection(c);  // the length was promised: a short body must not look complete
             co_return sent;

@@ -18,4 +18,11 @@ std::string s3_error(const std::string& text, int status, const std::string& cod
     return "S3ServiceException:" + text + ",Status " + std::to_string(status) + ",Error " + code;
 }
 
+std::optional<outcome> check_region(const environment& env, const std::optional<std::string>& region) {
+    if (!region || *region == env.region) return std::nullopt;
+    return failure(s3_error("The bucket you are attempting to access must be addressed using the specified endpoint "
+                            "(the bucket is in " + env.region + ", not " + *region + ")",
+                            301, "PermanentRedirect"));
+}
+
 }  // namespace localaws::redshift::bulk

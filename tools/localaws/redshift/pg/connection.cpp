@@ -27,6 +27,9 @@ std::unique_ptr<connection> connection::open(const std::string& conninfo, std::s
     if (PQstatus(conn) != CONNECTION_OK) {
         error = PQerrorMessage(conn);
         while (!error.empty() && error.back() == '\n') error.pop_back();
+        // "connection to server on socket \"/…/.s.PGSQL.5432\" failed: FATAL:  database \"x\" does
+        // not exist": the server's words are what a Redshift user would see; the path is ours.
+        if (auto fatal = error.find("FATAL:  "); fatal != std::string::npos) error = "FATAL: " + error.substr(fatal + 8);
         PQfinish(conn);
         return nullptr;
     }
