@@ -37,6 +37,10 @@ asio::awaitable<boost::system::result<response>> client::async_send(endpoint whe
     return cancellation_as_value(impl_->send(std::move(where), std::move(req), std::move(options)));
 }
 
+asio::awaitable<boost::system::result<response>> client::async_send(endpoint where, request req) {
+    return async_send(std::move(where), std::move(req), request_options{});
+}
+
 const metrics_registry& client::metrics() const { return impl_->metrics; }
 
 int client::retry_quota_available() const { return impl_->quota.available(); }

@@ -25,8 +25,10 @@ public:
     using tcp_stream = boost::beast::tcp_stream;
     using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
-    connection(connection_id id, tcp_stream stream) : id_(id), stream_(std::move(stream)) {}
-    connection(connection_id id, tls_stream stream) : id_(id), stream_(std::move(stream)) {}
+    // The read buffer starts at 16 KiB: Beast reads at most its free capacity (>= 512 bytes) per
+    // call, so a small buffer would mean many small reads for every response head.
+    connection(connection_id id, tcp_stream stream) : id_(id), stream_(std::move(stream)) { read_buffer_.reserve(16384); }
+    connection(connection_id id, tls_stream stream) : id_(id), stream_(std::move(stream)) { read_buffer_.reserve(16384); }
 
     // Calls f(tcp_stream&) or f(tls_stream&): the exchange code is written once for both.
     template <class F>

@@ -102,6 +102,63 @@ asio::awaitable<exchange_outcome> send(Stream& stream, connection& conn, const r
     co_return outcome;
 }
 
+// A body of known length: the bytes already buffered behind the head, then straight from the
+// socket into the chunk buffer, a chunk per read. Bypasses the parser (whose only remaining job
+// would be counting) to save a copy and read in large pieces.
+template <class Stream>
+asio::awaitable<error_code> read_sized_body(Stream& stream, connection& conn, std::uint64_t length,
+                                            std::vector<std::byte>& chunk, sink_writer& sink, std::uint64_t keep_limit,
+                                            const request_options& options, const deadline_budget& budget) {
+    auto state = co_await asio::this_coro::cancellation_state;
+    auto& buffer = conn.read_buffer();
+    std::uint64_t remaining = length;
+    if (const auto buffered = std::min<std::uint64_t>(buffer.size(), remaining); buffered > 0) {
+        const auto* bytes = static_cast<const std::byte*>(buffer.data().data());
+        if (sink.written() < keep_limit) {
+            if (auto delivered = co_await sink.write(std::span(bytes, buffered)); !delivered) co_return delivered.error();
+        }
+        buffer.consume(buffered);
+        remaining -= buffered;
+    }
+    while (remaining > 0) {
+        const auto on_timeout = budget.arm(conn.socket_layer(), options.deadlines.idle, errc::idle_timeout);
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(chunk.data(), want), use_tuple);
+        if (n > 0 && sink.written() < keep_limit) {
+            if (auto delivered = co_await sink.write(std::span(chunk.data(), n)); !delivered) co_return delivered.error();
+        }
+        remaining -= n;
+        if (ec == asio::error::eof) co_return remaining > 0 ? make_error_code(errc::truncated_body) : error_code{};
+        if (ec) co_return map_error(ec, on_timeout, state);
+        if (cancelled(state)) co_return make_error_code(errc::cancelled);
+    }
+    co_return error_code{};
+}
+
+// Chunked (or close-delimited) bodies: the parser removes the framing into the chunk buffer.
+template <class Stream>
+asio::awaitable<error_code> read_framed_body(Stream& stream, connection& conn,
+                                             bhttp::response_parser<bhttp::buffer_body>& parser,
+                                             std::vector<std::byte>& chunk, sink_writer& sink, std::uint64_t keep_limit,
+                                             const request_options& options, const deadline_budget& budget) {
+    auto state = co_await asio::this_coro::cancellation_state;
+    while (!parser.is_done()) {
+        auto& body = parser.get().body();
+        body.data = chunk.data();
+        body.size = chunk.size();
+        const auto on_timeout = budget.arm(conn.socket_layer(), options.deadlines.idle, errc::idle_timeout);
+        auto [ec, n] = co_await bhttp::async_read(stream, conn.read_buffer(), parser, use_tuple);
+        const auto got = chunk.size() - parser.get().body().size;
+        if (got > 0 && sink.written() < keep_limit) {
+            if (auto delivered = co_await sink.write(std::span(chunk.data(), got)); !delivered) co_return delivered.error();
+        }
+        if (ec == bhttp::error::need_buffer) ec = {};
+        if (ec) co_return map_error(ec, on_timeout, state);
+        if (cancelled(state)) co_return make_error_code(errc::cancelled);
+    }
+    co_return error_code{};
+}
+
 template <class Stream>
 asio::awaitable<exchange_outcome> exchange(Stream& stream, connection& conn, const request& req,
                                            const endpoint& where, const request_options& options,
@@ -124,6 +181,10 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, connection& conn, con
         co_return outcome;
     }
     copy_head(parser, out);
+    if (parser.is_done()) {  // HEAD, 204, 304, or an empty body: nothing more on the wire
+        outcome.keep_alive = parser.keep_alive();
+        co_return outcome;
+    }
 
     // Only a successful (2xx) body goes to the caller's sink: an error document must not land in
     // the file being downloaded. It goes to response::body instead, for the classifier and the
@@ -134,7 +195,7 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, connection& conn, con
     const auto length = parser.content_length();
 
     // A small body bound for a string is read straight into it: no chunk buffer, no copy.
-    if (std::holds_alternative<string_sink>(target) && length && *length <= receive_chunk && !parser.is_done()) {
+    if (std::holds_alternative<string_sink>(target) && length && *length <= receive_chunk) {
         out.body.resize(static_cast<std::size_t>(*length));
         auto& body = parser.get().body();
         body.data = out.body.data();
@@ -151,28 +212,11 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, connection& conn, con
     sink_writer sink(target, out.body);
     // The chunk buffer belongs to the connection: allocated once, reused by every response on it.
     auto& chunk = conn.body_buffer(length ? std::min<std::uint64_t>(*length, receive_chunk) : receive_chunk);
-    while (!parser.is_done()) {
-        auto& body = parser.get().body();
-        body.data = chunk.data();
-        body.size = chunk.size();
-        on_timeout = budget.arm(conn.socket_layer(), options.deadlines.idle, errc::idle_timeout);
-        auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
-        const auto got = chunk.size() - parser.get().body().size;
-        if (got > 0 && (success || out.body.size() < max_error_document)) {
-            if (auto delivered = co_await sink.write(std::span(chunk.data(), got)); !delivered) {
-                outcome.error = delivered.error();
-                break;
-            }
-        }
-        if (ec == bhttp::error::need_buffer) ec = {};
-        if (ec) {
-            outcome.error = map_error(ec, on_timeout, state);
-            break;
-        }
-        if (cancelled(state)) {
-            outcome.error = make_error_code(errc::cancelled);
-            break;
-        }
+    const std::uint64_t keep_limit = success ? UINT64_MAX : max_error_document;
+    if (length && !parser.chunked()) {
+        outcome.error = co_await read_sized_body(stream, conn, *length, chunk, sink, keep_limit, options, budget);
+    } else {
+        outcome.error = co_await read_framed_body(stream, conn, parser, chunk, sink, keep_limit, options, budget);
     }
     out.body_bytes = sink.written();
     outcome.keep_alive = !outcome.error && parser.keep_alive();

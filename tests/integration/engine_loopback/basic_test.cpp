@@ -98,6 +98,34 @@ TEST_F(basic, response_bodies_go_to_a_file_at_an_offset_or_a_consumer) {
     EXPECT_GT(chunks, 1);
 }
 
+TEST_F(basic, chunked_bodies_are_decoded_into_strings_and_sinks_and_keep_the_connection) {
+    http::client c(io.get_executor(), fast_config());
+    auto r = send(c, get("/chunked?size=25500"));
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->body, pattern(25500));
+    std::string consumed;
+    auto options = short_deadlines();
+    options.sink = http::consumer_sink{[&](std::span<const std::byte> chunk) -> asio::awaitable<boost::system::result<void>> {
+        consumed.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+        co_return boost::system::result<void>{};
+    }};
+    auto streamed = send(c, get("/chunked?size=300000"), options);
+    ASSERT_TRUE(streamed);
+    EXPECT_EQ(streamed->body_bytes, 300000u);
+    EXPECT_EQ(consumed, pattern(300000));
+    EXPECT_EQ(server.accepted(), 1u);
+}
+
+TEST_F(basic, head_responses_have_a_length_but_no_body_to_wait_for) {
+    http::client c(io.get_executor(), fast_config());
+    auto head = get("/ok?size=5000");
+    head.method = "HEAD";
+    auto r = send(c, head);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(*r->headers.find("Content-Length"), "5000");
+    EXPECT_TRUE(r->body.empty());
+}
+
 TEST_F(basic, an_error_status_body_never_reaches_the_file_sink) {
     http::client c(io.get_executor(), fast_config());
     auto options = short_deadlines();

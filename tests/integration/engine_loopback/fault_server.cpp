@@ -12,6 +12,7 @@
 //   /close                 200 with Connection: close, then closes
 //   /close-silently        200 (keep-alive advertised), then closes: the keep-alive race
 //   /huge-header           a 100 KiB response header
+//   /chunked               200, `size` bytes of the pattern in chunked transfer encoding (1000-byte chunks)
 #include "fault_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -26,6 +27,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <istream>
 
 namespace shiftsync::engine::testing {
@@ -170,7 +172,7 @@ asio::awaitable<void> fault_server::serve(tcp::socket socket) {
         const bool faulty = hit <= number(r, "fail", 1'000'000'000);
         const auto size = static_cast<std::size_t>(number(r, "size", 100));
         const auto body = pattern_body(size);
-        std::string reply = head_for(200, size) + body;
+        std::string reply = head_for(200, size) + (r.method == "HEAD" ? "" : body);
         bool close_after = false;
 
         if (r.path == "/echo") {
@@ -203,6 +205,15 @@ asio::awaitable<void> fault_server::serve(tcp::socket socket) {
             close_after = true;
         } else if (r.path == "/close-silently") {
             close_after = true;
+        } else if (r.path == "/chunked") {
+            reply = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+            for (std::size_t at = 0; at < size; at += 1000) {
+                const auto piece = body.substr(at, 1000);
+                char length[16];
+                std::snprintf(length, sizeof length, "%zx\r\n", piece.size());
+                reply += length + piece + "\r\n";
+            }
+            reply += "0\r\n\r\n";
         } else if (r.path == "/huge-header") {
             reply = head_for(200, size, "X-Huge: " + std::string(100 * 1024, 'h') + "\r\n") + body;
         }
