@@ -247,6 +247,13 @@ TEST_F(DataApi, ErrorsAreAwsShaped) {
     auto other_user = engine().describe_statement(
         {"arn:aws:iam::1:user/x", {"IAM:x", {}}}, std::string(d.at("Id").as_string()));
     EXPECT_FALSE(other_user) << "statements are private to their database user";
+    auto no_db = sql_input("SELECT 1");
+    no_db.database = "nope";
+    auto ndb = engine().execute_statement(connector(), no_db);
+    ASSERT_TRUE(ndb);
+    auto nd = wait_final(engine(), connector(), std::string(ndb.value().at("Id").as_string()));
+    EXPECT_EQ(status_of(nd), "FAILED");
+    EXPECT_EQ(error_of(nd), "ERROR: FATAL: database \"nope\" does not exist");
     auto in = sql_input("SELECT 1");
     in.workgroup_name = "nope";
     auto wg = engine().execute_statement(connector(), in);

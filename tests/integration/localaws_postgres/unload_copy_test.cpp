@@ -214,6 +214,9 @@ TEST_F(UnloadCopy, BadCommandsFailLikeRedshift) {
               std::string::npos);
     EXPECT_NE(failed("UNLOAD ('select 1') TO 's3://unload-example/e/' IAM_ROLE default FORMAT PARQUET").find("not supported"),
               std::string::npos);
+    EXPECT_NE(failed("UNLOAD ('select 1') TO 's3://unload-example/e/' IAM_ROLE default REGION 'eu-west-1'")
+                  .find("PermanentRedirect"),
+              std::string::npos);
     denied_ = {"s3:PutObject"};
     EXPECT_NE(failed("UNLOAD ('select 1') TO 's3://unload-example/e/' IAM_ROLE default").find("AccessDenied"),
               std::string::npos);
