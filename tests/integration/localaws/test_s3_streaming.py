@@ -140,6 +140,26 @@ class StreamingTest(LocalAWSTestCase):
         self.assertEqual(status, 400)
         self.assertIn("<Code>BadDigest</Code>", text)
 
+    def test_body_not_matching_x_amz_content_sha256(self):
+        # A plain (non-chunked) PUT that declares the SHA-256 of other bytes than it sends.
+        builder = StreamingUpload(self.creds, f"127.0.0.1:{self.aws.port}", "stream/mismatch",
+                                  hashlib.sha256(b"declared").hexdigest())
+        path = "/" + BUCKET + "/stream/mismatch"
+        headers = {"host": builder.host, "x-amz-date": builder.amz_date, "x-amz-content-sha256": builder.mode,
+                   "x-amz-security-token": self.creds["SessionToken"], "content-length": "4"}
+        signed = sorted(headers)
+        canonical = "\n".join(["PUT", path, "", "".join(f"{h}:{headers[h]}\n" for h in signed), ";".join(signed),
+                               builder.mode])
+        signature = builder._sign("\n".join(["AWS4-HMAC-SHA256", builder.amz_date, builder.scope,
+                                             hashlib.sha256(canonical.encode()).hexdigest()]))
+        headers["authorization"] = (f"AWS4-HMAC-SHA256 Credential={self.creds['AccessKeyId']}/{builder.scope}, "
+                                    f"SignedHeaders={';'.join(signed)}, Signature={signature}")
+        status, text = self.send(path, headers, b"sent")
+        self.assertEqual(status, 400)
+        self.assertIn("<Code>XAmzContentSHA256Mismatch</Code>", text)
+        with self.assertRaises(Exception):
+            self.s3.head_object(Bucket=BUCKET, Key="stream/mismatch")
+
 
 if __name__ == "__main__":
     unittest.main()
