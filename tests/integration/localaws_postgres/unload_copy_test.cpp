@@ -228,6 +228,9 @@ TEST_F(UnloadCopy, BadCommandsFailLikeRedshift) {
               std::string::npos);
     EXPECT_EQ(failed("COPY target_t FROM 's3://unload-example/bad/' IAM_ROLE default CSV WHATEVER"),
               "ERROR: syntax error at or near \"WHATEVER\"");
+    put("notgz/plain.csv", "3,three\n");
+    EXPECT_NE(failed("COPY target_t FROM 's3://unload-example/notgz/' IAM_ROLE default CSV GZIP").find("Failed to decompress"),
+              std::string::npos);
     EXPECT_NE(failed("COPY no_table FROM 's3://unload-example/bad/' IAM_ROLE default CSV").find("does not exist"),
               std::string::npos);
     EXPECT_NE(failed("UNLOAD ('select * from no_table') TO 's3://unload-example/e/' IAM_ROLE default").find("does not exist"),

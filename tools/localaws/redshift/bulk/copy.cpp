@@ -260,7 +260,12 @@ outcome run_copy(pg::connection& conn, const dialect::copy_command& cmd, const e
             return {true, {}, {}, std::atoll(PQcmdTuples(result.get()))};
         }
         if (in_transaction) conn.run("ROLLBACK TO SAVEPOINT localaws_copy");
-        if (stream_error) return failure(*stream_error);
+        // PostgreSQL's own reason (a cancel: 57014, so the statement ends ABORTED) beats the
+        // write error it caused on our side.
+        if (stream_error) {
+            const bool ours = status.sqlstate.empty() || status.message.rfind("COPY from stdin failed", 0) == 0;
+            return ours ? failure(*stream_error) : failure(status.message, status.sqlstate);
+        }
         if (pass.too_many_errors) {
             record(pass.errors);
             return failure(load_failed);
