@@ -310,6 +310,10 @@ TEST_F(UnloadCopy, SessionStagesWithCopyThenMerges) {
     auto copied = in_session({"COPY stage FROM 's3://unload-example/stage/' IAM_ROLE default FORMAT CSV GZIP"});
     ASSERT_EQ(status_of(copied), "FINISHED") << error_of(copied);
     EXPECT_EQ(copied.at("ResultRows").as_int64(), 2);
+    auto count = in_session({"SELECT pg_last_copy_count(), pg_last_copy_id() > 0, pg_last_unload_count()"});
+    ASSERT_EQ(status_of(count), "FINISHED") << error_of(count);
+    auto counts = engine().get_statement_result(connector(), std::string(count.at("Id").as_string()), std::nullopt);
+    EXPECT_EQ(json::serialize(counts.value().at("Records")), R"([[{"longValue":2},{"booleanValue":true},{"longValue":0}]])");
     auto merged = in_session({"DELETE FROM customers USING stage WHERE customers.id = stage.id",
                               "INSERT INTO customers SELECT * FROM stage",
                               "MERGE INTO customers c USING stage s ON c.id = s.id "

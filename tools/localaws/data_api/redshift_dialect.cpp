@@ -31,6 +31,12 @@ run_outcome to_run_outcome(const bulk::outcome& o) {
     return out;
 }
 
+// What pg_last_copy_count() / pg_last_copy_id() / pg_last_unload_count() answer in this session.
+void remember(redshift::pg::connection& conn, const char* setting, std::int64_t value) {
+    redshift::pg::command_status status;
+    conn.exec_params("SELECT set_config($1, $2, false)", {setting, std::to_string(value)}, status);
+}
+
 run_outcome syntax_failure(const std::string& message) {
     run_outcome out;
     out.status = {false, "42601", message};
@@ -49,13 +55,21 @@ dialect_hooks make_redshift_dialect(const redshift::pg::cluster& cluster, bulk::
         if (dialect::looks_like_unload(sql)) {
             auto parsed = dialect::parse_unload(sql);
             if (auto* e = std::get_if<dialect::parse_error>(&parsed)) return syntax_failure(e->message);
-            return to_run_outcome(bulk::run_unload(conn, std::get<dialect::unload_command>(parsed), state->env));
+            bulk::outcome o = bulk::run_unload(conn, std::get<dialect::unload_command>(parsed), state->env);
+            if (o.ok) remember(conn, "localaws.last_unload_count", o.rows);
+            return to_run_outcome(o);
         }
         if (dialect::looks_like_s3_copy(sql)) {
             auto parsed = dialect::parse_copy(sql);
             if (auto* e = std::get_if<dialect::parse_error>(&parsed)) return syntax_failure(e->message);
             bulk::copy_context context{&state->log, PQdb(conn.native()), who.identity.db_user, state->next_copy_id++};
-            return to_run_outcome(bulk::run_copy(conn, std::get<dialect::copy_command>(parsed), state->env, context));
+            state->log.ensure(context.database);
+            bulk::outcome o = bulk::run_copy(conn, std::get<dialect::copy_command>(parsed), state->env, context);
+            if (o.ok) {
+                remember(conn, "localaws.last_copy_count", o.rows);
+                remember(conn, "localaws.last_copy_id", context.query_id);
+            }
+            return to_run_outcome(o);
         }
         return std::nullopt;
     };

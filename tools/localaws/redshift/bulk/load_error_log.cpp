@@ -29,6 +29,13 @@ std::string load_error_log::ensure(const std::string& database) {
         " session_id, start_time, file_name, line_number, column_name, column_type, column_length, position,"
         " error_code, error_message, raw_line, raw_field_value FROM localaws_sys.load_errors e"
         " WHERE e.user_name = session_user OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user);"
+        // Redshift's session functions about the last COPY / UNLOAD, fed by set_config() after each.
+        "CREATE OR REPLACE FUNCTION pg_catalog.pg_last_copy_count() RETURNS bigint LANGUAGE sql STABLE AS"
+        " $$SELECT coalesce(nullif(current_setting('localaws.last_copy_count', true), ''), '0')::bigint$$;"
+        "CREATE OR REPLACE FUNCTION pg_catalog.pg_last_copy_id() RETURNS bigint LANGUAGE sql STABLE AS"
+        " $$SELECT coalesce(nullif(current_setting('localaws.last_copy_id', true), ''), '-1')::bigint$$;"
+        "CREATE OR REPLACE FUNCTION pg_catalog.pg_last_unload_count() RETURNS bigint LANGUAGE sql STABLE AS"
+        " $$SELECT coalesce(nullif(current_setting('localaws.last_unload_count', true), ''), '0')::bigint$$;"
         "RESET allow_system_table_mods;"
         "GRANT SELECT ON pg_catalog.sys_load_error_detail TO PUBLIC;");
     if (error.empty()) ready_[database] = true;

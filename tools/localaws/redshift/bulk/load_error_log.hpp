@@ -3,7 +3,9 @@
 // Rows are written by a superuser connection in their own transaction, so they survive the COPY's
 // rollback (as in Redshift, a failed load still leaves its errors to read). The rows live in
 // localaws_sys.load_errors (no grants); the view pg_catalog.sys_load_error_detail — a system view
-// like Redshift's, on every search_path — shows each user their own rows. Thread-safe.
+// like Redshift's, on every search_path — shows each user their own rows. ensure() also creates
+// Redshift's pg_last_copy_count(), pg_last_copy_id() and pg_last_unload_count() (session values
+// the executors set with set_config). Thread-safe.
 
 #include <cstdint>
 #include <map>
