@@ -58,33 +58,43 @@ int main(int argc, char** argv) {
     check(conn->run("VACUUM (FREEZE, ANALYZE) src"), "vacuum");
     check(conn->run("CHECKPOINT"), "checkpoint");
 
-    // PostgreSQL's own COPY TO STDOUT (CSV), bytes kept to feed its COPY FROM STDIN afterwards.
-    auto start = std::chrono::steady_clock::now();
+    // PostgreSQL's own COPY TO STDOUT, bytes kept to feed its COPY FROM STDIN afterwards.
     pg::command_status status;
-    conn->exec("COPY src TO STDOUT WITH (FORMAT csv)", status);
-    std::string csv;
-    char* buffer = nullptr;
-    int length = 0;
-    while ((length = PQgetCopyData(conn->native(), &buffer, 0)) > 0) {
-        csv.append(buffer, static_cast<std::size_t>(length));
-        PQfreemem(buffer);
-    }
-    while (pg::result_ptr r{PQgetResult(conn->native())}) {
-    }
-    const double pg_out = seconds_since(start);
-
-    start = std::chrono::steady_clock::now();
-    conn->exec("COPY dst_pg FROM STDIN WITH (FORMAT csv)", status);
-    for (std::size_t at = 0; at < csv.size(); at += 256 * 1024) {
-        std::size_t n = std::min<std::size_t>(256 * 1024, csv.size() - at);
-        PQputCopyData(conn->native(), csv.data() + at, static_cast<int>(n));
-    }
-    PQputCopyEnd(conn->native(), nullptr);
-    while (pg::result_ptr r{PQgetResult(conn->native())}) {
-    }
-    const double pg_in = seconds_since(start);
+    auto copy_out = [&](const char* format, std::string& data) {
+        auto start = std::chrono::steady_clock::now();
+        conn->exec(std::string("COPY src TO STDOUT WITH (FORMAT ") + format + ")", status);
+        char* buffer = nullptr;
+        int length = 0;
+        while ((length = PQgetCopyData(conn->native(), &buffer, 0)) > 0) {
+            data.append(buffer, static_cast<std::size_t>(length));
+            PQfreemem(buffer);
+        }
+        while (pg::result_ptr r{PQgetResult(conn->native())}) {
+        }
+        return seconds_since(start);
+    };
+    auto copy_in = [&](const char* format, const std::string& data) {
+        check(conn->run("TRUNCATE dst_pg"), "truncate");
+        auto start = std::chrono::steady_clock::now();
+        conn->exec(std::string("COPY dst_pg FROM STDIN WITH (FORMAT ") + format + ")", status);
+        for (std::size_t at = 0; at < data.size(); at += 256 * 1024) {
+            std::size_t n = std::min<std::size_t>(256 * 1024, data.size() - at);
+            PQputCopyData(conn->native(), data.data() + at, static_cast<int>(n));
+        }
+        PQputCopyEnd(conn->native(), nullptr);
+        while (pg::result_ptr r{PQgetResult(conn->native())}) {
+        }
+        return seconds_since(start);
+    };
+    std::string csv, text;
+    const double pg_out = copy_out("csv", csv);
+    copy_out("text", text);
+    const double pg_in = copy_in("csv", csv);
+    const double pg_in_text = copy_in("text", text);
     const std::size_t csv_bytes = csv.size();
     csv = std::string();
+    text = std::string();
+    auto start = std::chrono::steady_clock::now();
 
     localaws::redshift::testing::directory_object_store store(cluster.dir() / "s3");
     store.create_bucket("bench");
@@ -129,6 +139,7 @@ int main(int argc, char** argv) {
     std::printf("%-46s %12.0f %10.2f   %.2fx PostgreSQL\n", "localaws UNLOAD -> gzip CSV, 2 slices, manifest",
                 per_second(rs_out), rs_out, pg_out / rs_out);
     std::printf("%-46s %12.0f %10.2f\n", "PostgreSQL COPY FROM STDIN (csv)", per_second(pg_in), pg_in);
+    std::printf("%-46s %12.0f %10.2f\n", "PostgreSQL COPY FROM STDIN (text)", per_second(pg_in_text), pg_in_text);
     std::printf("%-46s %12.0f %10.2f   %.2fx PostgreSQL\n", "localaws COPY <- gzip CSV via manifest", per_second(rs_in),
                 rs_in, pg_in / rs_in);
     std::printf("\nlocalaws process CPU: UNLOAD %.2f s, COPY %.2f s (PostgreSQL's backend works in parallel)\n",
