@@ -141,15 +141,17 @@ class LocalAWS:
         return boto3.Session(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
                              aws_session_token=c["SessionToken"], region_name=REGION)
 
-    def cli(self, *args, credentials=None, check=True, timeout=300):
-        """Runs `aws --endpoint-url <localaws> ...` with its own config and credentials files."""
+    def cli(self, *args, credentials=None, check=True, timeout=300, s3_sigv4=True, stdin_text=""):
+        """Runs `aws --endpoint-url <localaws> ...` with its own config and credentials files.
+        s3_sigv4=False leaves the CLI v1's default, which presigns S3 URLs with SigV2."""
         home = tempfile.mkdtemp(prefix="localaws-cli-")
         try:
             config_file = os.path.join(home, "config")
             creds_file = os.path.join(home, "credentials")
             with open(config_file, "w") as f:
-                # The CLI v1 presigns S3 URLs with SigV2 unless told otherwise; localaws speaks SigV4.
-                f.write(f"[default]\nregion = {REGION}\ns3 =\n    signature_version = s3v4\n")
+                f.write(f"[default]\nregion = {REGION}\n")
+                if s3_sigv4:
+                    f.write("s3 =\n    signature_version = s3v4\n")
             c = credentials or {"AccessKeyId": OPERATOR_KEY, "SecretAccessKey": OPERATOR_SECRET}
             with open(creds_file, "w") as f:
                 f.write(f"[default]\naws_access_key_id = {c['AccessKeyId']}\n"
@@ -158,7 +160,7 @@ class LocalAWS:
                     f.write(f"aws_session_token = {c['SessionToken']}\n")
             env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
             env.update(AWS_CONFIG_FILE=config_file, AWS_SHARED_CREDENTIALS_FILE=creds_file, HOME=home)
-            return subprocess.run(["aws", "--endpoint-url", self.endpoint] + list(args), env=env,
+            return subprocess.run(["aws", "--endpoint-url", self.endpoint] + list(args), env=env, input=stdin_text,
                                   capture_output=True, text=True, check=check, timeout=timeout)
         finally:
             shutil.rmtree(home, ignore_errors=True)

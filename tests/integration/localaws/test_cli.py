@@ -74,6 +74,18 @@ class CliTest(LocalAWSTestCase):
             self.aws.set_clock_offset(0)
         self.assertIn("Request has expired", out)
 
+    def test_cli_default_sigv2_presign_with_curl(self):
+        # Without `signature_version = s3v4` the CLI v1 presigns with SigV2 (AWSAccessKeyId=...).
+        self.aws.cli("s3", "cp", "-", f"s3://{BUCKET}/cli/v2.txt", credentials=self.creds, stdin_text="signed v2")
+        url = self.aws.cli("s3", "presign", f"s3://{BUCKET}/cli/v2.txt", credentials=self.creds,
+                           s3_sigv4=False).stdout.strip()
+        self.assertIn("AWSAccessKeyId=", url)
+        self.assertEqual(subprocess.run(["curl", "-sf", url], capture_output=True, text=True).stdout, "signed v2")
+        bad = url.replace("Signature=", "Signature=A")
+        status = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", bad],
+                                capture_output=True, text=True).stdout
+        self.assertEqual(status, "403")
+
     def test_virtual_hosted_presigned_get_with_curl(self):
         # Host: unload-example.localhost:<port>. curl resolves *.localhost to loopback by itself.
         session = boto3.Session(aws_access_key_id=self.creds["AccessKeyId"],

@@ -1,5 +1,6 @@
 #include "tools/localaws/auth/verifier.hpp"
 
+#include "tools/localaws/auth/sigv2_presign.hpp"
 #include "sigv4/amz_date.hpp"
 #include "sigv4/authorization.hpp"
 #include "sigv4/canonical_request.hpp"
@@ -74,6 +75,8 @@ verified_request verify(const verify_input& in, const iam::directory& directory)
         presigned = true;
         amz_date = auth->amz_date;
         token = auth->security_token;
+    } else if (in.s3 && is_sigv2_presigned(in.raw_query)) {
+        return verify_sigv2_presigned(in, directory);
     } else {
         return fail(failure::missing);
     }
