@@ -42,16 +42,30 @@ asio::awaitable<error_code> client::impl::attempt(detail::endpoint_pool& pool, c
                                                   const detail::deadline_budget& budget, response& out,
                                                   request_sample& sample) {
     // Per-endpoint first, then global: a request holding a global slot never waits on a busy
-    // endpoint, so one saturated endpoint cannot block the others.
-    auto endpoint_permit = co_await pool.admission().async_acquire(1, options.priority);
-    if (!endpoint_permit) co_return endpoint_permit.error();
-    auto global_permit = co_await global_limit.async_acquire(1, options.priority);
-    if (!global_permit) co_return global_permit.error();
+    // endpoint, so one saturated endpoint cannot block the others. The synchronous try first:
+    // on an unsaturated client nothing waits, and no waiting coroutine is created.
+    auto endpoint_permit = pool.admission().try_acquire(1, options.priority);
+    if (!endpoint_permit) {
+        auto waited = co_await pool.admission().async_acquire(1, options.priority);
+        if (!waited) co_return waited.error();
+        endpoint_permit = std::move(*waited);
+    }
+    auto global_permit = global_limit.try_acquire(1, options.priority);
+    if (!global_permit) {
+        auto waited = co_await global_limit.async_acquire(1, options.priority);
+        if (!waited) co_return waited.error();
+        global_permit = std::move(*waited);
+    }
 
     bool fresh = false;
     for (;;) {
         if (co_await is_cancelled()) co_return make_error_code(errc::cancelled);
-        auto leased = co_await pool.async_checkout(fresh, options.deadlines, budget);
+        // No co_await inside a conditional expression: GCC 12 mis-destroys its temporaries.
+        boost::system::result<detail::lease> leased = make_error_code(errc::cancelled);
+        if (auto reused = fresh ? std::nullopt : pool.try_reuse())
+            leased = std::move(*reused);
+        else
+            leased = co_await pool.async_checkout(fresh, options.deadlines, budget);
         if (!leased) co_return leased.error();
         auto outcome = co_await detail::async_exchange(leased->conn(), req, pool.where(), options, budget, out);
         sample.bytes_sent += outcome.bytes_sent;
@@ -91,7 +105,10 @@ asio::awaitable<boost::system::result<response>> client::impl::send(endpoint whe
         if (config.adaptive_rate_limiting) {
             const auto wait = limiters.for_key(limiter_key, clock::now()).acquire(clock::now());
             if (wait > clock::duration::zero()) {
-                ec = wait >= budget.remaining() ? make_error_code(errc::request_timeout) : co_await sleep_for(wait);
+                if (wait >= budget.remaining())
+                    ec = make_error_code(errc::request_timeout);
+                else
+                    ec = co_await sleep_for(wait);
                 if (ec) break;
             }
         }

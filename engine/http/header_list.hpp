@@ -22,6 +22,7 @@ public:
     // Replaces every field of that name with one.
     void set(std::string_view name, std::string_view value);
     void remove(std::string_view name);
+    void reserve(std::size_t n) { fields_.reserve(n); }
 
     // The first value of that name, or nullptr.
     const std::string* find(std::string_view name) const;

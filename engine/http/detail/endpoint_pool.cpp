@@ -31,6 +31,15 @@ void endpoint_pool::close_expired() {
     for (const auto id : state_.trim(pool_state::clock::now())) idle_.erase(id);
 }
 
+std::optional<lease> endpoint_pool::try_reuse() {
+    close_expired();
+    if (state_.idle() == 0) return std::nullopt;
+    const auto decision = state_.checkout();
+    auto node = idle_.extract(decision.id);
+    node.mapped()->reused = true;
+    return lease(this, std::move(node.mapped()));
+}
+
 asio::awaitable<boost::system::result<lease>> endpoint_pool::async_checkout(bool fresh, const deadlines& limits,
                                                                             const deadline_budget& budget) {
     close_expired();

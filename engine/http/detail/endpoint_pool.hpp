@@ -12,6 +12,7 @@
 #include <boost/system/result.hpp>
 
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 namespace shiftsync::engine::http::detail {
@@ -52,6 +53,9 @@ public:
 
     // The per-endpoint limit: hold the permit for the whole request (all its connection use).
     async_limiter& admission() { return admission_; }
+
+    // An idle connection, without suspending (the common case on a warm pool), or nothing.
+    std::optional<lease> try_reuse();
 
     // Reuses an idle connection or opens one (`fresh`: always a new one).
     boost::asio::awaitable<boost::system::result<lease>> async_checkout(bool fresh, const deadlines& limits,

@@ -52,6 +52,7 @@ void copy_head(const bhttp::response_parser<bhttp::buffer_body>& parser, respons
     out.status = head.result_int();
     out.reason = std::string(head.reason());
     out.headers = {};
+    out.headers.reserve(16);
     for (const auto& field : head) out.headers.add(field.name_string(), field.value());
 }
 
