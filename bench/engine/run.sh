@@ -2,13 +2,20 @@
 # shiftsync's HTTP engine vs wrk (requests/s, small GETs, same connection count, one thread each)
 # and vs curl (MB/s, one 1 GiB GET), against the same nginx on loopback, in one run. Prints ratios
 # and the engine's peak RSS. A benchmark, not a test: it asserts nothing.
-# Usage: bench/engine/run.sh [build-dir]   (env: CONNECTIONS=64 SECONDS_PER_RUN=5 SIZE_MIB=1024)
+# Peers run alternately, ROUNDS times, and the median of each is compared, so a burst of load from
+# elsewhere on the machine hits both sides alike. nginx is pinned to the first CPU, the clients to
+# the last one (when there are two or more).
+# Usage: bench/engine/run.sh [build-dir]   (env: CONNECTIONS=64 SECONDS_PER_RUN=4 SIZE_MIB=1024 ROUNDS=3)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${1:-"$root/build"}
 driver="$build/bin/engine_bench_driver"
 connections=${CONNECTIONS:-64}
-seconds=${SECONDS_PER_RUN:-5}
+seconds=${SECONDS_PER_RUN:-4}
+rounds=${ROUNDS:-3}
+last_cpu=$(( $(nproc) - 1 ))
+server_cpu="taskset -c 0"
+client_cpu="taskset -c $last_cpu"
 size_mib=${SIZE_MIB:-1024}
 [ -x "$driver" ] || cmake --build "$build" --target engine_bench_driver
 
@@ -36,7 +43,7 @@ http {
   server { listen 127.0.0.1:$port backlog=4096; root $dir/www; }
 }
 CONF
-nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" &
+$server_cpu nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" &
 nginx_pid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/small.bin" && break; sleep 0.05; done
 small="http://127.0.0.1:$port/small.bin"
@@ -46,22 +53,31 @@ value() { sed -n "s/^$1=//p"; }
 # Warm the page cache for the big file so neither peer pays the first read.
 cat "$dir/www/big.bin" > /dev/null
 
-wrk_rps=$(wrk -t1 -c"$connections" -d"${seconds}s" "$small" | awk '/Requests\/sec/ {print $2}')
-ours=$("$driver" rps "$small" "$connections" "$seconds")
-our_rps=$(echo "$ours" | value requests_per_sec)
-rps_rss=$(echo "$ours" | value peak_rss_kib)
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+wrk_runs=() our_runs=() curl_runs=() dl_runs=()
+rps_rss=0 dl_rss=0
+for round in $(seq "$rounds"); do
+  wrk_runs+=("$($client_cpu wrk -t1 -c"$connections" -d"${seconds}s" "$small" | awk '/Requests\/sec/ {print $2}')")
+  ours=$($client_cpu "$driver" rps "$small" "$connections" "$seconds")
+  our_runs+=("$(echo "$ours" | value requests_per_sec)")
+  rps_rss=$(( $(echo "$ours" | value peak_rss_kib) > rps_rss ? $(echo "$ours" | value peak_rss_kib) : rps_rss ))
 
-curl_bps=$(curl -s -o /dev/null -w '%{speed_download}' "$big")
-curl_mbs=$(python3 -c "print(f'{$curl_bps/1e6:.1f}')")
-ours=$("$driver" download "$big")
-our_mbs=$(echo "$ours" | value mb_per_sec)
-dl_rss=$(echo "$ours" | value peak_rss_kib)
+  curl_runs+=("$($client_cpu curl -s -o /dev/null -w '%{speed_download}' "$big" | awk '{printf "%.1f", $1 / 1e6}')")
+  ours=$($client_cpu "$driver" download "$big")
+  dl_runs+=("$(echo "$ours" | value mb_per_sec)")
+  dl_rss=$(( $(echo "$ours" | value peak_rss_kib) > dl_rss ? $(echo "$ours" | value peak_rss_kib) : dl_rss ))
+  echo "round $round: wrk ${wrk_runs[-1]} req/s, shiftsync ${our_runs[-1]} req/s; curl ${curl_runs[-1]} MB/s, shiftsync ${dl_runs[-1]} MB/s"
+done
+wrk_rps=$(printf '%s\n' "${wrk_runs[@]}" | median)
+our_rps=$(printf '%s\n' "${our_runs[@]}" | median)
+curl_mbs=$(printf '%s\n' "${curl_runs[@]}" | median)
+our_mbs=$(printf '%s\n' "${dl_runs[@]}" | median)
 
 python3 - "$connections" "$wrk_rps" "$our_rps" "$rps_rss" "$size_mib" "$curl_mbs" "$our_mbs" "$dl_rss" <<'PY'
 import sys
 c, wrk, ours, rps_rss, size, curl, our_mbs, dl_rss = sys.argv[1:]
 wrk, ours, curl, our_mbs = float(wrk), float(ours), float(curl), float(our_mbs)
-print(f"engine bench (nginx on loopback, one client thread each)")
+print(f"engine bench (nginx on loopback, one client thread each; medians of the rounds above)")
 print(f"  small GETs, {c} connections: shiftsync {ours:,.0f} req/s  wrk {wrk:,.0f} req/s  "
       f"ratio {ours / wrk:.2f}  (goal >= 0.80)  peak RSS {int(rps_rss) / 1024:.1f} MiB")
 print(f"  one {size} MiB GET:           shiftsync {our_mbs:,.1f} MB/s  curl {curl:,.1f} MB/s  "
