@@ -3,7 +3,11 @@
 #include <boost/json.hpp>
 #include <openssl/rand.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
 
 namespace localaws::iam {
 namespace json = boost::json;
@@ -189,7 +193,60 @@ issued_session directory::issue_session(const role& r, std::string_view session_
     // Drop sessions long expired so that a long-running server does not grow without bound.
     std::erase_if(sessions_, [&](const auto& kv) { return kv.second.expiration + std::chrono::hours(24) < now; });
     sessions_.emplace(s.access_key_id, s);
+    if (!sessions_file_.empty()) {
+        json::object line{{"key", s.access_key_id},
+                          {"secret", s.secret},
+                          {"token", s.session_token},
+                          {"role", r.arn},
+                          {"session", std::string(session_name)},
+                          {"expiration", std::chrono::system_clock::to_time_t(s.expiration)}};
+        std::string text = json::serialize(line) + "\n";
+        int fd = ::open(sessions_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            [[maybe_unused]] auto n = ::write(fd, text.data(), text.size());
+            ::close(fd);
+        }
+    }
     return s;
+}
+
+void directory::persist_sessions(const std::filesystem::path& path, time_point now) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_file_ = path;
+    std::ifstream in(path);
+    std::string text;
+    std::vector<std::string> keep;
+    while (std::getline(in, text)) {
+        boost::system::error_code ec;
+        auto v = json::parse(text, ec);
+        if (ec || !v.is_object()) continue;  // a line cut short by a crash
+        const auto& o = v.as_object();
+        const role* r = find_role(o.at("role").as_string());
+        auto expiration = std::chrono::system_clock::from_time_t(o.at("expiration").to_number<std::time_t>());
+        if (!r || expiration <= now) continue;
+        issued_session s;
+        s.who = principal_for_role(*r, o.at("session").as_string());
+        s.access_key_id = o.at("key").as_string();
+        s.secret = o.at("secret").as_string();
+        s.session_token = o.at("token").as_string();
+        s.expiration = expiration;
+        s.who.access_key_id = s.access_key_id;
+        s.who.expiration = expiration;
+        sessions_.insert_or_assign(s.access_key_id, std::move(s));
+        keep.push_back(text);
+    }
+    in.close();
+    // Rewrite without the expired sessions, so the file stays as small as the live set.
+    std::string tmp = path.string() + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    for (const auto& line : keep) {
+        std::string l = line + "\n";
+        [[maybe_unused]] auto n = ::write(fd, l.data(), l.size());
+    }
+    ::fsync(fd);
+    ::close(fd);
+    std::filesystem::rename(tmp, path);
 }
 
 decision directory::authorize(const principal& who, std::string_view action, std::string_view resource,

@@ -12,6 +12,7 @@
 #include <boost/json/fwd.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -74,6 +75,10 @@ public:
     decision trust_allows(const role& r, const principal& who, const condition_context& context) const;
     bool service_may_assume(const role& r, std::string_view service_principal) const;
 
+    // Keeps issued sessions in `path` (JSON lines, mode 0600) and reloads the unexpired ones, so a
+    // restarted localaws still honours credentials it handed out — as AWS does across its restarts.
+    void persist_sessions(const std::filesystem::path& path, time_point now);
+
     const std::vector<std::unique_ptr<user>>& users() const { return users_; }
     const std::vector<std::unique_ptr<role>>& roles() const { return roles_; }
 
@@ -84,6 +89,7 @@ private:
     std::vector<std::unique_ptr<role>> roles_;
     mutable std::mutex sessions_mutex_;
     std::map<std::string, issued_session, std::less<>> sessions_;  // by access key id
+    std::filesystem::path sessions_file_;
 };
 
 // Random identifiers in AWS's formats.

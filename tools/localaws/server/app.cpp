@@ -29,6 +29,8 @@ app::app(app_options options) {
     std::string error;
     iam_ = iam::directory::load(config, error);
     if (!iam_) throw std::runtime_error(error);
+    std::filesystem::create_directories(options.data_dir / "iam");
+    iam_->persist_sessions(options.data_dir / "iam" / "sessions.jsonl", now());
     store_ = std::make_unique<s3::disk_store>(options.data_dir);
     uploads_ = std::make_unique<s3::multipart_store>(*store_);
     faults_ = std::make_unique<admin::faults>();
