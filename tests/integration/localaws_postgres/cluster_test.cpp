@@ -70,6 +70,26 @@ TEST(PgCluster, StartsConnectsStopsAndKeepsDataAcrossRestart) {
     EXPECT_EQ(scalar(*c, "SELECT v FROM kept"), "ünïcode");
 }
 
+// localaws killed with kill -9 leaves its postmaster running; the next start takes it over.
+TEST(PgCluster, StartTakesOverAServerLeftRunning) {
+    lr::testing::test_cluster holder;
+    pg::cluster_options options;
+    options.dir = holder.dir() / "left";
+    pg::cluster first(options);
+    ASSERT_EQ(first.start(), "");
+    {
+        auto c = open(first, "postgres");
+        ASSERT_EQ(c->run("CREATE TABLE survived(a int)"), "");
+    }
+    pg::cluster second(options);  // as if the process holding `first` had died
+    ASSERT_EQ(second.start(), "");
+    auto c = open(second, "postgres");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(scalar(*c, "SELECT count(*) FROM survived"), "0");
+    c.reset();
+    EXPECT_EQ(second.stop(), "");
+}
+
 TEST(PgCluster, ReportsAClearErrorWhenBinariesAreMissing) {
     lr::testing::test_cluster tc;
     pg::cluster_options options;

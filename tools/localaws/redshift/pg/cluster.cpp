@@ -105,6 +105,13 @@ std::string cluster::write_settings() {
     return {};
 }
 
+bool cluster::server_running() {
+    std::vector<std::string> argv{(options_.bin_dir / "pg_ctl").string(), "status", "-D", data_dir_.string()};
+    if (as_root_) argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", options_.os_user, "--"});
+    child_outcome outcome = run_child(argv, options_.dir / "ctl.log");
+    return outcome.started && outcome.exit_code == 0;  // 3: not running; 4: no data directory
+}
+
 std::string cluster::start() {
     if (running_) return {};
     if (!options_.external_conninfo.empty()) {
@@ -116,6 +123,14 @@ std::string cluster::start() {
         if (std::string e = initdb(); !e.empty()) return e;
     }
     if (std::string e = write_settings(); !e.empty()) return e;
+    // A server left running by a localaws that was killed: stop it, so this start applies the
+    // current settings and this object owns the server it will stop.
+    if (server_running()) {
+        if (std::string e = run_as_owner({(options_.bin_dir / "pg_ctl").string(), "stop", "-w", "-t", "60", "-m",
+                                          "fast", "-D", data_dir_.string()});
+            !e.empty())
+            return e;
+    }
     if (std::string e = run_as_owner({(options_.bin_dir / "pg_ctl").string(), "start", "-w", "-t", "60", "-D",
                                       data_dir_.string(), "-l", (options_.dir / "server.log").string()});
         !e.empty())

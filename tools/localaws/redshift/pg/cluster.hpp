@@ -43,7 +43,8 @@ public:
     cluster(const cluster&) = delete;
     cluster& operator=(const cluster&) = delete;
 
-    // Creates the cluster when absent and starts it (waits until it accepts connections).
+    // Creates the cluster when absent and starts it (waits until it accepts connections). A server
+    // still running from a previous, killed process is stopped and started again.
     // Returns an empty string on success, else a message fit for an operator.
     std::string start();
     // Fast shutdown (open transactions roll back); waits until the server is gone.
@@ -57,6 +58,7 @@ public:
 
 private:
     std::string initdb();
+    bool server_running();
     std::string write_settings();
     std::string run_as_owner(std::vector<std::string> argv);
     std::string prepare_directories();

@@ -1,6 +1,8 @@
 #pragma once
 // A private PostgreSQL cluster in a fresh temporary directory, for tests and benchmarks: created
 // traversable by the `postgres` OS user (tests run as root), stopped and deleted on destruction.
+// A watchdog process does the same if this process dies without destructors (a crash, a ctest
+// timeout's kill): it waits on a pipe that only this process holds open.
 
 #include <filesystem>
 #include <memory>
@@ -19,8 +21,11 @@ public:
     const std::filesystem::path& dir() const { return dir_; }
 
 private:
+    void start_watchdog();
+
     std::filesystem::path dir_;
     std::unique_ptr<pg::cluster> cluster_;
+    int watchdog_pipe_ = -1;  // write end; closing it (or dying) wakes the watchdog
 };
 
 }  // namespace localaws::redshift::testing
