@@ -1,0 +1,68 @@
+#pragma once
+// The Redshift Data API (JSON 1.1, X-Amz-Target RedshiftData.*): run statements, wait for them,
+// page through their results, browse the catalog. One awaitable per operation on service_client,
+// plus async_wait_for, whose polling adapts to how long a statement has been running.
+//
+// Permissions used are exactly the connector guide's: ExecuteStatement, DescribeStatement,
+// GetStatementResult, CancelStatement, ListDatabases, ListSchemas, ListTables, DescribeTable.
+
+#include "aws/client/service_client.hpp"
+#include "aws/redshift_data/types.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace shiftsync::aws::redshift_data {
+
+struct wait_policy {
+    std::chrono::milliseconds first_poll{10};  // short statements are seen finished quickly
+    std::chrono::milliseconds max_poll{5000};  // long ones cost few DescribeStatement calls
+    double growth = 1.5;                       // each poll waits this much longer than the last
+    std::chrono::milliseconds timeout{std::chrono::hours(24)};
+};
+
+class redshift_data_client {
+public:
+    explicit redshift_data_client(service_client& service) : service_(service) {}
+
+    boost::asio::awaitable<boost::system::result<execute_result>> async_execute_statement(const execute_request& request,
+                                                                                         diagnostics& diag);
+    boost::asio::awaitable<boost::system::result<statement_description>> async_describe_statement(
+        const std::string& id, diagnostics& diag);
+    boost::asio::awaitable<boost::system::result<result_page>> async_get_statement_result(
+        const std::string& id, const std::string& next_token, diagnostics& diag);
+    boost::asio::awaitable<boost::system::result<bool>> async_cancel_statement(const std::string& id,
+                                                                              diagnostics& diag);
+
+    // Polls DescribeStatement until the statement ends. FAILED becomes an error whose diagnostics
+    // carry Redshift's error text and the statement id; ABORTED likewise. If the waiting coroutine
+    // is cancelled, the statement is cancelled too (CancelStatement) before returning.
+    boost::asio::awaitable<boost::system::result<statement_description>> async_wait_for(
+        const std::string& id, diagnostics& diag, const wait_policy& policy = {}, int* polls = nullptr);
+
+    // Every page of a result, in order; `on_page` may stop the stream by returning false.
+    boost::asio::awaitable<boost::system::result<std::int64_t>> async_for_each_page(
+        const std::string& id, const std::function<bool(result_page&)>& on_page, diagnostics& diag);
+
+    boost::asio::awaitable<boost::system::result<std::vector<std::string>>> async_list_databases(
+        const std::string& database, const std::string& workgroup, diagnostics& diag);
+    boost::asio::awaitable<boost::system::result<std::vector<std::string>>> async_list_schemas(
+        const std::string& database, const std::string& workgroup, const std::string& schema_pattern,
+        diagnostics& diag);
+    boost::asio::awaitable<boost::system::result<std::vector<table_entry>>> async_list_tables(
+        const std::string& database, const std::string& workgroup, const std::string& schema_pattern,
+        const std::string& table_pattern, diagnostics& diag);
+    boost::asio::awaitable<boost::system::result<std::vector<column_metadata>>> async_describe_table(
+        const std::string& database, const std::string& workgroup, const std::string& schema,
+        const std::string& table, diagnostics& diag);
+
+private:
+    boost::asio::awaitable<boost::system::result<engine::http::response>> call(std::string operation, std::string body,
+                                                                               engine::priority priority,
+                                                                               diagnostics& diag);
+    service_client& service_;
+};
+
+}  // namespace shiftsync::aws::redshift_data
