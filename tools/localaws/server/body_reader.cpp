@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 
 #include <vector>
@@ -42,6 +43,20 @@ std::optional<aws_error> parser_body_reader::finish() {
 
 asio::awaitable<std::size_t> parser_body_reader::read(std::span<std::byte> into, std::optional<aws_error>& error) {
     error.reset();
+    // "Expect: 100-continue": the client sends its body only once told to, which is when someone
+    // first wants it — a handler that refuses the request early (AccessDenied) never asks.
+    if (!c_.continue_sent && !c_.parser->is_done() && c_.parser->get()[http::field::expect] == "100-continue") {
+        c_.continue_sent = true;
+        static constexpr std::string_view line = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto [ec, n] = co_await asio::async_write(c_.socket, asio::buffer(line.data(), line.size()),
+                                                  asio::as_tuple(asio::use_awaitable));
+        (void)n;
+        if (ec) {
+            finished_ = true;
+            error = aws_error{400, "IncompleteBody", "The request body terminated unexpectedly", {}, true};
+            co_return 0;
+        }
+    }
     while (!finished_) {
         auto& parser = *c_.parser;
         if (parser.is_done()) {

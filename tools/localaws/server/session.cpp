@@ -92,13 +92,6 @@ asio::awaitable<std::optional<aws_error>> read_whole_body(parser_body_reader& re
     }
 }
 
-asio::awaitable<void> send_continue(connection& c) {
-    if (c.continue_sent) co_return;
-    c.continue_sent = true;
-    static constexpr std::string_view line = "HTTP/1.1 100 Continue\r\n\r\n";
-    co_await asio::async_write(c.socket, asio::buffer(line.data(), line.size()), asio::as_tuple(asio::use_awaitable));
-}
-
 // Routes, authenticates and runs the handler; returns the response to send.
 asio::awaitable<service_response> dispatch(app& a, connection& c, request_context& ctx, exchange& ex) {
     auto& registry = a.services();
@@ -122,7 +115,6 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
     if (!s3) {
         // The payload hash is part of the signature: the body comes first.
         ex.body.emplace(c, std::nullopt, std::string{}, content_length ? std::optional(*content_length) : std::nullopt);
-        if (c.parser->get()[http::field::expect] == "100-continue") co_await send_continue(c);
         if (auto e = co_await read_whole_body(*ex.body, ctx.body, svc->max_buffered_body))
             co_return service_response::from_error(*e);
         ctx.bytes_in = ctx.body.size();
@@ -169,7 +161,6 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
             declared = parse_u64(ctx.headers.get("x-amz-decoded-content-length"));
         }
         ex.body.emplace(c, std::move(decoder), is_hex_sha256(verified.payload_hash) ? verified.payload_hash : "", declared);
-        if (c.parser->get()[http::field::expect] == "100-continue") co_await send_continue(c);
         if (entry->mode == body_mode::buffered) {
             if (auto e = co_await read_whole_body(*ex.body, ctx.body, svc->max_buffered_body))
                 co_return service_response::from_error(*e);
@@ -228,7 +219,11 @@ asio::awaitable<bool> handle_one(app& a, connection& c) {
 
     // A body the handler left unread: drain a small one so the connection stays usable.
     bool reusable = req.keep_alive();
-    if (ex.body && !ex.body->finished()) reusable = reusable && co_await ex.body->drain();
+    // A client waiting for "100 Continue" that we never sent will not send its body: close rather
+    // than wait for it.
+    const bool body_withheld = req[http::field::expect] == "100-continue" && !c.continue_sent;
+    if (body_withheld && !c.parser->is_done()) reusable = false;
+    else if (ex.body && !ex.body->finished()) reusable = reusable && co_await ex.body->drain();
     else if (!ex.body && !c.parser->is_done()) reusable = false;
     if (ex.body) ctx.bytes_in = std::max(ctx.bytes_in, ex.body->raw_bytes());
 
