@@ -228,6 +228,11 @@ class S3ObjectTest(LocalAWSTestCase):
             s3.get_object(Bucket=BUCKET, Key="anything")
         self.assertEqual(self.error_code(e), "AccessDenied")
         self.assertIn("user/operator is not authorized to perform: s3:GetObject", e.exception.response["Error"]["Message"])
+        # A refused upload: botocore sends "Expect: 100-continue" and must get the 403 instead of a hang.
+        for _ in range(2):  # twice: the connection left after a refused upload must not be reused broken
+            with self.assertRaises(ClientError) as e:
+                s3.put_object(Bucket=BUCKET, Key="operator/denied", Body=os.urandom(2 * 1024 * 1024))
+            self.assertIn("s3:PutObject", e.exception.response["Error"]["Message"])
 
 
 if __name__ == "__main__":
