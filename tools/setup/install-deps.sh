@@ -24,7 +24,24 @@ for p in "${packages[@]}"; do
   fi
 done
 
+install_npm_packages() {
+  # Third-party servers from the npm registry, pinned by their package-lock.json, installed beside
+  # the tests that start them. Skipped when already installed.
+  local root dir
+  root=$(cd "$(dirname "$0")/../.." && pwd)
+  for dir in "$root"/tests/interop/s3; do
+    if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ]; then
+      echo "install-deps: npm ci in ${dir#$root/}"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+  done
+}
+
+# The npm servers need Node.js; a machine that has it from elsewhere keeps its own.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+
 if [ ${#missing[@]} -eq 0 ]; then
+  install_npm_packages
   exit 0
 fi
 
@@ -34,6 +51,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_npm_packages
 # Debian starts a system nginx / PostgreSQL on install; our tests start their own on free ports.
 if command -v systemctl >/dev/null 2>&1; then
   $sudo systemctl disable --now nginx postgresql >/dev/null 2>&1 || true

@@ -6,7 +6,8 @@ unauthenticated; everything after that, including every call of the command, mus
 SigV4 signature from an IAM user that the fixture creates. The command gets:
   SHIFTSYNC_MOTO_URL, SHIFTSYNC_MOTO_ACCESS_KEY_ID, SHIFTSYNC_MOTO_SECRET_ACCESS_KEY,
   SHIFTSYNC_MOTO_ROLE_ARN (a role that trusts the user, for AssumeRole with an ExternalId),
-  SHIFTSYNC_MOTO_BUCKET (an empty bucket, created with the user's signed request).
+  and the same as SHIFTSYNC_S3_* for tests/interop/s3, with bucket shiftsync-interop (created with
+  the user's signed request).
 moto is stopped afterwards whatever happens; the command's exit code is returned.
 """
 import json
@@ -63,7 +64,11 @@ def main():
                           aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
         s3.create_bucket(Bucket="shiftsync-interop")
         child_env = dict(os.environ,
-                         SHIFTSYNC_MOTO_BUCKET="shiftsync-interop",
+                         SHIFTSYNC_S3_URL=url,
+                         SHIFTSYNC_S3_BUCKET="shiftsync-interop",
+                         SHIFTSYNC_S3_ACCESS_KEY_ID=key["AccessKeyId"],
+                         SHIFTSYNC_S3_SECRET_ACCESS_KEY=key["SecretAccessKey"],
+                         SHIFTSYNC_S3_AWS_ETAGS="1",
                          SHIFTSYNC_MOTO_URL=url,
                          SHIFTSYNC_MOTO_ACCESS_KEY_ID=key["AccessKeyId"],
                          SHIFTSYNC_MOTO_SECRET_ACCESS_KEY=key["SecretAccessKey"],
