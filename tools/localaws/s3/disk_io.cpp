@@ -4,6 +4,7 @@
 #include "tools/localaws/s3/object_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace localaws::s3 {
@@ -76,6 +77,8 @@ std::error_code disk_writer::commit() {
     std::string trailer = encode_trailer(obj);
     if (auto ec = write_all(fd_, trailer.data(), trailer.size())) return ec;
     if (auto ec = sync_fd(fd_)) return ec;
+    struct stat st {};
+    if (::fstat(fd_, &st) == 0) obj.inode = st.st_ino;
     ::close(fd_);
     fd_ = -1;
     if (auto ec = store_.publish(bucket_, std::move(obj), temp_)) return ec;

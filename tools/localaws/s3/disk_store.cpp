@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -83,6 +84,8 @@ void disk_store::load_index() {
             int fd = ::open(f.path().c_str(), O_RDONLY | O_CLOEXEC);
             if (fd < 0) continue;
             auto obj = read_trailer(fd);
+            struct stat st {};
+            if (obj && ::fstat(fd, &st) == 0) obj->inode = st.st_ino;
             ::close(fd);
             if (obj) objects.emplace(obj->info.key, std::move(*obj));
         }
@@ -213,14 +216,21 @@ std::unique_ptr<object_writer> disk_store::create(std::string_view bucket, std::
 
 std::unique_ptr<disk_reader> disk_store::open_object(std::string_view bucket, std::string_view key,
                                                      std::error_code& ec) const {
-    // Open by path, then trust the file's own trailer: a concurrent replace swaps the whole file, so
-    // what this descriptor sees is one complete version.
+    // Open by path, then describe what this descriptor holds: a concurrent replace swaps the whole
+    // file, so the descriptor sees one complete version. When its inode is the one the index knows,
+    // the index's metadata is that version's; otherwise the file's own trailer says.
     int fd = ::open(object_path(bucket, key).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         ec = std::make_error_code(std::errc::no_such_file_or_directory);
         return nullptr;
     }
-    auto obj = read_trailer(fd);
+    std::optional<stored_object> obj;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0) {
+        auto indexed = stat(bucket, key);
+        if (indexed && indexed->inode == st.st_ino) obj = std::move(indexed);
+    }
+    if (!obj) obj = read_trailer(fd);
     if (!obj || obj->info.key != key) {
         ::close(fd);
         ec = std::make_error_code(std::errc::no_such_file_or_directory);

@@ -47,6 +47,9 @@ struct object_meta {
 struct stored_object {
     object_info info;
     object_meta meta;
+    // Which file holds this version (inode), so that a reader whose descriptor shows the same inode
+    // can take the metadata from the index instead of parsing the file's trailer again.
+    std::uint64_t inode = 0;
 };
 
 struct bucket_info {
