@@ -193,11 +193,18 @@ class S3ObjectTest(LocalAWSTestCase):
         self.assertFalse(rest["IsTruncated"])
 
     def test_unicode_and_dot_dot_keys_stay_inside(self):
-        for key in ("../../escape", "ünïcødé/日本語 key", "a/../b", "/leading-slash", "sp ace+plus%percent"):
+        keys = ("../../escape", "ünïcødé/日本語 key", "a/../b", "/leading-slash", "sp ace+plus%percent&amp=")
+        for key in keys:
             self.put(key, key.encode())
             self.assertEqual(self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read(), key.encode())
-        listed = [o["Key"] for o in self.s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
-        self.assertIn("../../escape", listed)
+        listed = [o["Key"] for o in self.s3.list_objects_v2(Bucket=BUCKET)["Contents"]]  # EncodingType=url
+        for key in keys:
+            self.assertIn(key, listed)
+        listed_v1 = [o["Key"] for o in self.s3.list_objects(Bucket=BUCKET)["Contents"]]
+        for key in keys:
+            self.assertIn(key, listed_v1)
+        got = self.s3.get_object(Bucket=BUCKET, Key="../../escape", ResponseContentDisposition="attachment")
+        self.assertEqual(got["ContentDisposition"], "attachment")
         for root, _dirs, files in os.walk(self.aws.data_dir):
             self.assertTrue(os.path.realpath(root).startswith(os.path.realpath(self.aws.data_dir)))
         self.assertFalse(os.path.exists(os.path.join(self.aws.data_dir, "..", "escape")))

@@ -209,9 +209,11 @@ asio::awaitable<service_response> get_object(request_context& ctx) {
                                         {"response-content-disposition", "content-disposition"},
                                         {"response-cache-control", "cache-control"},
                                         {"response-content-encoding", "content-encoding"}})
-        if (const auto* v = ctx.query_param(param))
-            for (auto& h : r.headers)
-                if (h.first == header) h.second = *v;
+        if (const auto* v = ctx.query_param(param)) {
+            auto it = std::find_if(r.headers.begin(), r.headers.end(), [&](const auto& h) { return h.first == header; });
+            if (it != r.headers.end()) it->second = *v;
+            else r.add_header(header, *v);
+        }
     if (!range && ctx.headers.get("x-amz-checksum-mode") == "ENABLED" && !obj.meta.checksum_algorithm.empty()) {
         if (auto alg = parse_checksum_algorithm(obj.meta.checksum_algorithm)) {
             r.add_header(std::string(checksum_header(*alg)), obj.meta.checksum_value);
