@@ -120,7 +120,8 @@ TEST_F(DataApiInterop, CancellingTheWaiterCancelsTheStatement) {
     auto outcome = run(ctx, [&]() -> asio::awaitable<bool> {
         asio::steady_timer give_up(co_await asio::this_coro::executor, std::chrono::milliseconds(300));
         diagnostics wait_diag;
-        auto winner = co_await (data->async_wait_for(started->id, wait_diag, {}, &polls) ||
+        const wait_policy policy;  // named: GCC 12 mishandles braced temporaries inside co_await
+        auto winner = co_await (data->async_wait_for(started->id, wait_diag, policy, &polls) ||
                                 give_up.async_wait(asio::use_awaitable));
         co_return winner.index() == 1;  // the timer won: the wait was cancelled
     }());

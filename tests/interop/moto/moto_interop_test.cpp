@@ -125,7 +125,7 @@ TEST_F(MotoInterop, AssumeRoleProviderMakesOneCallForManyWaitersAndRefreshesAhea
                                            .external_id = "a1efa791-4530-43a0-962d-74e2ccf18309",
                                            .role_session_name = "provider-test",
                                            .duration = std::chrono::seconds(3600)},
-                                  .now = [&now] { return now; }};
+                                  .timing = {.now = [&now] { return now; }}};
     auto provider = make_assume_role_provider(sts_service({env.key_id, env.secret}), settings);
 
     auto many = [&](int n) {
