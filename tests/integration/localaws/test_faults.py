@@ -107,8 +107,12 @@ class FaultTest(LocalAWSTestCase):
         self.assertTrue(head["principal"].startswith("arn:aws:sts::111122223333:assumed-role/shiftsync-connector/"))
         for field in ("time", "request_id", "bytes_in", "bytes_out", "latency_ms", "error"):
             self.assertIn(field, head)
+        self.assertEqual(head["actions"], ["s3:GetObject"])  # the IAM action HeadObject needs
         missing = [r for r in log if r["operation"] == "GetObject" and r["error"] == "NoSuchKey"]
         self.assertTrue(missing and missing[-1]["status"] == 404)
+        self.assertEqual(missing[-1]["actions"], ["s3:GetObject", "s3:ListBucket"])
+        assume = [r for r in log if r["operation"] == "AssumeRole"][-1]
+        self.assertEqual(assume["actions"], ["sts:AssumeRole"])
         # Secrets never reach the log.
         with open(os.path.join(self.aws.data_dir, "requests.jsonl")) as f:
             text = f.read()

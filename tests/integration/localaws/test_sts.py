@@ -6,10 +6,18 @@ import unittest
 import boto3
 from botocore.exceptions import ClientError
 
-from localaws_fixture import (EXTERNAL_ID, NO_RETRIES, OPERATOR_KEY, REGION, ROLE_ARN, LocalAWSTestCase)
+from localaws_fixture import (EXTERNAL_ID, NO_RETRIES, OPERATOR_KEY, REGION, ROLE_ARN, LocalAWSTestCase,
+                              default_config)
 
 
 class StsTest(LocalAWSTestCase):
+    @classmethod
+    def config(cls):
+        # Sessions as short as 5 s, so that clients' refresh logic can be tested without waiting.
+        config = default_config()
+        config["sts"] = {"min_duration_seconds": 5}
+        return config
+
     def sts(self, session=None):
         return (session or self.aws.operator_session()).client("sts", endpoint_url=self.aws.endpoint, config=NO_RETRIES)
 
@@ -49,6 +57,21 @@ class StsTest(LocalAWSTestCase):
         with self.assertRaises(ClientError) as e:
             self.aws.assume_role(role_arn="arn:aws:iam::111122223333:role/nope")
         self.assertEqual(self.error_code(e), "AccessDenied")
+
+    def test_short_sessions_from_config(self):
+        sts = self.sts()
+        c = sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="short", ExternalId=EXTERNAL_ID, DurationSeconds=900)
+        self.assertTrue(c["Credentials"]["AccessKeyId"].startswith("ASIA"))
+        # botocore refuses DurationSeconds < 900 itself; shiftsync's own client does not, so ask raw.
+        from botocore.config import Config
+        raw = self.aws.operator_session().client("sts", endpoint_url=self.aws.endpoint,
+                                                 config=Config(parameter_validation=False, retries={"total_max_attempts": 1}))
+        out = raw.assume_role(RoleArn=ROLE_ARN, RoleSessionName="short", ExternalId=EXTERNAL_ID, DurationSeconds=5)
+        lifetime = out["Credentials"]["Expiration"] - datetime.datetime.now(datetime.timezone.utc)
+        self.assertTrue(0 < lifetime.total_seconds() <= 5, lifetime)
+        with self.assertRaises(ClientError) as e:
+            raw.assume_role(RoleArn=ROLE_ARN, RoleSessionName="short", ExternalId=EXTERNAL_ID, DurationSeconds=4)
+        self.assertEqual(self.error_code(e), "ValidationError")
 
     def test_duration_beyond_role_maximum(self):
         with self.assertRaises(ClientError) as e:

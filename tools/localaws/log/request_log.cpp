@@ -28,6 +28,9 @@ void request_log::write(const request_record& r) {
                    {"bytes_in", r.bytes_in},
                    {"bytes_out", r.bytes_out},
                    {"latency_ms", static_cast<double>(r.latency.count()) / 1000.0}};
+    json::array actions;
+    for (const auto& a : r.actions) actions.emplace_back(a);
+    o["actions"] = std::move(actions);
     std::string line = json::serialize(o);
     line.push_back('\n');
     std::lock_guard lock(mutex_);

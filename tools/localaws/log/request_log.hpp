@@ -2,7 +2,7 @@
 // The JSON-lines request log: one line per request, written when the response is done:
 //   {"time":"2026-11-28T14:00:00.123Z","request_id":"...","service":"s3","operation":"GetObject",
 //    "principal":"arn:aws:sts::...","status":200,"error":"","bytes_in":0,"bytes_out":1048576,
-//    "latency_ms":1.9}
+//    "latency_ms":1.9,"actions":["s3:GetObject"]}
 // Never secrets: no keys, tokens, signatures or bodies. Thread safety: any thread.
 
 #include <chrono>
@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace localaws::log {
 
@@ -20,6 +21,7 @@ struct request_record {
     int status = 0;
     std::uint64_t bytes_in = 0, bytes_out = 0;
     std::chrono::microseconds latency{0};
+    std::vector<std::string> actions;  // IAM actions checked; "!" marks a denied one
 };
 
 class request_log {

@@ -23,6 +23,9 @@ app::app(app_options options) {
     if (const auto* auth = o.if_contains("auth"); auth && auth->is_object())
         if (const auto* s = auth->as_object().if_contains("max_clock_skew_seconds"); s && s->is_number())
             max_skew_ = std::chrono::seconds(s->to_number<long long>());
+    if (const auto* sts = o.if_contains("sts"); sts && sts->is_object())
+        if (const auto* m = sts->as_object().if_contains("min_duration_seconds"); m && m->is_number())
+            min_session_ = std::chrono::seconds(std::max<long long>(1, m->to_number<long long>()));
     if (const auto* off = o.if_contains("clock_offset_seconds"); off && off->is_number())
         clock_offset_ = off->to_number<long long>();
 

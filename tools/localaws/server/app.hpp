@@ -46,6 +46,9 @@ public:
 
     const std::string& region() const { return region_; }
     std::chrono::seconds max_clock_skew() const { return max_skew_; }
+    // AWS's floor for AssumeRole's DurationSeconds is 900; a test config ("sts":
+    // {"min_duration_seconds": 5}) may lower it to exercise credential refresh quickly.
+    std::chrono::seconds min_session_duration() const { return min_session_; }
     std::chrono::system_clock::time_point now() const {
         return std::chrono::system_clock::now() + std::chrono::seconds(clock_offset_.load());
     }
@@ -72,6 +75,7 @@ public:
 private:
     std::string region_ = "us-east-1";
     std::chrono::seconds max_skew_{900};
+    std::chrono::seconds min_session_{900};
     std::atomic<long long> clock_offset_{0};
     std::unique_ptr<iam::directory> iam_;
     std::unique_ptr<s3::disk_store> store_;

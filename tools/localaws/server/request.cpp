@@ -8,6 +8,7 @@ namespace localaws {
 std::optional<aws_error> request_context::authorize(std::string_view action, std::string_view resource_arn,
                                                     const iam::condition_context& extra) const {
     auto d = application.iam().authorize(principal, action, resource_arn, extra);
+    actions_checked.push_back((d == iam::decision::allow ? "" : "!") + std::string(action));
     if (d == iam::decision::allow) return std::nullopt;
     const auto* svc = application.services().by_signing_name(service);
     auto proto = svc ? svc->protocol : protocol::rest_xml_s3;

@@ -86,6 +86,9 @@ struct request_context {
     std::string body;                   // buffered services only (JSON, Query)
     body_reader* body_stream = nullptr; // streaming services only (S3 writes)
     std::uint64_t bytes_in = 0;         // set by handlers that stream
+    // Every IAM action authorize() was asked about, with "!" in front when denied (for the request
+    // log: a test can collect exactly which permissions a client needed).
+    mutable std::vector<std::string> actions_checked;
 
     const std::string* query_param(std::string_view name) const {
         for (const auto& [n, v] : query)

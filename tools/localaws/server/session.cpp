@@ -266,7 +266,8 @@ asio::awaitable<bool> handle_one(app& a, connection& c) {
     auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     a.counters().record(ctx.service, ctx.operation, plan.status, error_code, ctx.bytes_in, bytes_out, latency);
     a.request_log().write({std::chrono::system_clock::now(), ctx.request_id, ctx.service, ctx.operation,
-                           ctx.principal.arn, error_code, plan.status, ctx.bytes_in, bytes_out, latency});
+                           ctx.principal.arn, error_code, plan.status, ctx.bytes_in, bytes_out, latency,
+                           std::move(ctx.actions_checked)});
     co_return ok;
 }
 

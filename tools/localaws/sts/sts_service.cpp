@@ -38,10 +38,12 @@ service_response assume_role(request_context& ctx) {
     long long duration = 3600;
     if (const auto* d = ctx.query_param("DurationSeconds")) {
         auto [end, ec] = std::from_chars(d->data(), d->data() + d->size(), duration);
-        if (ec != std::errc{} || end != d->data() + d->size() || duration < 900 || duration > 43200)
+        const long long floor = a.min_session_duration().count();
+        if (ec != std::errc{} || end != d->data() + d->size() || duration < floor || duration > 43200)
             return service_response::from_error(validation(
                 "1 validation error detected: Value '" + *d +
-                "' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200"));
+                "' at 'durationSeconds' failed to satisfy constraint: Member must have value between " +
+                std::to_string(floor) + " and 43200"));
     }
 
     const iam::role* role = a.iam().find_role(*role_arn);
@@ -52,6 +54,7 @@ service_response assume_role(request_context& ctx) {
     // policy must allow the caller. Both failures (and an unknown role) read the same to the caller.
     bool identity_ok = a.iam().authorize(ctx.principal, "sts:AssumeRole", *role_arn, conditions) == iam::decision::allow;
     bool trusted = role && a.iam().trust_allows(*role, ctx.principal, conditions) == iam::decision::allow;
+    ctx.actions_checked.push_back(identity_ok && trusted ? "sts:AssumeRole" : "!sts:AssumeRole");
     if (!identity_ok || !trusted)
         return service_response::from_error(aws_error{
             403, "AccessDenied",
