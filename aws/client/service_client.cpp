@@ -100,29 +100,10 @@ boost::asio::awaitable<boost::system::result<http::response>> service_client::as
     co_return result;
 }
 
-boost::asio::awaitable<boost::system::result<http::response>> service_client::attempt(const service_call& call,
-                                                                                      diagnostics& diag) {
-    auto creds = co_await credentials_->async_get(diag);
-    if (!creds) {
-        if (diag.client_note.empty()) diag.client_note = "no credentials from " + credentials_->describe();
-        co_return creds.error();
-    }
-
-    const endpoints::endpoint& ep = target_.endpoint;
-    http::endpoint where{ep.scheme == "https" ? http::scheme::https : http::scheme::http,
-                         call.host.empty() ? ep.host : call.host, ep.port};
-    endpoints::endpoint host_form = ep;
-    host_form.host = where.host;
-    std::string host_header = host_form.host_header();
-
-    http::request req;
-    req.method = call.method;
-    req.target = ep.base_path + call.path;
-    if (!call.query.empty()) req.target += "?" + call.query;
-    req.headers = call.headers;
-    req.body = call.body;
-
-    // What to sign: the headers as the engine will send them (Host included).
+// Adds X-Amz-Date, the session token, x-amz-content-sha256 (S3) and Authorization to `req`, signing
+// the headers exactly as the engine will send them (Host included). False: empty credentials.
+bool service_client::sign_request(http::request& req, const std::string& host_header, const service_call& call,
+                                  const sigv4::credentials& creds) const {
     std::string payload_hash = call.payload_hash;
     if (payload_hash.empty()) {
         if (const auto* buffer = std::get_if<http::buffer_source>(&call.body); buffer && buffer->bytes)
@@ -143,12 +124,43 @@ boost::asio::awaitable<boost::system::result<http::response>> service_client::at
     options.payload_hash = payload_hash;
     sigv4::signature sig;
     std::string path_only = req.target.substr(0, req.target.find('?'));
-    if (thread_signer().sign({req.method, path_only, call.query, to_sign}, (*creds)->creds, options, sig) !=
-        sigv4::sign_error::none) {
+    if (thread_signer().sign({req.method, path_only, call.query, to_sign}, creds, options, sig) !=
+        sigv4::sign_error::none)
+        return false;
+    for (auto& h : sig.headers_to_add) req.headers.set(h.name, h.value);
+    return true;
+}
+
+boost::asio::awaitable<boost::system::result<http::response>> service_client::attempt(const service_call& call,
+                                                                                      diagnostics& diag) {
+    credentials_ptr creds;
+    if (!call.anonymous) {
+        auto got = co_await credentials_->async_get(diag);
+        if (!got) {
+            if (diag.client_note.empty()) diag.client_note = "no credentials from " + credentials_->describe();
+            co_return got.error();
+        }
+        creds = std::move(*got);
+    }
+
+    const endpoints::endpoint& ep = target_.endpoint;
+    http::endpoint where{ep.scheme == "https" ? http::scheme::https : http::scheme::http,
+                         call.host.empty() ? ep.host : call.host, ep.port};
+    endpoints::endpoint host_form = ep;
+    host_form.host = where.host;
+    std::string host_header = host_form.host_header();
+
+    http::request req;
+    req.method = call.method;
+    req.target = ep.base_path + call.path;
+    if (!call.query.empty()) req.target += "?" + call.query;
+    req.headers = call.headers;
+    req.body = call.body;
+
+    if (!call.anonymous && !sign_request(req, host_header, call, creds->creds)) {
         diag.client_note = "the credentials from " + credentials_->describe() + " are empty";
         co_return make_error_code(errc::missing_credentials);
     }
-    for (auto& h : sig.headers_to_add) req.headers.set(h.name, h.value);
 
     http::request_options opts = call.options;
     opts.operation = diag.service + "." + call.operation;

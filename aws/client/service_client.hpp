@@ -39,6 +39,8 @@ struct service_call {
     engine::http::body_source body;
     // Hex SHA-256 of the body; empty: computed for in-memory bodies, UNSIGNED-PAYLOAD otherwise.
     std::string payload_hash;
+    // Sent unsigned, without asking for credentials (STS AssumeRoleWithWebIdentity).
+    bool anonymous = false;
     engine::http::request_options options;
 };
 
@@ -58,6 +60,9 @@ public:
 private:
     boost::asio::awaitable<boost::system::result<engine::http::response>> attempt(const service_call& call,
                                                                                   diagnostics& diag);
+
+    bool sign_request(engine::http::request& req, const std::string& host_header, const service_call& call,
+                      const sigv4::credentials& creds) const;
 
     engine::http::client& http_;
     std::shared_ptr<credentials_provider> credentials_;

@@ -25,7 +25,12 @@ service_call form_call(std::string operation, const query_protocol::form& form) 
 boost::system::result<assumed_role> parse_assume_role_response(std::string_view xml_text) {
     pugi::xml_document doc;
     if (!xml::parse(doc, xml_text)) return make_error_code(errc::malformed_response);
-    pugi::xml_node result = doc.child("AssumeRoleResponse").child("AssumeRoleResult");
+    // AssumeRoleResponse/AssumeRoleResult or AssumeRoleWithWebIdentityResponse/...Result: same shape.
+    pugi::xml_node root = doc.document_element();
+    std::string root_name = root.name();
+    if (!root_name.starts_with("AssumeRole") || !root_name.ends_with("Response"))
+        return make_error_code(errc::malformed_response);
+    pugi::xml_node result = root.child((root_name.substr(0, root_name.size() - 8) + "Result").c_str());
     pugi::xml_node creds = result.child("Credentials");
     assumed_role out;
     out.credentials.creds = sigv4::credentials{xml::child_text(creds, "AccessKeyId"), xml::child_text(creds, "SecretAccessKey"),
@@ -64,6 +69,21 @@ boost::asio::awaitable<boost::system::result<assumed_role>> sts_client::async_as
     auto parsed = parse_assume_role_response(reply->body);
     if (!parsed) diag.client_note = "STS answered AssumeRole with a document that is not an AssumeRoleResponse";
     co_return parsed;
+}
+
+boost::asio::awaitable<boost::system::result<assumed_role>> sts_client::async_assume_role_with_web_identity(
+    const std::string& role_arn, const std::string& session_name, const std::string& web_identity_token,
+    diagnostics& diag) {
+    query_protocol::form form("AssumeRoleWithWebIdentity", api_version);
+    form.add("RoleArn", role_arn).add("RoleSessionName", session_name).add("WebIdentityToken", web_identity_token);
+    service_call call = form_call("AssumeRoleWithWebIdentity", form);
+    call.anonymous = true;  // the token is the credential; the request is not signed
+    auto reply = co_await service_.async_call(std::move(call), diag);
+    if (!reply) {
+        diag.client_note = "assuming " + role_arn + " with a web identity token";
+        co_return reply.error();
+    }
+    co_return parse_assume_role_response(reply->body);
 }
 
 boost::asio::awaitable<boost::system::result<caller_identity>> sts_client::async_get_caller_identity(

@@ -35,6 +35,10 @@ public:
 
     boost::asio::awaitable<boost::system::result<assumed_role>> async_assume_role(const assume_role_request& request,
                                                                                  diagnostics& diag);
+    // Unsigned: the OIDC token in `web_identity_token` is the credential. Never logged.
+    boost::asio::awaitable<boost::system::result<assumed_role>> async_assume_role_with_web_identity(
+        const std::string& role_arn, const std::string& session_name, const std::string& web_identity_token,
+        diagnostics& diag);
     boost::asio::awaitable<boost::system::result<caller_identity>> async_get_caller_identity(diagnostics& diag);
 
 private:

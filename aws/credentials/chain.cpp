@@ -1,0 +1,224 @@
+#include "aws/credentials/chain.hpp"
+
+#include "aws/credentials/assume_role_provider.hpp"
+#include "aws/credentials/refreshing_provider.hpp"
+#include "aws/sts/sts_client.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace shiftsync::aws {
+namespace {
+
+namespace http = engine::http;
+
+const char* lookup(const endpoints::env_lookup& env, const char* name) {
+    const char* v = env ? env(name) : std::getenv(name);
+    return v && *v ? v : nullptr;
+}
+
+class web_identity_provider final : public refreshing_provider {
+public:
+    web_identity_provider(std::shared_ptr<service_client> sts, std::string token_file, std::string role_arn,
+                          std::string session_name)
+        : refreshing_provider({}), sts_(std::move(sts)), token_file_(std::move(token_file)),
+          role_arn_(std::move(role_arn)), session_name_(std::move(session_name)) {}
+    std::string describe() const override { return "web identity token " + token_file_ + " for " + role_arn_; }
+
+private:
+    boost::asio::awaitable<boost::system::result<timed_credentials>> async_fetch(diagnostics& diag) override {
+        std::ifstream in(token_file_);
+        std::stringstream token;
+        token << in.rdbuf();
+        if (!in || token.str().empty()) {
+            diag.client_note = "cannot read the web identity token file " + token_file_;
+            co_return make_error_code(errc::missing_credentials);
+        }
+        sts::sts_client client(*sts_);
+        auto assumed = co_await client.async_assume_role_with_web_identity(role_arn_, session_name_, token.str(), diag);
+        if (!assumed) co_return assumed.error();
+        co_return std::move(assumed->credentials);
+    }
+
+    std::shared_ptr<service_client> sts_;
+    std::string token_file_, role_arn_, session_name_;
+};
+
+// Asks each provider in order and keeps the first that answers (the SDKs' chain).
+class chain_provider final : public credentials_provider {
+public:
+    explicit chain_provider(std::vector<std::shared_ptr<credentials_provider>> links) : links_(std::move(links)) {}
+
+    boost::asio::awaitable<boost::system::result<credentials_ptr>> async_get(diagnostics& diag) override {
+        if (chosen_) co_return co_await chosen_->async_get(diag);
+        std::string tried;
+        for (auto& link : links_) {
+            diagnostics attempt;
+            auto got = co_await link->async_get(attempt);
+            if (got) {
+                chosen_ = link;
+                co_return got;
+            }
+            tried += (tried.empty() ? "" : "; ") + link->describe() + ": " +
+                     (attempt.client_note.empty() ? got.error().message() : attempt.client_note);
+        }
+        diag.client_note = "no credentials anywhere in the chain (" + tried + ")";
+        co_return make_error_code(errc::missing_credentials);
+    }
+    void invalidate() override {
+        if (chosen_) chosen_->invalidate();
+    }
+    std::string describe() const override { return chosen_ ? chosen_->describe() : "the default credential chain"; }
+
+private:
+    std::vector<std::shared_ptr<credentials_provider>> links_;
+    std::shared_ptr<credentials_provider> chosen_;
+};
+
+struct builder {
+    http::client& http;
+    const chain_settings& settings;
+    const config::shared_config* config = nullptr;
+    const config::profile* profile = nullptr;
+
+    boost::system::result<std::shared_ptr<service_client>> sts_on(std::shared_ptr<credentials_provider> source,
+                                                                   diagnostics& diag) const {
+        endpoints::endpoint_sources sources = settings.sts_endpoint_sources;
+        if (!sources.config) sources.config = config;
+        if (!sources.profile) sources.profile = profile;
+        if (!sources.env) sources.env = settings.env;
+        std::string error;
+        auto ep = endpoints::resolve(endpoints::service::sts, settings.region, sources, error);
+        if (!ep) {
+            diag.client_note = "STS endpoint: " + error;
+            return make_error_code(errc::invalid_config);
+        }
+        return std::make_shared<service_client>(http, std::move(source),
+                                                service_target{endpoints::service::sts, *ep, settings.region,
+                                                               wire_protocol::query});
+    }
+
+    boost::system::result<std::shared_ptr<credentials_provider>> from_plan(const config::credential_plan& plan,
+                                                                          diagnostics& diag) const {
+        std::shared_ptr<credentials_provider> current;
+        std::size_t first_role = 0;
+        switch (plan.source) {
+            case config::base_source::static_keys:
+                current = make_static_provider(plan.static_credentials, "profile " + profile->name);
+                break;
+            case config::base_source::environment: current = make_environment_provider(); break;
+            case config::base_source::container: current = make_container_provider(http, settings.env); break;
+            case config::base_source::ec2_metadata: current = make_imds_provider(http, settings.env); break;
+            case config::base_source::web_identity: {
+                auto sts = sts_on(make_static_provider({}, "nobody"), diag);
+                if (!sts) return sts.error();
+                const auto& role = plan.roles.front();
+                current = make_web_identity_provider(*sts, plan.web_identity_token_file, role.role_arn,
+                                                     role.role_session_name.empty() ? "shiftsync" : role.role_session_name);
+                first_role = 1;
+                break;
+            }
+        }
+        for (std::size_t i = first_role; i < plan.roles.size(); ++i) {
+            auto sts = sts_on(current, diag);
+            if (!sts) return sts.error();
+            current = make_assume_role_provider(*sts, {.role = plan.roles[i]});
+        }
+        return current;
+    }
+};
+
+}  // namespace
+
+std::shared_ptr<credentials_provider> make_web_identity_provider(std::shared_ptr<service_client> anonymous_sts,
+                                                                 std::string token_file, std::string role_arn,
+                                                                 std::string session_name) {
+    return std::make_shared<web_identity_provider>(std::move(anonymous_sts), std::move(token_file),
+                                                   std::move(role_arn), std::move(session_name));
+}
+
+boost::system::result<std::shared_ptr<credentials_provider>> make_credentials_chain(http::client& http,
+                                                                                  const chain_settings& settings,
+                                                                                  diagnostics& diag) {
+    diag.service = "credentials";
+    const auto& env = settings.env;
+    std::string explicit_profile = settings.profile;
+    if (explicit_profile.empty())
+        if (const char* p = lookup(env, "AWS_PROFILE")) explicit_profile = p;
+    std::string profile_name = explicit_profile.empty() ? "default" : explicit_profile;
+
+    config::file_locations where = config::file_locations::from_environment();
+    if (const char* c = lookup(env, "AWS_CONFIG_FILE")) where.config_path = c;
+    if (const char* c = lookup(env, "AWS_SHARED_CREDENTIALS_FILE")) where.credentials_path = c;
+    std::string error;
+    auto config = config::shared_config::load(where, error);
+    if (!config) {
+        diag.client_note = error;
+        return make_error_code(errc::invalid_config);
+    }
+    // Kept alive by the providers that refer to it: a shared copy.
+    auto shared = std::make_shared<const config::shared_config>(std::move(*config));
+    builder b{http, settings, shared.get(), shared->find_profile(profile_name)};
+
+    std::vector<std::shared_ptr<credentials_provider>> links;
+    if (lookup(env, "AWS_ACCESS_KEY_ID") && explicit_profile.empty()) links.push_back(make_environment_provider());
+    if (b.profile) {
+        auto plan = config::plan_credentials(*shared, profile_name, error);
+        if (!plan) {
+            diag.client_note = error;
+            return make_error_code(errc::invalid_config);
+        }
+        auto provider = b.from_plan(*plan, diag);
+        if (!provider) return provider.error();
+        links.push_back(*provider);
+    } else if (!explicit_profile.empty()) {
+        diag.client_note = "profile '" + explicit_profile + "' not found in " + where.config_path + " or " +
+                           where.credentials_path;
+        return make_error_code(errc::invalid_config);
+    }
+    if (explicit_profile.empty()) {
+        const char* token_file = lookup(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
+        const char* role = lookup(env, "AWS_ROLE_ARN");
+        if (token_file && role) {
+            auto sts = b.sts_on(make_static_provider({}, "nobody"), diag);
+            if (!sts) return sts.error();
+            const char* session = lookup(env, "AWS_ROLE_SESSION_NAME");
+            links.push_back(make_web_identity_provider(*sts, token_file, role, session ? session : "shiftsync"));
+        }
+        if (lookup(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || lookup(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+            links.push_back(make_container_provider(http, env));
+        const char* disabled = lookup(env, "AWS_EC2_METADATA_DISABLED");
+        if (!(disabled && std::string_view(disabled) == "true")) links.push_back(make_imds_provider(http, env));
+    }
+    if (links.empty()) {
+        diag.client_note = "no credential source configured: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile";
+        return make_error_code(errc::missing_credentials);
+    }
+    std::shared_ptr<credentials_provider> result =
+        links.size() == 1 ? links.front() : std::make_shared<chain_provider>(std::move(links));
+
+    if (!settings.role_arn.empty()) {
+        auto sts = b.sts_on(result, diag);
+        if (!sts) return sts.error();
+        result = make_assume_role_provider(
+            *sts, {.role = {.role_arn = settings.role_arn, .external_id = settings.external_id,
+                            .role_session_name = settings.role_session_name}});
+    }
+    // The profile pointer inside `b` refers into `shared`; keep the config alive with the provider.
+    struct holder final : credentials_provider {
+        std::shared_ptr<const config::shared_config> config;
+        std::shared_ptr<credentials_provider> inner;
+        boost::asio::awaitable<boost::system::result<credentials_ptr>> async_get(diagnostics& d) override {
+            co_return co_await inner->async_get(d);
+        }
+        void invalidate() override { inner->invalidate(); }
+        std::string describe() const override { return inner->describe(); }
+    };
+    auto h = std::make_shared<holder>();
+    h->config = std::move(shared);
+    h->inner = std::move(result);
+    return std::shared_ptr<credentials_provider>(std::move(h));
+}
+
+}  // namespace shiftsync::aws

@@ -1,0 +1,177 @@
+// The credential chain as a user sets it up after the connector guide: the operator's keys in the
+// credentials file, the customer's role with its ExternalId in the config file.
+
+#include "aws/credentials/chain.hpp"
+#include "aws/sts/sts_client.hpp"
+#include "localaws_process.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using namespace shiftsync;
+using namespace shiftsync::aws;
+
+namespace {
+
+template <class T>
+T run(asio::io_context& ctx, asio::awaitable<T> task) {
+    std::optional<T> out;
+    std::exception_ptr error;
+    asio::co_spawn(ctx, std::move(task), [&](std::exception_ptr e, T value) {
+        error = e;
+        out.emplace(std::move(value));
+    });
+    while (!out) {
+        if (ctx.stopped()) ctx.restart();
+        ctx.run_one();
+    }
+    if (error) std::rethrow_exception(error);
+    return std::move(*out);
+}
+
+class CredentialChain : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { aws_ = new localaws::testing::localaws_process(LOCALAWS_BIN); }
+    static void TearDownTestSuite() {
+        delete aws_;
+        aws_ = nullptr;
+    }
+
+    void SetUp() override {
+        home = fs::temp_directory_path() / ("shiftsync-creds-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::create_directories(home);
+        env["AWS_CONFIG_FILE"] = (home / "config").string();
+        env["AWS_SHARED_CREDENTIALS_FILE"] = (home / "credentials").string();
+        env["AWS_EC2_METADATA_DISABLED"] = "true";  // never reach for a metadata service here
+        write("credentials", std::string("[operator]\naws_access_key_id = ") + localaws::testing::operator_access_key +
+                                 "\naws_secret_access_key = " + localaws::testing::operator_secret_key + "\n");
+    }
+    void TearDown() override { fs::remove_all(home); }
+
+    void write(const std::string& name, const std::string& text) { std::ofstream(home / name) << text; }
+
+    chain_settings settings(std::string profile = {}) {
+        chain_settings s;
+        s.profile = std::move(profile);
+        s.region = localaws::testing::region;
+        s.sts_endpoint_sources.explicit_url = aws_->endpoint();
+        s.env = [this](const char* name) -> const char* {
+            auto it = env.find(name);
+            return it == env.end() ? nullptr : it->second.c_str();
+        };
+        return s;
+    }
+
+    // Builds the chain and asks STS who it is.
+    boost::system::result<sts::caller_identity> who_am_i(const chain_settings& s, diagnostics& diag) {
+        auto provider = make_credentials_chain(http, s, diag);
+        if (!provider) return provider.error();
+        std::string error;
+        auto ep = endpoints::resolve(endpoints::service::sts, "us-east-1", {.explicit_url = aws_->endpoint()}, error);
+        service_client service(http, *provider, {endpoints::service::sts, *ep, "us-east-1", wire_protocol::query});
+        sts::sts_client sts(service);
+        return run(ctx, sts.async_get_caller_identity(diag));
+    }
+
+    static localaws::testing::localaws_process* aws_;
+    fs::path home;
+    std::map<std::string, std::string> env;
+    asio::io_context ctx;
+    engine::http::client http{ctx.get_executor()};
+};
+
+localaws::testing::localaws_process* CredentialChain::aws_ = nullptr;
+
+const std::string connector_profile = std::string("[profile connector]\nrole_arn = ") +
+                                      localaws::testing::connector_role_arn + "\nsource_profile = operator\n";
+
+}  // namespace
+
+TEST_F(CredentialChain, StaticProfile) {
+    diagnostics diag;
+    auto who = who_am_i(settings("operator"), diag);
+    ASSERT_TRUE(who) << diag.to_string();
+    EXPECT_EQ(who->arn, "arn:aws:iam::568237466542:user/operator");
+}
+
+TEST_F(CredentialChain, RoleProfileWithExternalIdAssumesTheConnectorRole) {
+    write("config", connector_profile + "external_id = " + localaws::testing::connector_external_id +
+                        "\nrole_session_name = chain-test\n");
+    diagnostics diag;
+    auto who = who_am_i(settings("connector"), diag);
+    ASSERT_TRUE(who) << diag.to_string();
+    EXPECT_EQ(who->arn, "arn:aws:sts::111122223333:assumed-role/shiftsync-connector/chain-test");
+}
+
+TEST_F(CredentialChain, AwsProfileFromTheEnvironment) {
+    write("config", connector_profile + "external_id = " + localaws::testing::connector_external_id + "\n");
+    env["AWS_PROFILE"] = "connector";
+    diagnostics diag;
+    auto who = who_am_i(settings(), diag);
+    ASSERT_TRUE(who) << diag.to_string();
+    EXPECT_NE(who->arn.find("assumed-role/shiftsync-connector"), std::string::npos);
+}
+
+TEST_F(CredentialChain, ExplicitRoleOnTopOfEnvironmentKeys) {
+    env["AWS_ACCESS_KEY_ID"] = localaws::testing::operator_access_key;
+    env["AWS_SECRET_ACCESS_KEY"] = localaws::testing::operator_secret_key;
+    auto s = settings();
+    s.role_arn = localaws::testing::connector_role_arn;
+    s.external_id = localaws::testing::connector_external_id;
+    // The environment provider reads the process environment: give it the same keys.
+    ::setenv("AWS_ACCESS_KEY_ID", localaws::testing::operator_access_key, 1);
+    ::setenv("AWS_SECRET_ACCESS_KEY", localaws::testing::operator_secret_key, 1);
+    diagnostics diag;
+    auto who = who_am_i(s, diag);
+    ::unsetenv("AWS_ACCESS_KEY_ID");
+    ::unsetenv("AWS_SECRET_ACCESS_KEY");
+    ASSERT_TRUE(who) << diag.to_string();
+    EXPECT_NE(who->arn.find("assumed-role/shiftsync-connector/shiftsync"), std::string::npos);
+}
+
+TEST_F(CredentialChain, WrongOrMissingExternalIdIsAccessDeniedAndSaysSo) {
+    for (std::string external : {std::string("external_id = wrong-id\n"), std::string()}) {
+        write("config", connector_profile + external);
+        diagnostics diag;
+        auto who = who_am_i(settings("connector"), diag);
+        ASSERT_FALSE(who);
+        EXPECT_EQ(who.error(), make_error_code(errc::access_denied)) << diag.to_string();
+        EXPECT_NE(diag.to_string().find(localaws::testing::connector_role_arn), std::string::npos) << diag.to_string();
+        EXPECT_NE(diag.to_string().find(external.empty() ? "without an ExternalId" : "with an ExternalId"),
+                  std::string::npos)
+            << diag.to_string();
+    }
+}
+
+TEST_F(CredentialChain, ConfigurationMistakesAreNamed) {
+    diagnostics unknown;
+    auto provider = make_credentials_chain(http, settings("nope"), unknown);
+    ASSERT_FALSE(provider);
+    EXPECT_EQ(provider.error(), make_error_code(errc::invalid_config));
+    EXPECT_NE(unknown.client_note.find("profile 'nope' not found"), std::string::npos) << unknown.client_note;
+    EXPECT_NE(unknown.client_note.find(env["AWS_CONFIG_FILE"]), std::string::npos) << unknown.client_note;
+
+    write("config", "[profile broken\nregion = us-east-1\n");
+    diagnostics malformed;
+    provider = make_credentials_chain(http, settings("operator"), malformed);
+    ASSERT_FALSE(provider);
+    EXPECT_NE(malformed.client_note.find("config file: line 1"), std::string::npos) << malformed.client_note;
+}
+
+TEST_F(CredentialChain, SecretsNeverAppearInDiagnostics) {
+    write("credentials", std::string("[operator]\naws_access_key_id = ") + localaws::testing::operator_access_key +
+                             "\naws_secret_access_key = not-the-real-secret-9f8e7d\n");
+    diagnostics diag;
+    auto who = who_am_i(settings("operator"), diag);
+    ASSERT_FALSE(who);
+    EXPECT_EQ(who.error(), make_error_code(errc::invalid_credentials));
+    EXPECT_EQ(diag.to_string().find("not-the-real-secret-9f8e7d"), std::string::npos);
+}
