@@ -124,6 +124,13 @@ class StsTest(LocalAWSTestCase):
         finally:
             self.aws.set_clock_offset(0)
 
+    def test_unknown_service_is_named(self):
+        ddb = self.aws.operator_session().client("dynamodb", endpoint_url=self.aws.endpoint, config=NO_RETRIES)
+        with self.assertRaises(ClientError) as e:
+            ddb.list_tables()
+        self.assertEqual(self.error_code(e), "UnknownServiceException")
+        self.assertIn("dynamodb", str(e.exception))
+
     def test_skewed_request_time(self):
         sts = self.sts()
 

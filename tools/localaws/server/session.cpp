@@ -104,7 +104,16 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
     if (!svc) {
         auto scope = auth::scope_service(ctx.headers.get("authorization"), ctx.raw_query);
         svc = registry.by_signing_name(scope.empty() ? "s3" : scope);
-        if (!svc) svc = registry.by_signing_name("s3");
+        if (!svc) {
+            // Signed for a service localaws does not serve (yet): say so, rather than let S3's rules
+            // produce a puzzling SignatureDoesNotMatch.
+            static const service_definition unknown{.signing_name = "unknown", .protocol = protocol::json_1_1};
+            ex.service = &unknown;
+            ctx.service = scope;
+            ctx.request_id = new_request_id_uuid();
+            co_return service_response::from_error(
+                {400, "UnknownServiceException", "localaws does not serve the service '" + scope + "'", {}, true});
+        }
     }
     ex.service = svc;
     ctx.service = svc->signing_name;
