@@ -11,6 +11,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include <optional>
+#include <vector>
 
 namespace localaws::server {
 
@@ -23,6 +24,7 @@ struct connection {
     boost::beast::flat_buffer buffer;
     std::optional<request_parser> parser;
     bool continue_sent = false;
+    std::vector<std::byte> scratch;  // body reads of buffered requests, sized on first use
 };
 
 // Reads the request body through Beast's parser. For S3 it also decodes aws-chunked bodies, checks

@@ -8,7 +8,7 @@
 
 namespace localaws {
 
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query, bool skip_presign_params) {
     std::vector<std::pair<std::string, std::string>> out;
     auto decode = [](std::string_view s) {
         std::string plus_as_space(s);
@@ -19,7 +19,7 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
         auto amp = query.find('&');
         std::string_view pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (pair.empty()) continue;
+        if (pair.empty() || (skip_presign_params && pair.starts_with("X-Amz-"))) continue;
         auto eq = pair.find('=');
         out.emplace_back(decode(pair.substr(0, eq)), eq == std::string_view::npos ? std::string{} : decode(pair.substr(eq + 1)));
     }

@@ -10,7 +10,9 @@
 namespace localaws {
 
 // "a=1&b=x%20y" -> {{"a","1"},{"b","x y"}}; '+' means a space (form encoding).
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+// skip_presign_params leaves out X-Amz-* parameters (a presigned URL's signature and its long
+// session token), which only the verifier reads, from the raw query.
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query, bool skip_presign_params = false);
 
 std::string new_request_id_s3();    // "4442587FB7D0A2F9"
 std::string new_request_id_uuid();  // "c6104cbe-af31-11e0-8154-cbc7ccf896c7"

@@ -79,16 +79,24 @@ struct exchange {
     admin::fault_decision faults;
 };
 
-asio::awaitable<std::optional<aws_error>> read_whole_body(parser_body_reader& reader, std::string& out, std::size_t limit) {
-    std::vector<std::byte> chunk(64 * 1024);
+asio::awaitable<std::optional<aws_error>> read_whole_body(connection& c, parser_body_reader& reader, std::string& out,
+                                                          std::size_t limit) {
     std::optional<aws_error> error;
+    // Most requests (GET, HEAD, DELETE) have no body: no buffer needed to learn that (read() still
+    // runs, to check the payload hash of the empty body).
+    std::byte none[1];
+    if (c.parser->is_done()) {
+        co_await reader.read(none, error);
+        co_return error;
+    }
+    if (c.scratch.empty()) c.scratch.resize(64 * 1024);  // once per connection
     for (;;) {
-        std::size_t n = co_await reader.read(chunk, error);
+        std::size_t n = co_await reader.read(c.scratch, error);
         if (error) co_return error;
         if (n == 0) co_return std::nullopt;
         if (out.size() + n > limit)
             co_return aws_error{413, "RequestEntityTooLarge", "Request body too large", {}, true};
-        out.append(reinterpret_cast<const char*>(chunk.data()), n);
+        out.append(reinterpret_cast<const char*>(c.scratch.data()), n);
     }
 }
 
@@ -124,7 +132,7 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
     if (!s3) {
         // The payload hash is part of the signature: the body comes first.
         ex.body.emplace(c, std::nullopt, std::string{}, content_length ? std::optional(*content_length) : std::nullopt);
-        if (auto e = co_await read_whole_body(*ex.body, ctx.body, svc->max_buffered_body))
+        if (auto e = co_await read_whole_body(c, *ex.body, ctx.body, svc->max_buffered_body))
             co_return service_response::from_error(*e);
         ctx.bytes_in = ctx.body.size();
         if (svc->protocol == protocol::query_xml) {
@@ -171,7 +179,7 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
         }
         ex.body.emplace(c, std::move(decoder), is_hex_sha256(verified.payload_hash) ? verified.payload_hash : "", declared);
         if (entry->mode == body_mode::buffered) {
-            if (auto e = co_await read_whole_body(*ex.body, ctx.body, svc->max_buffered_body))
+            if (auto e = co_await read_whole_body(c, *ex.body, ctx.body, svc->max_buffered_body))
                 co_return service_response::from_error(*e);
             ctx.bytes_in = ctx.body.size();
         } else {
@@ -211,7 +219,7 @@ asio::awaitable<bool> handle_one(app& a, connection& c) {
     ctx.method = std::string(req.method_string());
     ctx.raw_path = std::string(target.substr(0, qmark));
     ctx.raw_query = qmark == std::string_view::npos ? std::string{} : std::string(target.substr(qmark + 1));
-    ctx.query = parse_query(ctx.raw_query);
+    ctx.query = parse_query(ctx.raw_query, /*skip_presign_params=*/true);
     for (const auto& f : req) {
         std::string name(f.name_string());
         std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
