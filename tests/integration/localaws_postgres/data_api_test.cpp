@@ -355,6 +355,24 @@ TEST_F(DataApi, CatalogOperations) {
     EXPECT_FALSE(page2.value().contains("NextToken"));
 }
 
+TEST_F(DataApi, ADroppedUserIsProvisionedAgain) {
+    da::caller temp{"arn:aws:sts::111122223333:assumed-role/short-lived/s", {"IAMR:short-lived", {"rss_admin"}}};
+    ASSERT_EQ(status_of(run(engine(), "SELECT 1", temp)), "FINISHED");
+    std::string error;
+    auto root = localaws::redshift::pg::connection::open(cluster_environment::cluster->get().conninfo("dev"), error);
+    ASSERT_TRUE(root) << error;
+    // Its idle pooled connection goes first (DROP ROLE refuses while it is connected); the pool
+    // notices the dead connection and opens a new one.
+    ASSERT_EQ(root->run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'IAMR:short-lived'"), "");
+    // pg_terminate_backend only signals: wait until the backend has really gone.
+    ASSERT_EQ(root->run("DO $$BEGIN WHILE EXISTS (SELECT FROM pg_stat_activity WHERE usename = 'IAMR:short-lived') "
+                        "LOOP PERFORM pg_sleep(0.01); PERFORM pg_stat_clear_snapshot(); END LOOP; END$$"),
+              "");
+    ASSERT_EQ(root->run("DROP OWNED BY \"IAMR:short-lived\"; DROP ROLE \"IAMR:short-lived\""), "");
+    auto d = run(engine(), "SELECT current_user", temp);
+    EXPECT_EQ(status_of(d), "FINISHED") << error_of(d);
+}
+
 TEST_F(DataApi, MissingTempGrantSurfacesPostgresError) {
     auto admin = run(engine(), "SELECT 1");
     std::string error;

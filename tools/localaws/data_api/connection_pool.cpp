@@ -1,21 +1,35 @@
 #include "tools/localaws/data_api/connection_pool.hpp"
 
+#include <poll.h>
+
 namespace localaws::data_api {
 namespace pg = redshift::pg;
 
 std::unique_ptr<pg::connection> connection_pool::acquire(const redshift::db_identity& who, const std::string& database,
                                                          std::string& error) {
-    {
-        std::lock_guard lock(mutex_);
-        auto& idle = idle_[{database, who.db_user}];
-        if (!idle.empty()) {
-            auto conn = std::move(idle.back());
+    for (;;) {
+        std::unique_ptr<pg::connection> conn;
+        {
+            std::lock_guard lock(mutex_);
+            auto& idle = idle_[{database, who.db_user}];
+            if (idle.empty()) break;
+            conn = std::move(idle.back());
             idle.pop_back();
-            return conn;
         }
+        // An idle connection has nothing to say. Anything readable is a backend that ended while
+        // idle (pg_terminate_backend, a restart) and left its goodbye, or chatter not worth keeping
+        // a connection for: either way, open a fresh one rather than lose a statement on it.
+        pollfd readable{PQsocket(conn->native()), POLLIN, 0};
+        if (::poll(&readable, 1, 0) == 0 && conn->healthy()) return conn;
     }
-    if (error = identities_.ensure_user(who, database); !error.empty()) return nullptr;
-    return pg::connection::open(cluster_.conninfo(database, who.db_user), error);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (error = identities_.ensure_user(who, database); !error.empty()) return nullptr;
+        auto conn = pg::connection::open(cluster_.conninfo(database, who.db_user), error);
+        // The role was dropped behind the provisioner's back: provision it again, once.
+        if (conn || error.find("role \"" + who.db_user + "\" does not exist") == std::string::npos) return conn;
+        identities_.forget(who.db_user);
+    }
+    return nullptr;
 }
 
 void connection_pool::release(const std::string& database, const std::string& db_user,

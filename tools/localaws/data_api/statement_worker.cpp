@@ -178,16 +178,13 @@ void statement_engine::run_job(job& j) {
         std::lock_guard lock(mutex_);
         finish_locked(r, outcome, clock::now());
     }
-    std::lock_guard lock(mutex_);
-    if (r.cancel) PQfreeCancel(r.cancel);
-    r.cancel = nullptr;
-    if (owned) {
-        // DISCARD ALL is a round trip: not under the engine's lock.
-        auto database = r.database, user = r.db_user;
-        mutex_.unlock();
-        pool_.release(database, user, std::move(owned));
-        mutex_.lock();
+    {
+        std::lock_guard lock(mutex_);
+        if (r.cancel) PQfreeCancel(r.cancel);
+        r.cancel = nullptr;
     }
+    // DISCARD ALL is a round trip: not under the engine's lock (database and user never change).
+    if (owned) pool_.release(r.database, r.db_user, std::move(owned));
 }
 
 }  // namespace localaws::data_api

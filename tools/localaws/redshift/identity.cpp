@@ -112,6 +112,14 @@ std::string identity_provisioner::ensure_user(const db_identity& identity, const
     return {};
 }
 
+void identity_provisioner::forget(const std::string& db_user) {
+    std::lock_guard lock(mutex_);
+    for (auto it = provisioned_.begin(); it != provisioned_.end();) {
+        bool same_user = it->find("\n" + db_user + "\n") != std::string::npos;
+        it = same_user ? provisioned_.erase(it) : ++it;
+    }
+}
+
 std::string identity_provisioner::set_password(const db_identity& identity, const std::string& password,
                                                std::chrono::system_clock::time_point valid_until) {
     std::lock_guard lock(mutex_);

@@ -5,8 +5,10 @@
 // and the role's RedshiftDbRoles tag ("a:b:c") makes the user a member of those database roles.
 //
 // Privilege mapping (Redshift -> PostgreSQL), kept as real GRANTs so a missing one fails for real:
-//   TEMP / CREATE on a database   -> the same GRANTs (and TEMP is revoked from PUBLIC, which
-//                                     PostgreSQL grants by default and Redshift does not)
+//   TEMP / CREATE on a database   -> the same GRANTs. TEMP is revoked from PUBLIC (PostgreSQL and
+//                                     Redshift both grant it by default) so that, as the guide's
+//                                     setup assumes, temp tables come from the database role alone
+//                                     and revoking it there really takes them away.
 //   CREATE on a schema            -> GRANT USAGE, CREATE ON SCHEMA
 //   INSERT/DELETE/UPDATE/TRUNCATE on tables it creates
 //                                 -> ALTER DEFAULT PRIVILEGES FOR ROLE <user> ... TO <db role>, so
@@ -54,6 +56,9 @@ public:
     // Creates the user when missing (LOGIN, no password), grants the tagged roles, and sets default
     // privileges in `database`. Cached: repeated calls for the same identity cost nothing.
     std::string ensure_user(const db_identity& identity, const std::string& database);
+    // Drops the cache for `db_user` (after an operator dropped the role, say): the next
+    // ensure_user() provisions it again.
+    void forget(const std::string& db_user);
 
     // GetCredentials: sets a password (sent already SCRAM-hashed, so it never appears in any log)
     // that PostgreSQL accepts until `valid_until`. Creates the user first if needed.
