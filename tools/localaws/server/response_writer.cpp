@@ -44,6 +44,24 @@ asio::awaitable<void> pace(std::uint64_t rate, std::uint64_t sent, std::chrono::
 asio::awaitable<std::uint64_t> write_response(app& a, connection& c, service_response& resp, const write_plan& plan,
                                               bool& ok) {
     ok = false;
+    // The common case — a small in-memory body, no fault shaping — goes out as one gathered write:
+    // header and body in one sendmsg (the header-then-body pair was a quarter of a small GET's CPU).
+    if (!resp.stream && !plan.head && !plan.reset_mid_body && plan.bandwidth_bytes_per_second == 0) {
+        http::response<http::string_body> whole;
+        whole.result(static_cast<unsigned>(plan.status));
+        whole.version(11);
+        whole.keep_alive(plan.keep_alive);
+        whole.set(http::field::server, "localaws");
+        if (!plan.content_type.empty()) whole.set(http::field::content_type, plan.content_type);
+        for (const auto& [n, v] : plan.headers) whole.insert(n, v);
+        std::uint64_t size = resp.body.size();
+        whole.body() = std::move(resp.body);
+        whole.content_length(size);
+        auto [ec, unused] = co_await http::async_write(c.socket, whole, asio::as_tuple(asio::use_awaitable));
+        (void)unused;
+        ok = !ec && plan.keep_alive;
+        co_return ec ? 0 : size;
+    }
     http::response<http::empty_body> head;
     head.result(static_cast<unsigned>(plan.status));
     head.version(11);
