@@ -1,6 +1,9 @@
 // The Data API statement engine against a real PostgreSQL 15: statuses, typed results and paging,
 // parameters, batches, sessions, idempotency, cancellation, limits, catalog operations.
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "tests/integration/localaws_postgres/data_api_fixture.hpp"
 #include "tools/localaws/data_api/json_dispatch.hpp"
@@ -383,6 +386,59 @@ TEST_F(DataApi, MissingTempGrantSurfacesPostgresError) {
     EXPECT_EQ(error_of(d), "ERROR: permission denied to create temporary tables in database \"dev\"");
     ASSERT_EQ(root->run("GRANT TEMP ON DATABASE dev TO rss_admin"), "");
     EXPECT_EQ(status_of(run(engine(), "CREATE TEMP TABLE stage_temp(a int)")), "FINISHED");
+}
+
+// Every operation through the JSON dispatcher, as botocore would call it; the bodies are then
+// checked against botocore's own model of the service (member names, JSON types, unions, errors).
+TEST_F(DataApi, ResponsesMatchBotocoresModel) {
+    const auto dir = cluster_environment::cluster->dir() / "responses";
+    std::filesystem::create_directories(dir);
+    int n = 0;
+    auto call = [&](const std::string& op, const std::string& body) {
+        auto out = da::dispatch(engine(), op, connector(), json::parse(body).as_object());
+        std::ofstream file(dir / (op + "." + std::to_string(++n) + (out ? ".json" : ".error")));
+        file << (out ? json::serialize(out.value()) : out.error().code);
+        return out ? out.value() : json::object{};
+    };
+    const std::string target = R"("Database": "dev", "WorkgroupName": "default-workgroup")";
+    ASSERT_EQ(status_of(run(engine(), "CREATE TABLE shapes (i int NOT NULL, b bytea, j jsonb, d float8, t timestamptz)")),
+              "FINISHED");
+    ASSERT_EQ(status_of(run(engine(), "INSERT INTO shapes SELECT g, '\\x01', '{}', g / 2.0, now() "
+                                      "FROM generate_series(1, 30000) g")),
+              "FINISHED");
+    auto exec = call("ExecuteStatement", R"({"Sql": "SELECT *, NULL AS n FROM shapes WHERE i > :low", "StatementName": "s",
+        "Parameters": [{"name": "low", "value": "0"}], "ClientToken": "shape-1", )" + target + "}");
+    const std::string id(exec.at("Id").as_string());
+    wait_final(engine(), connector(), id);
+    auto page = call("DescribeStatement", R"({"Id": ")" + id + R"("})");
+    auto first = call("GetStatementResult", R"({"Id": ")" + id + R"("})");
+    ASSERT_TRUE(first.contains("NextToken"));
+    call("GetStatementResult", R"({"Id": ")" + id + R"(", "NextToken": ")" + std::string(first.at("NextToken").as_string()) + R"("})");
+    auto csv = call("ExecuteStatement", R"({"Sql": "SELECT 1 AS x", "ResultFormat": "CSV", "SessionKeepAliveSeconds": 1, )" +
+                                            target + "}");
+    wait_final(engine(), connector(), std::string(csv.at("Id").as_string()));
+    call("GetStatementResultV2", R"({"Id": ")" + std::string(csv.at("Id").as_string()) + R"("})");
+    auto batch = call("BatchExecuteStatement", R"({"Sqls": ["SELECT 1", "SELECT 2"], )" + target + "}");
+    const std::string batch_id(batch.at("Id").as_string());
+    wait_final(engine(), connector(), batch_id);
+    call("DescribeStatement", R"({"Id": ")" + batch_id + R"("})");
+    auto sleeper = call("ExecuteStatement", R"j({"Sql": "SELECT pg_sleep(30)", )j" + target + "}");
+    call("CancelStatement", R"({"Id": ")" + std::string(sleeper.at("Id").as_string()) + R"("})");
+    wait_final(engine(), connector(), std::string(sleeper.at("Id").as_string()));
+    call("ListStatements", R"({"MaxResults": 2, "Status": "ALL"})");
+    call("ListDatabases", "{" + target + "}");
+    call("ListSchemas", R"({"SchemaPattern": "pub%", )" + target + "}");
+    call("ListTables", R"({"SchemaPattern": "public", "TablePattern": "sha%", )" + target + "}");
+    call("DescribeTable", R"({"Schema": "public", "Table": "shapes", "MaxResults": 2, )" + target + "}");
+    // errors, each one the model lists for its operation
+    call("DescribeStatement", R"({"Id": "00000000-0000-4000-8000-000000000000"})");
+    call("ExecuteStatement", R"({"Sql": "SELECT 1", "Database": "dev", "WorkgroupName": "no-such-workgroup"})");
+    call("GetStatementResult", R"({"Id": ")" + batch_id + R"("})");
+    call("CancelStatement", R"({"Id": ")" + batch_id + R"("})");
+    call("ListTables", R"({"Database": "dev"})");
+    EXPECT_EQ(page.at("Status"), "FINISHED");
+    const std::string command = std::string("python3 ") + CHECK_BOTOCORE_SHAPES + " " + dir.string();
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }
 
 int main(int argc, char** argv) {
