@@ -184,14 +184,14 @@ TEST_F(Identity, ExternalConninfoManagesNothingAndConnects) {
 TEST_F(Identity, PasswordIsRealAndExpires) {
     lr::db_identity who{"IAMR:direct", {"rss_admin"}};
     auto now = std::chrono::system_clock::now();
-    ASSERT_EQ(provisioner_->set_password(who, "s3cret-pa'ss", now + std::chrono::hours(1)), "");
+    ASSERT_EQ(provisioner_->set_password(who, "dev", "s3cret-pa'ss", now + std::chrono::hours(1)), "");
     auto admin = open(cluster_->get(), "postgres");
     std::string stored = scalar(*admin, "SELECT rolpassword FROM pg_authid WHERE rolname = 'IAMR:direct'");
     EXPECT_EQ(stored.rfind("SCRAM-SHA-256$", 0), 0u) << "stored hashed";
     std::string until = scalar(*admin, "SELECT rolvaliduntil > now() + interval '50 minutes' FROM pg_authid "
                                        "WHERE rolname = 'IAMR:direct'");
     EXPECT_EQ(until, "t");
-    ASSERT_EQ(provisioner_->set_password(who, "other", now - std::chrono::hours(1)), "");
+    ASSERT_EQ(provisioner_->set_password(who, "dev", "other", now - std::chrono::hours(1)), "");
     EXPECT_EQ(scalar(*admin, "SELECT rolvaliduntil < now() FROM pg_authid WHERE rolname = 'IAMR:direct'"), "t");
 }
 
@@ -208,7 +208,7 @@ TEST(PgCluster, PasswordLoginOverTcpUntilExpiry) {
     ASSERT_EQ(identities.ensure_default_setup(), "");
     lr::db_identity who{"IAMR:shiftsync-connector", {"rss_admin"}};
     auto now = std::chrono::system_clock::now();
-    ASSERT_EQ(identities.set_password(who, "pw-1", now + std::chrono::minutes(15)), "");
+    ASSERT_EQ(identities.set_password(who, "dev", "pw-1", now + std::chrono::minutes(15)), "");
     const std::string base = "host=127.0.0.1 port=" + std::to_string(options.tcp_port) +
                              " dbname=dev user='IAMR:shiftsync-connector' password=";
     std::string error;
@@ -218,7 +218,7 @@ TEST(PgCluster, PasswordLoginOverTcpUntilExpiry) {
     EXPECT_FALSE(pg::connection::open(base + "wrong", error));
     EXPECT_NE(error.find("password authentication failed"), std::string::npos) << error;
     EXPECT_EQ(error.find("wrong"), std::string::npos) << "no secret in the message";
-    ASSERT_EQ(identities.set_password(who, "pw-2", now - std::chrono::seconds(1)), "");
+    ASSERT_EQ(identities.set_password(who, "dev", "pw-2", now - std::chrono::seconds(1)), "");
     EXPECT_FALSE(pg::connection::open(base + "pw-2", error)) << "expired";
     ASSERT_EQ(cluster.stop(), "");
 }

@@ -120,10 +120,11 @@ void identity_provisioner::forget(const std::string& db_user) {
     }
 }
 
-std::string identity_provisioner::set_password(const db_identity& identity, const std::string& password,
+std::string identity_provisioner::set_password(const db_identity& identity, const std::string& database,
+                                               const std::string& password,
                                                std::chrono::system_clock::time_point valid_until) {
+    if (auto e = ensure_user(identity, database); !e.empty()) return e;
     std::lock_guard lock(mutex_);
-    if (auto e = create_user_locked(identity); !e.empty()) return e;
     std::string error;
     pg::connection* root = admin("postgres", error);
     if (!root) return error;

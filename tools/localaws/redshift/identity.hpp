@@ -60,9 +60,10 @@ public:
     // ensure_user() provisions it again.
     void forget(const std::string& db_user);
 
-    // GetCredentials: sets a password (sent already SCRAM-hashed, so it never appears in any log)
-    // that PostgreSQL accepts until `valid_until`. Creates the user first if needed.
-    std::string set_password(const db_identity& identity, const std::string& password,
+    // GetCredentials: provisions the user for `database` (its dbName) as ensure_user() does, then
+    // sets a password (sent already SCRAM-hashed, so it never appears in any log) that PostgreSQL
+    // accepts until `valid_until`.
+    std::string set_password(const db_identity& identity, const std::string& database, const std::string& password,
                              std::chrono::system_clock::time_point valid_until);
 
 private:
