@@ -5,12 +5,13 @@ from the same disk in the same run, so that later benchmarks measure clients, no
   1. one 1 GiB object fetched by curl through a presigned URL  -> GB/s (goal >= 1 GB/s)
   2. small signed GETs (1 KiB object, presigned URL) with wrk    -> requests/s (goal >= 20,000)
 
-Usage: bench/localaws/bench_localaws.py [--localaws build/bin/localaws] [--size-mib 1024] [--seconds 10]
+Usage: bench/localaws/bench_localaws.py [--localaws build/bin/localaws] [--size-mib 1024] [--seconds 5] [--rounds 3]
 """
 import argparse
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,7 +81,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--localaws", default=os.path.join(ROOT, "build", "bin", "localaws"))
     parser.add_argument("--size-mib", type=int, default=1024)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="per wrk round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
     parser.add_argument("--threads", type=int, default=1, help="localaws network threads")
     args = parser.parse_args()
     os.environ["LOCALAWS_BIN"] = args.localaws
@@ -112,10 +114,15 @@ def main():
                                               ExpiresIn=3600)
         nginx, nginx_url = start_nginx(peer_root, work)
 
-        la_gbps = curl_speed(big_url)
-        ng_gbps = curl_speed(nginx_url + "/big.bin")
-        la_rps = wrk_rate(small_url, args.seconds)
-        ng_rps = wrk_rate(nginx_url + "/small.bin", args.seconds)
+        # Alternate rounds and keep medians: the machine is shared, so load drifts during a run.
+        la_gbps, ng_gbps, la_rps, ng_rps = [], [], [], []
+        for _ in range(args.rounds):
+            la_gbps.append(curl_speed(big_url, runs=1))
+            ng_gbps.append(curl_speed(nginx_url + "/big.bin", runs=1))
+        for _ in range(args.rounds):
+            la_rps.append(wrk_rate(small_url, args.seconds))
+            ng_rps.append(wrk_rate(nginx_url + "/small.bin", args.seconds))
+        la_gbps, ng_gbps, la_rps, ng_rps = map(statistics.median, (la_gbps, ng_gbps, la_rps, ng_rps))
 
         print(f"{'scenario':<42}{'localaws':>14}{'nginx':>14}{'ratio':>8}{'goal':>16}")
         print(f"{'%d MiB GET to curl (GB/s)' % args.size_mib:<42}{la_gbps:>14.2f}{ng_gbps:>14.2f}"
