@@ -174,3 +174,25 @@ TEST_F(faults, an_unreachable_port_fails_with_connection_refused_after_retries) 
 
 }  // namespace
 }  // namespace shiftsync::engine::testing
+
+namespace shiftsync::engine::testing {
+namespace {
+
+TEST_F(faults, a_peer_that_never_answers_the_tls_handshake_hits_the_handshake_deadline) {
+    // The fault server speaks plain HTTP: it waits for a request head that a ClientHello never ends.
+    http::client c(io.get_executor(), fast_config());
+    auto options = short_deadlines();
+    options.deadlines.tls_handshake = 200ms;
+    options.retry = retry_config{.max_attempts = 1};
+    auto r = run(io, c.async_send({.scheme = http::scheme::https, .host = "127.0.0.1", .port = server.port()},
+                                  get("/"), options));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), errc::tls_handshake_timeout) << r.error().message();
+}
+
+// The connect deadline has no loopback test: Linux completes the client side of a handshake even
+// when the listener's accept queue is full, so nothing local makes connect() hang; a black-hole
+// address depends on the machine's routes. The deadline is armed by the same code as the others.
+
+}  // namespace
+}  // namespace shiftsync::engine::testing
