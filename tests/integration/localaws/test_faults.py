@@ -70,6 +70,23 @@ class FaultTest(LocalAWSTestCase):
         # Count exhausted: the next GET is whole.
         self.assertEqual(len(self.s3.get_object(Bucket=BUCKET, Key="faults/object")["Body"].read()), 2 * MiB)
 
+    def test_upload_reset_midway_stores_nothing(self):
+        self.aws.set_faults([{"service": "s3", "operation": "PutObject", "reset_rate": 1.0, "count": 1}])
+        body = os.urandom(4 * MiB)
+        with self.assertRaises(Exception) as e:
+            self.s3.put_object(Bucket=BUCKET, Key="faults/reset-upload", Body=body)
+        self.assertNotIsInstance(e.exception, AssertionError)
+        with self.assertRaises(ClientError):
+            self.s3.head_object(Bucket=BUCKET, Key="faults/reset-upload")
+        self.s3.put_object(Bucket=BUCKET, Key="faults/reset-upload", Body=body)  # the rule fired once
+        self.assertEqual(self.s3.get_object(Bucket=BUCKET, Key="faults/reset-upload")["Body"].read(), body)
+
+    def test_upload_bandwidth_cap(self):
+        self.aws.set_faults([{"service": "s3", "operation": "PutObject", "bandwidth_bytes_per_second": 4 * MiB}])
+        start = time.monotonic()
+        self.s3.put_object(Bucket=BUCKET, Key="faults/slow-upload", Body=os.urandom(2 * MiB))
+        self.assertGreaterEqual(time.monotonic() - start, 0.45)  # a floor: 2 MiB at 4 MiB/s
+
     def test_complete_multipart_200_with_error_is_retried_by_botocore(self):
         self.aws.set_faults([{"service": "s3", "operation": "CompleteMultipartUpload", "complete_error_rate": 1.0, "count": 1}])
         up = self.s3.create_multipart_upload(Bucket=BUCKET, Key="faults/mp")

@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -75,6 +76,21 @@ asio::awaitable<std::size_t> parser_body_reader::read(std::span<std::byte> into,
             co_return 0;
         }
         raw_bytes_ += n;
+        if (reset_halfway_ && raw_bytes_ * 2 >= c_.parser->content_length().value_or(0)) {
+            boost::system::error_code ignored;
+            c_.socket.set_option(asio::socket_base::linger(true, 0), ignored);  // RST, as a dropped link
+            c_.socket.close(ignored);
+            finished_ = true;
+            error = aws_error{400, "IncompleteBody", "The request body terminated unexpectedly", {}, true};
+            co_return 0;
+        }
+        if (bandwidth_) {
+            auto due = shaped_since_ + std::chrono::microseconds((raw_bytes_ - shaped_from_) * 1'000'000 / bandwidth_);
+            if (due > std::chrono::steady_clock::now()) {
+                asio::steady_timer t(co_await asio::this_coro::executor, due);
+                co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+            }
+        }
         if (hash_) hash_->update(into.data(), n);
         if (decoder_) {
             n = decoder_->decode_in_place(into, n);

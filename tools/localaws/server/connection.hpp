@@ -10,6 +10,7 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -46,6 +47,15 @@ public:
     // Reads and discards the rest (so the connection can be reused); false if that fails.
     boost::asio::awaitable<bool> drain();
 
+    // Fault shaping of uploads: read no faster than `bytes_per_second` (0: unlimited), and reset the
+    // connection once half of the announced body has arrived.
+    void shape(std::uint64_t bytes_per_second, bool reset_halfway) {
+        bandwidth_ = bytes_per_second;
+        reset_halfway_ = reset_halfway;
+        shaped_since_ = std::chrono::steady_clock::now();
+        shaped_from_ = raw_bytes_;
+    }
+
 private:
     std::optional<aws_error> finish();
 
@@ -56,6 +66,10 @@ private:
     std::optional<std::uint64_t> declared_;
     bool finished_ = false;
     std::uint64_t raw_bytes_ = 0;
+    std::uint64_t bandwidth_ = 0;
+    bool reset_halfway_ = false;
+    std::chrono::steady_clock::time_point shaped_since_{};
+    std::uint64_t shaped_from_ = 0;
 };
 
 }  // namespace localaws::server

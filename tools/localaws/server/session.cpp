@@ -192,6 +192,8 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
         asio::steady_timer t(co_await asio::this_coro::executor, ex.faults.delay);
         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
     }
+    if (ex.body && entry->mode == body_mode::streaming)
+        ex.body->shape(ex.faults.bandwidth_bytes_per_second, ex.faults.reset_mid_body);
     if (ex.faults.kind != admin::injected::none)
         co_return service_response::from_error(
             injected_error(svc->protocol, ex.faults.error, ex.faults.kind == admin::injected::throttled));
