@@ -1,5 +1,6 @@
 // The Data API statement engine against a real PostgreSQL 15: statuses, typed results and paging,
 // parameters, batches, sessions, idempotency, cancellation, limits, catalog operations.
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -386,6 +387,48 @@ TEST_F(DataApi, MissingTempGrantSurfacesPostgresError) {
     EXPECT_EQ(error_of(d), "ERROR: permission denied to create temporary tables in database \"dev\"");
     ASSERT_EQ(root->run("GRANT TEMP ON DATABASE dev TO rss_admin"), "");
     EXPECT_EQ(status_of(run(engine(), "CREATE TEMP TABLE stage_temp(a int)")), "FINISHED");
+}
+
+// Many callers at once: statements, sessions, cancels and reads interleave on the worker pool
+// without losing or mixing anything up.
+TEST_F(DataApi, ConcurrentCallersKeepTheirOwnResults) {
+    constexpr int callers = 6, each = 15;
+    std::vector<std::thread> threads;
+    std::atomic<int> wrong{0};
+    for (int t = 0; t < callers; ++t) {
+        threads.emplace_back([&, t] {
+            da::caller who{"arn:aws:sts::111122223333:assumed-role/worker-" + std::to_string(t) + "/s",
+                           {"IAMR:worker-" + std::to_string(t), {"rss_admin"}}};
+            auto session_input = sql_input("CREATE TEMP TABLE mine AS SELECT " + std::to_string(t) + " AS t");
+            session_input.session_keep_alive_seconds = 30;
+            auto s = engine().execute_statement(who, session_input);
+            if (!s) return (void)++wrong;
+            const std::string session(s.value().at("SessionId").as_string());
+            wait_final(engine(), who, std::string(s.value().at("Id").as_string()));
+            for (int i = 0; i < each; ++i) {
+                auto in = sql_input("SELECT " + std::to_string(t * 1000 + i) + " + count(*) - count(*) FROM generate_series(1, 2000)");
+                if (i % 5 == 4) {  // some run in the session, against its temp table
+                    in = da::execute_input{};
+                    in.sqls = {"SELECT t * 1000 + " + std::to_string(i) + " FROM mine"};
+                    in.session_id = session;
+                }
+                auto out = engine().execute_statement(who, in);
+                if (!out) {
+                    ++wrong;
+                    continue;
+                }
+                const std::string id(out.value().at("Id").as_string());
+                if (i % 7 == 6) engine().cancel_statement(who, id);  // may land before, during or after
+                auto d = wait_final(engine(), who, id);
+                if (status_of(d) == "ABORTED") continue;
+                auto r = engine().get_statement_result(who, id, std::nullopt);
+                if (!r || r.value().at("Records").as_array()[0].as_array()[0].at("longValue").as_int64() != t * 1000 + i)
+                    ++wrong;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(wrong.load(), 0);
 }
 
 // Every operation through the JSON dispatcher, as botocore would call it; the bodies are then
