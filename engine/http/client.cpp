@@ -45,6 +45,12 @@ const metrics_registry& client::metrics() const { return impl_->metrics; }
 
 int client::retry_quota_available() const { return impl_->quota.available(); }
 
+std::optional<double> client::rate_limit(std::string_view limiter_key) const {
+    const auto* limiter = impl_->limiters.find(limiter_key);
+    if (!limiter || !limiter->enabled()) return std::nullopt;
+    return limiter->fill_rate();
+}
+
 endpoint_stats client::stats(const endpoint& where) const {
     const auto it = impl_->pools.find(where.key());
     if (it == impl_->pools.end()) return {};

@@ -37,6 +37,8 @@
 #include <boost/system/result.hpp>
 
 #include <memory>
+#include <optional>
+#include <string_view>
 
 namespace shiftsync::engine::http {
 
@@ -74,6 +76,9 @@ public:
 
     const metrics_registry& metrics() const;
     int retry_quota_available() const;
+    // The adaptive limiter's current fill rate (requests/s) for a limiter key, or nullopt while that
+    // key is unlimited (no throttle seen yet). Key: options.limiter_key, or the endpoint's key().
+    std::optional<double> rate_limit(std::string_view limiter_key) const;
     endpoint_stats stats(const endpoint& where) const;
 
     // Closes every idle pooled connection (busy ones close when their request ends).

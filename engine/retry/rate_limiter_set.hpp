@@ -21,6 +21,11 @@ public:
         return it->second;
     }
 
+    const adaptive_rate_limiter* find(std::string_view key) const {
+        const auto it = limiters_.find(key);
+        return it == limiters_.end() ? nullptr : &it->second;
+    }
+
     std::size_t size() const { return limiters_.size(); }
 
 private:

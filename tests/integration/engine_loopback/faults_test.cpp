@@ -2,6 +2,8 @@
 #include "engine/error.hpp"
 #include "test_support.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+
 namespace shiftsync::engine::testing {
 namespace {
 
@@ -188,6 +190,37 @@ TEST_F(faults, a_peer_that_never_answers_the_tls_handshake_hits_the_handshake_de
                                   get("/"), options));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), errc::tls_handshake_timeout) << r.error().message();
+}
+
+TEST_F(faults, a_throttle_turns_on_the_adaptive_rate_limiter_for_its_key_only) {
+    http::client c(io.get_executor(), fast_config());
+    auto options = short_deadlines();
+    options.limiter_key = "bucket-a";
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(send(c, get("/ok"), options));
+    EXPECT_FALSE(c.rate_limit("bucket-a"));  // unlimited until the first throttle
+    options.classify = [](const http::attempt_result& a) {
+        return a.reply && a.reply->status == 503 ? failure_kind::throttling : http::default_classifier(a);
+    };
+    options.retry = retry_config{.max_attempts = 1};
+    auto throttled = send(c, get("/503?amzms=1"), options);
+    ASSERT_TRUE(throttled);
+    EXPECT_EQ(throttled->status, 503u);
+    ASSERT_TRUE(c.rate_limit("bucket-a"));
+    EXPECT_GT(*c.rate_limit("bucket-a"), 0.0);
+    EXPECT_FALSE(c.rate_limit(server_endpoint().key()));  // other keys stay unlimited
+}
+
+TEST_F(faults, idle_connections_past_the_idle_timeout_are_closed_not_reused) {
+    auto config = fast_config();
+    config.pool.idle_timeout = 50ms;
+    http::client c(io.get_executor(), config);
+    ASSERT_TRUE(send(c, get("/ok")));
+    asio::steady_timer pause(io, 150ms);
+    pause.wait();
+    ASSERT_TRUE(send(c, get("/ok")));
+    EXPECT_EQ(server.accepted(), 2u);
+    EXPECT_EQ(c.stats(server_endpoint()).reused_total, 0u);
+    EXPECT_EQ(c.stats(server_endpoint()).open, 1u);  // the expired one was closed when trimmed
 }
 
 // The connect deadline has no loopback test: Linux completes the client side of a handshake even
