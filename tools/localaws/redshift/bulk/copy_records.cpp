@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cstring>
 
 #include "tools/localaws/redshift/sql_scanner.hpp"
 
@@ -48,14 +49,18 @@ bool record_splitter::split_lines(bool at_end, const std::function<bool(input_re
         return emit(r);
     };
     std::uint64_t& newlines_inside = newlines_in_quotes_;
-    const char stops[3] = {'\n', csv ? cmd_.quote : '\n', '\0'};
+    const char quote = csv ? cmd_.quote : '\n';
+    const char* data = buffer_.data();
     for (; i < buffer_.size(); ++i) {
-        i = buffer_.find_first_of(stops, i);  // memchr-speed skip to the next newline or quote
-        if (i == std::string::npos) {
-            i = buffer_.size();
-            break;
+        // Skip to the next newline or quote: memchr when only newlines matter, a tight loop else.
+        if (!csv) {
+            const void* nl = std::memchr(data + i, '\n', buffer_.size() - i);
+            i = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : buffer_.size();
+        } else {
+            while (i < buffer_.size() && data[i] != '\n' && data[i] != quote) ++i;
         }
-        char c = buffer_[i];
+        if (i == buffer_.size()) break;
+        char c = data[i];
         if (csv && c == cmd_.quote) in_quotes_ = !in_quotes_;  // a doubled quote toggles twice
         if (c != '\n') continue;
         if (in_quotes_) {

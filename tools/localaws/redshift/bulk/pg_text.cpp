@@ -49,7 +49,9 @@ void append_pg_text_field(std::string& out, const std::optional<std::string_view
         out += "\\N";
         return;
     }
-    if (value->find_first_of("\\\n\r\t") == std::string_view::npos) {
+    bool plain = true;
+    for (char c : *value) plain &= c != '\\' && c != '\n' && c != '\r' && c != '\t';
+    if (plain) {
         out.append(*value);
         return;
     }
