@@ -49,27 +49,27 @@ bool record_splitter::split_lines(bool at_end, const std::function<bool(input_re
         return emit(r);
     };
     std::uint64_t& newlines_inside = newlines_in_quotes_;
-    const char quote = csv ? cmd_.quote : '\n';
     const char* data = buffer_.data();
-    for (; i < buffer_.size(); ++i) {
-        // Skip to the next newline or quote: memchr when only newlines matter, a tight loop else.
-        if (!csv) {
-            const void* nl = std::memchr(data + i, '\n', buffer_.size() - i);
-            i = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : buffer_.size();
-        } else {
-            while (i < buffer_.size() && data[i] != '\n' && data[i] != quote) ++i;
+    const std::size_t size = buffer_.size();
+    while (i < size) {
+        // Each step covers up to the next newline: memchr finds it, and a line without quotes
+        // (the usual case) needs no byte-by-byte look at all.
+        const void* found = std::memchr(data + i, '\n', size - i);
+        const std::size_t nl = found ? static_cast<std::size_t>(static_cast<const char*>(found) - data) : size;
+        if (csv && (in_quotes_ || std::memchr(data + i, cmd_.quote, nl - i))) {
+            for (std::size_t k = i; k < nl; ++k)
+                if (data[k] == cmd_.quote) in_quotes_ = !in_quotes_;  // a doubled quote toggles twice
         }
-        if (i == buffer_.size()) break;
-        char c = data[i];
-        if (csv && c == cmd_.quote) in_quotes_ = !in_quotes_;  // a doubled quote toggles twice
-        if (c != '\n') continue;
+        i = nl;
+        if (i == size) break;
+        ++i;  // past the newline
         if (in_quotes_) {
             ++newlines_inside;
             continue;
         }
-        if (!emit_line(i, newlines_inside + 1)) return false;
+        if (!emit_line(nl, newlines_inside + 1)) return false;
         newlines_inside = 0;
-        start = i + 1;
+        start = i;
     }
     if (at_end && start < buffer_.size()) {
         if (in_quotes_) {
