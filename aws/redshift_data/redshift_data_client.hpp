@@ -38,7 +38,7 @@ public:
 
     // Polls DescribeStatement until the statement ends. FAILED becomes an error whose diagnostics
     // carry Redshift's error text and the statement id; ABORTED likewise. If the waiting coroutine
-    // is cancelled, the statement is cancelled too (CancelStatement) before returning.
+    // is cancelled, or `policy.timeout` passes, the statement is cancelled too (CancelStatement).
     boost::asio::awaitable<boost::system::result<statement_description>> async_wait_for(
         const std::string& id, diagnostics& diag, const wait_policy& policy = {}, int* polls = nullptr);
 

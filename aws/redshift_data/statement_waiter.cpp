@@ -33,11 +33,17 @@ boost::asio::awaitable<boost::system::result<statement_description>> redshift_da
             diag.client_note = "statement " + id;
             co_return make_error_code(errc::service_error);
         }
-        if (std::chrono::steady_clock::now() >= deadline) {
+        auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) {
+            // Nobody is waiting for it any more: do not leave it running on the warehouse.
+            diagnostics cancel_diag;
+            auto cancelled = co_await async_cancel_statement(id, cancel_diag);
             diag.client_note = "statement " + id + " still " + std::string(to_string(described->status)) +
-                               " when the wait timed out";
+                               " when the wait timed out; " +
+                               (cancelled ? "cancelled it" : "CancelStatement failed: " + cancel_diag.to_string());
             co_return make_error_code(engine::errc::request_timeout);
         }
+        wait = std::min(wait, std::chrono::duration<double, std::milli>(deadline - now));
         timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait));
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         auto state = co_await asio::this_coro::cancellation_state;

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
         commands.emplace_back(app.get_subcommands({}).at(before), std::move(run));
     };
     add(shiftsync::cli::add_sign_command);
+    add(shiftsync::cli::add_query_command);
+    add(shiftsync::cli::add_discover_command);
 
     try {
         app.parse(argc, argv);

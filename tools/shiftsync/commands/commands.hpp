@@ -11,5 +11,7 @@ namespace shiftsync::cli {
 using command_runner = std::function<int()>;
 
 command_runner add_sign_command(CLI::App& app);
+command_runner add_query_command(CLI::App& app);
+command_runner add_discover_command(CLI::App& app);
 
 }  // namespace shiftsync::cli

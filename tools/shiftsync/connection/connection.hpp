@@ -1,0 +1,60 @@
+#pragma once
+// The connection flags every Redshift subcommand shares (--workgroup --database --region --profile
+// --role-arn --external-id --endpoint-url), and what they resolve to: an engine client, the
+// credential chain and the Data API client, all on one io_context (the CLI is the sync edge).
+
+#include "aws/client/service_client.hpp"
+#include "aws/redshift_data/redshift_data_client.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace shiftsync::cli {
+
+struct connection_flags {
+    std::string workgroup = "default-workgroup";
+    std::string database = "dev";
+    std::string region;
+    std::string profile;
+    std::string role_arn;
+    std::string external_id;
+    std::string endpoint_url;
+
+    void add_to(CLI::App& command);
+};
+
+class connection {
+public:
+    // Resolves region, endpoints and credentials; on failure prints why (with what to do) to
+    // stderr and returns nullopt.
+    static std::unique_ptr<connection> open(const connection_flags& flags);
+
+    boost::asio::io_context& context() { return ctx_; }
+    aws::redshift_data::redshift_data_client& data() { return *data_; }
+    const connection_flags& flags() const { return flags_; }
+
+    // Runs a coroutine to completion on the connection's context.
+    template <class T>
+    T run(boost::asio::awaitable<T> task);
+
+private:
+    explicit connection(connection_flags flags) : flags_(std::move(flags)) {}
+
+    connection_flags flags_;
+    boost::asio::io_context ctx_;
+    std::unique_ptr<engine::http::client> http_;
+    std::unique_ptr<aws::service_client> service_;
+    std::unique_ptr<aws::redshift_data::redshift_data_client> data_;
+};
+
+// "shiftsync query: <what failed>: <diagnostics>" on stderr.
+void report(std::string_view command, std::string_view what, const boost::system::error_code& ec,
+            const aws::diagnostics& diag);
+
+}  // namespace shiftsync::cli
+
+#include "tools/shiftsync/connection/connection_run.ipp"
