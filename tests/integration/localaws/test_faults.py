@@ -8,12 +8,18 @@ import unittest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, ResponseStreamingError
 
-from localaws_fixture import BUCKET, NO_RETRIES, LocalAWSTestCase
+from localaws_fixture import BUCKET, NO_RETRIES, LocalAWSTestCase, default_config
 
 MiB = 1024 * 1024
 
 
 class FaultTest(LocalAWSTestCase):
+    @classmethod
+    def config(cls):
+        config = default_config()
+        config["server"] = {"idle_timeout_seconds": 1}
+        return config
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -107,6 +113,16 @@ class FaultTest(LocalAWSTestCase):
         elapsed = time.monotonic() - start
         # A floor, never a ceiling: 300 ms of latency plus 2 MiB at 4 MiB/s cannot take less than 0.75 s.
         self.assertGreaterEqual(elapsed, 0.75)
+
+    def test_idle_connections_are_closed(self):
+        import socket
+        with socket.create_connection(("127.0.0.1", self.aws.port), timeout=30) as idle:
+            start = time.monotonic()
+            self.assertEqual(idle.recv(1), b"")  # the server hung up on a silent client
+            self.assertGreaterEqual(time.monotonic() - start, 0.9)
+        # A busy connection is not idle: a slow upload longer than the timeout goes through.
+        self.aws.set_faults([{"service": "s3", "operation": "PutObject", "bandwidth_bytes_per_second": MiB}])
+        self.s3.put_object(Bucket=BUCKET, Key="faults/slow-but-busy", Body=os.urandom(2 * MiB))
 
     def test_admin_rejects_bad_rules(self):
         import urllib.error

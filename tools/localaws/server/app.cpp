@@ -26,6 +26,9 @@ app::app(app_options options) {
     if (const auto* sts = o.if_contains("sts"); sts && sts->is_object())
         if (const auto* m = sts->as_object().if_contains("min_duration_seconds"); m && m->is_number())
             min_session_ = std::chrono::seconds(std::max<long long>(1, m->to_number<long long>()));
+    if (const auto* server = o.if_contains("server"); server && server->is_object())
+        if (const auto* t = server->as_object().if_contains("idle_timeout_seconds"); t && t->is_number())
+            idle_timeout_ = std::chrono::seconds(std::max<long long>(1, t->to_number<long long>()));
     if (const auto* off = o.if_contains("clock_offset_seconds"); off && off->is_number())
         clock_offset_ = off->to_number<long long>();
 

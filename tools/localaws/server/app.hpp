@@ -49,6 +49,8 @@ public:
     // AWS's floor for AssumeRole's DurationSeconds is 900; a test config ("sts":
     // {"min_duration_seconds": 5}) may lower it to exercise credential refresh quickly.
     std::chrono::seconds min_session_duration() const { return min_session_; }
+    // Keep-alive connections idle longer than this are closed ("server": {"idle_timeout_seconds"}).
+    std::chrono::seconds idle_timeout() const { return idle_timeout_; }
     std::chrono::system_clock::time_point now() const {
         return std::chrono::system_clock::now() + std::chrono::seconds(clock_offset_.load());
     }
@@ -76,6 +78,7 @@ private:
     std::string region_ = "us-east-1";
     std::chrono::seconds max_skew_{900};
     std::chrono::seconds min_session_{900};
+    std::chrono::seconds idle_timeout_{60};
     std::atomic<long long> clock_offset_{0};
     std::unique_ptr<iam::directory> iam_;
     std::unique_ptr<s3::disk_store> store_;

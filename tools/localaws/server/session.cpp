@@ -17,6 +17,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
@@ -290,36 +291,72 @@ asio::awaitable<bool> handle_one(app& a, connection& c) {
     co_return ok;
 }
 
+// Closes a connection that has been idle (between requests) for `limit`.
+struct idle_watch {
+    asio::steady_timer timer;
+    connection& c;
+    std::chrono::steady_clock::duration limit;
+    std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
+    bool busy = false;
+
+    void arm(std::chrono::steady_clock::duration after) {
+        timer.expires_after(after);
+        timer.async_wait([this](boost::system::error_code ec) {
+            if (ec) return;  // cancelled: the connection is over
+            auto idle_for = std::chrono::steady_clock::now() - last_activity;
+            if (busy || idle_for < limit) return arm(busy ? limit : limit - idle_for);
+            boost::system::error_code ignored;
+            c.socket.close(ignored);
+        });
+    }
+};
+
 }  // namespace
 
 asio::awaitable<void> serve_connection(app& a, tcp::socket socket) {
-    connection c{std::move(socket), {}, {}, false};
+    connection c{std::move(socket), {}, {}, false, {}};
     boost::system::error_code ignored;
     c.socket.set_option(tcp::no_delay(true), ignored);
+    // A client that keeps a connection open without sending a request (or sends half a header) is
+    // dropped after the idle timeout (60 s; config "server.idle_timeout_seconds"), as S3 drops idle
+    // keep-alive connections. One timer per connection, armed once and not reset per request (that
+    // cost a scheduler round trip each time): when it fires it looks at the last activity and re-arms
+    // or closes. It runs on the connection's strand, so closing the socket from it is safe.
+    idle_watch watch{asio::steady_timer(c.socket.get_executor()), c, a.idle_timeout()};
+    watch.arm(watch.limit);
     for (;;) {
         c.parser.emplace();
         c.parser->body_limit(boost::none);
         c.parser->header_limit(64 * 1024);
         c.continue_sent = false;
+        watch.last_activity = std::chrono::steady_clock::now();
         auto [ec, n] = co_await http::async_read_header(c.socket, c.buffer, *c.parser, asio::as_tuple(asio::use_awaitable));
         (void)n;
         if (ec) break;
-        if (!co_await handle_one(a, c)) break;
+        watch.busy = true;
+        bool again = co_await handle_one(a, c);
+        watch.busy = false;
+        if (!again) break;
     }
+    watch.timer.cancel();
     c.socket.shutdown(tcp::socket::shutdown_send, ignored);
     c.socket.close(ignored);
 }
 
 asio::awaitable<void> accept_loop(app& a, tcp::acceptor& acceptor) {
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+        // Each connection on its own strand: with --threads > 1 its coroutine and its idle timer
+        // never run at the same time.
+        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()),
+                                                           asio::as_tuple(asio::use_awaitable));
         if (ec) {
             if (ec == asio::error::operation_aborted) co_return;
             continue;
         }
         // Each connection's coroutine is owned by the io_context: it ends when its peer goes or the
         // context stops (localaws exits by stopping the context).
-        asio::co_spawn(acceptor.get_executor(), serve_connection(a, std::move(socket)), asio::detached);
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, serve_connection(a, std::move(socket)), asio::detached);
     }
 }
 
