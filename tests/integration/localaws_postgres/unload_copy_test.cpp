@@ -323,6 +323,19 @@ TEST_F(UnloadCopy, SessionStagesWithCopyThenMerges) {
     EXPECT_EQ(scalar("SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM customers"), "1:new,2:keep,3:added");
 }
 
+// One ExecuteStatement holding several statements, a COPY among them: one transaction.
+TEST_F(UnloadCopy, CopyInsideMultiStatementSql) {
+    ok("CREATE TABLE multi (id int)");
+    put("multi/ok.csv", "1\n2\n3\n");
+    put("multibad/bad.csv", "x\n");
+    EXPECT_EQ(rows_of("DELETE FROM multi; COPY multi FROM 's3://unload-example/multi/' IAM_ROLE default CSV; "
+                      "DELETE FROM multi WHERE id = 2"),
+              1);
+    EXPECT_EQ(scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM multi"), "1,3");
+    failed("INSERT INTO multi VALUES (9); COPY multi FROM 's3://unload-example/multibad/' IAM_ROLE default CSV");
+    EXPECT_EQ(scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM multi"), "1,3") << "all or nothing";
+}
+
 TEST_F(UnloadCopy, DialectRewritesRunOnPostgres) {
     ok("CREATE TABLE base_t (id bigint identity(1,1), doc super, name varchar(max) encode lzo) diststyle even "
        "sortkey(id)");

@@ -3,6 +3,7 @@
 
 #include "tools/localaws/data_api/sql_parameters.hpp"
 #include "tools/localaws/redshift/dialect/rewrite.hpp"
+#include "tools/localaws/redshift/sql_scanner.hpp"
 
 using localaws::redshift::dialect::rewrite_for_postgres;
 namespace da = localaws::data_api;
@@ -33,6 +34,13 @@ TEST(Rewrite, CreateTableLike) {
     EXPECT_EQ(rewrite_for_postgres("select * from t where a like 'x%'"), "select * from t where a like 'x%'");
     EXPECT_EQ(rewrite_for_postgres("MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE"),
               "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE");
+}
+
+TEST(SplitStatements, OnlyAtTopLevelSemicolons) {
+    using localaws::redshift::split_statements;
+    EXPECT_EQ(split_statements(" begin; copy t from 's3://b/a;b' iam_role default ;; -- c;\n select $$;$$, \";\" ;"),
+              (std::vector<std::string>{"begin", "copy t from 's3://b/a;b' iam_role default", "-- c;\n select $$;$$, \";\""}));
+    EXPECT_EQ(split_statements("select 1"), (std::vector<std::string>{"select 1"}));
 }
 
 TEST(Parameters, NamedToPositional) {

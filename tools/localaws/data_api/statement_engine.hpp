@@ -123,6 +123,7 @@ private:
     void run_job(job& j);
     void run_statements(job& j, redshift::pg::connection& conn);
     run_outcome run_one(redshift::pg::connection& conn, const bound_sql& sql, const caller& who);
+    run_outcome run_pieces(redshift::pg::connection& conn, const std::vector<std::string>& pieces, const caller& who);
     void finish_locked(statement_record& r, const run_outcome& outcome, clock::time_point started);
 
     const redshift::pg::cluster& cluster_;

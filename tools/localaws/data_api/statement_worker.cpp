@@ -3,6 +3,11 @@
 // forgets results after the retention period.
 #include "tools/localaws/data_api/statement_engine.hpp"
 
+#include <algorithm>
+
+#include "tools/localaws/redshift/dialect/commands.hpp"
+#include "tools/localaws/redshift/sql_scanner.hpp"
+
 namespace localaws::data_api {
 namespace pg = redshift::pg;
 
@@ -75,9 +80,39 @@ void statement_engine::finish_locked(statement_record& r, const run_outcome& out
 run_outcome statement_engine::run_one(pg::connection& conn, const bound_sql& sql, const caller& who) {
     if (options_.dialect.run_special) {
         if (auto special = options_.dialect.run_special(conn, sql.sql, who)) return std::move(*special);
+        // Several statements in one Sql, one of them an UNLOAD or COPY from S3: PostgreSQL cannot
+        // take the text whole, so run the pieces one by one, in one transaction as the simple
+        // protocol would (unless the text manages its own), the last result being the answer.
+        if (sql.values.empty()) {
+            auto pieces = redshift::split_statements(sql.sql);
+            if (pieces.size() > 1 && std::any_of(pieces.begin(), pieces.end(), [](const std::string& p) {
+                    return redshift::dialect::looks_like_unload(p) || redshift::dialect::looks_like_s3_copy(p);
+                }))
+                return run_pieces(conn, pieces, who);
+        }
     }
     const std::string text = options_.dialect.rewrite ? options_.dialect.rewrite(sql.sql) : sql.sql;
     return run_sql(conn, text, sql.values, options_.max_result_bytes);
+}
+
+run_outcome statement_engine::run_pieces(pg::connection& conn, const std::vector<std::string>& pieces,
+                                         const caller& who) {
+    auto is_transaction_control = [](const std::string& p) {
+        std::string first = p.substr(0, p.find_first_of(" \t\r\n"));
+        for (const char* word : {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"})
+            if (redshift::iequals(first, word)) return true;
+        return false;
+    };
+    const bool wrap = PQtransactionStatus(conn.native()) == PQTRANS_IDLE &&
+                      std::none_of(pieces.begin(), pieces.end(), is_transaction_control);
+    if (wrap) run_sql(conn, "BEGIN", {}, 0);
+    run_outcome last;
+    for (const auto& piece : pieces) {
+        last = run_one(conn, bound_sql{piece, {}, {}}, who);
+        if (!last.status.ok || last.too_large) break;
+    }
+    if (wrap) run_sql(conn, last.status.ok && !last.too_large ? "COMMIT" : "ROLLBACK", {}, 0);
+    return last;
 }
 
 void statement_engine::run_statements(job& j, pg::connection& conn) {

@@ -79,4 +79,29 @@ std::size_t skip_non_code(std::string_view sql, std::size_t at) {
     return at;
 }
 
+std::vector<std::string> split_statements(std::string_view sql) {
+    std::vector<std::string> out;
+    auto push = [&](std::string_view piece) {
+        std::size_t b = 0, e = piece.size();
+        while (b < e && std::isspace(static_cast<unsigned char>(piece[b]))) ++b;
+        while (e > b && std::isspace(static_cast<unsigned char>(piece[e - 1]))) --e;
+        if (e > b) out.emplace_back(piece.substr(b, e - b));
+    };
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < sql.size();) {
+        std::size_t skip = skip_non_code(sql, i);
+        if (skip != i) {
+            i = skip;
+            continue;
+        }
+        if (sql[i] == ';') {
+            push(sql.substr(start, i - start));
+            start = i + 1;
+        }
+        ++i;
+    }
+    push(sql.substr(start));
+    return out;
+}
+
 }  // namespace localaws::redshift

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace localaws::redshift {
 
@@ -11,6 +12,10 @@ namespace localaws::redshift {
 // dollar-quoted body ($tag$…$tag$), or a comment (-- … and nested /* … */) starts at `at`,
 // returns the index just past it; otherwise returns `at`. Unterminated ones run to the end.
 std::size_t skip_non_code(std::string_view sql, std::size_t at);
+
+// Splits SQL text at top-level semicolons (not inside literals, identifiers, comments or dollar
+// quotes) into statements, trimmed; empty statements are dropped.
+std::vector<std::string> split_statements(std::string_view sql);
 
 // Case-insensitive ASCII comparison.
 bool iequals(std::string_view a, std::string_view b);
