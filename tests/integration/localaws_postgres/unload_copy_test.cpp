@@ -256,6 +256,12 @@ TEST_F(UnloadCopy, BadRowsAreRecordedAndMaxErrorDecides) {
     EXPECT_EQ(scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM loaded"), "1,4");
     EXPECT_EQ(scalar("SELECT count(*) FROM sys_load_error_detail WHERE line_number = 5 AND error_message LIKE '%overflow%'"), "1");
     EXPECT_EQ(rows_of("COPY loaded FROM 's3://unload-example/rows/' IAM_ROLE default CSV MAXERROR 2 TRUNCATECOLUMNS"), 3);
+    da::catalog_input in;
+    in.database = "dev";
+    in.workgroup_name = "default-workgroup";
+    auto schemas = engine().list_schemas(connector(), in);
+    ASSERT_TRUE(schemas);
+    for (const auto& s : schemas.value().at("Schemas").as_array()) EXPECT_NE(s.as_string(), "localaws_sys");
 }
 
 TEST_F(UnloadCopy, FieldOptions) {

@@ -88,11 +88,12 @@ result<json::object> statement_engine::list_databases(const caller& who, const c
     return out;
 }
 
+// localaws_sys (where sys_load_error_detail's rows live) is localaws's own and stays out of sight.
 result<json::object> statement_engine::list_schemas(const caller& who, const catalog_input& in) {
     if (auto e = check_catalog_target(in)) return *e;
     auto rows = catalog_query(who, in.database,
                               "SELECT nspname FROM pg_namespace WHERE nspname LIKE $1 AND nspname NOT LIKE 'pg\\_toast%' "
-                              "AND nspname NOT LIKE 'pg\\_temp\\_%' ORDER BY nspname",
+                              "AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname <> 'localaws_sys' ORDER BY nspname",
                               {in.schema_pattern.value_or("%")});
     if (!rows) return rows.error();
     auto p = page_of(in, rows.value().size());
@@ -110,7 +111,7 @@ result<json::object> statement_engine::list_tables(const caller& who, const cata
                               "SELECT c.relname, n.nspname, c.relkind FROM pg_class c "
                               "JOIN pg_namespace n ON n.oid = c.relnamespace "
                               "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname LIKE $1 AND c.relname LIKE $2 "
-                              "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' "
+                              "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname <> 'localaws_sys' "
                               "ORDER BY n.nspname, c.relname",
                               {in.schema_pattern.value_or("%"), in.table_pattern.value_or("%")});
     if (!rows) return rows.error();
