@@ -180,6 +180,18 @@ TEST_F(UnloadCopy, SerialFilesSplitAtMaxFileSize) {
     EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT * FROM wide EXCEPT SELECT * FROM wide_back) d"), "0");
 }
 
+TEST_F(UnloadCopy, ParallelSlicesSplitIntoParts) {
+    ok("CREATE TABLE wider AS SELECT i, repeat('y', 300) AS pad FROM generate_series(1, 40000) AS i");
+    EXPECT_EQ(rows_of("UNLOAD ('select * from wider') TO 's3://unload-example/parts/w_' IAM_ROLE default "
+                      "MAXFILESIZE 5 MB MANIFEST"),
+              40000);
+    EXPECT_EQ(keys("parts/"), (std::vector<std::string>{"parts/w_0000_part_00", "parts/w_0000_part_01",
+                                                        "parts/w_0001_part_00", "parts/w_0001_part_01",
+                                                        "parts/w_manifest"}));
+    ok("CREATE TABLE wider_back (LIKE wider)");
+    EXPECT_EQ(rows_of("COPY wider_back FROM 's3://unload-example/parts/w_manifest' IAM_ROLE default MANIFEST"), 40000);
+}
+
 TEST_F(UnloadCopy, TextJsonZstdAndBzip2) {
     ok("CREATE TABLE mixed AS SELECT 1 AS id, 'a|b\\c' AS s, NULL::text AS n UNION ALL SELECT 2, 'line' || chr(10) || 'two', 'x'");
     ok("UNLOAD ('select * from mixed order by id') TO 's3://unload-example/txt/m_' IAM_ROLE default PARALLEL OFF "
