@@ -43,11 +43,12 @@ TEST_F(concurrency, control_requests_overtake_queued_bulk_requests) {
         auto one = [&](std::string name, priority p) -> asio::awaitable<void> {
             auto options = short_deadlines();
             options.priority = p;
-            auto r = co_await c.async_send(server_endpoint(), get("/sleep?ms=30"), options);
+            auto r = co_await c.async_send(server_endpoint(), get("/sleep?ms=200"), options);
             if (r) finished.push_back(name);
         };
         for (int i = 0; i < 5; ++i) group.spawn(one("bulk" + std::to_string(i), priority::bulk));
-        // Let the bulk requests queue behind the single connection, then ask for control work.
+        // Let the bulk requests queue behind the single connection (bulk0 holds it for 200 ms, far
+        // longer than this pause even on a loaded machine), then ask for control work.
         asio::steady_timer pause(io, 10ms);
         co_await pause.async_wait(asio::use_awaitable);
         group.spawn(one("control", priority::control));

@@ -74,7 +74,8 @@ TEST(task_group, cancelling_the_waiter_cancels_the_children_and_still_awaits_the
     };
     asio::cancellation_signal stop;
     asio::co_spawn(io, scenario(), asio::bind_cancellation_slot(stop.slot(), asio::detached));
-    io.run_for(20ms);
+    while (io.poll() > 0) {
+    }  // everything runnable has run: the children sleep, the waiter waits
     EXPECT_FALSE(returned);
     stop.emit(asio::cancellation_type::terminal);
     io.run();
@@ -137,7 +138,7 @@ TEST(memory_budget, a_control_reservation_goes_before_queued_bulk_ones) {
     };
     asio::co_spawn(io, reserve("bulk", priority::bulk), asio::detached);
     asio::co_spawn(io, reserve("control", priority::control), asio::detached);
-    io.run_for(10ms);
+    while (budget.waiting() < 2) io.run_one();  // both queued, in this order: bulk, then control
     EXPECT_TRUE(order.empty());
     held->reset();
     io.run();
@@ -156,7 +157,7 @@ TEST(async_limiter, a_cancelled_waiter_leaves_the_queue_and_gets_cancelled) {
         outcome = r ? boost::system::error_code{} : r.error();
     };
     asio::co_spawn(io, waiter(), asio::bind_cancellation_slot(stop.slot(), asio::detached));
-    io.run_for(10ms);
+    while (limiter.waiting() < 1) io.run_one();
     EXPECT_EQ(limiter.waiting(), 1u);
     stop.emit(asio::cancellation_type::terminal);
     io.run();
