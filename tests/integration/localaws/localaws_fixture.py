@@ -7,6 +7,7 @@
 The binary comes from $LOCALAWS_BIN (ctest sets it). Every server gets a fresh temp data dir; the
 AWS CLI gets its own temp config and credentials files (never ~/.aws).
 """
+import ctypes
 import json
 import os
 import shutil
@@ -30,6 +31,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CONFIG = os.path.join(HERE, "..", "..", "..", "tools", "localaws", "config", "default.json")
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+
+
+def _die_with_parent():
+    """In the child before exec: SIGKILL it if the test process dies (a ctest timeout, a crash)."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def default_config():
@@ -57,7 +63,8 @@ class LocalAWS:
             with open(path, "w") as f:
                 json.dump(self.config, f)
             args += ["--config", path]
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        preexec_fn=_die_with_parent)
         line = self._read_ready_line(timeout=30)
         if not line.startswith("ready http://127.0.0.1:"):
             err = self.process.stderr.read() if self.process.poll() is not None else ""
