@@ -4,7 +4,7 @@
         def test_x(self):
             s3 = self.role_session().client("s3", endpoint_url=self.aws.endpoint)
 
-The binary comes from $LOCALAWS_BIN (ctest sets it). Every server gets a fresh temp data dir; the
+The binary comes from $LOCALAWS_BIN (ctest sets it); $LOCALAWS_EXTRA_ARGS adds arguments. Every server gets a fresh temp data dir; the
 AWS CLI gets its own temp config and credentials files (never ~/.aws).
 """
 import ctypes
@@ -57,7 +57,9 @@ class LocalAWS:
 
     def start(self, port=0):
         binary = os.environ.get("LOCALAWS_BIN", "localaws")
+        # LOCALAWS_EXTRA_ARGS (e.g. "--threads 2") runs a whole suite against another server setup.
         args = [binary, "--port", str(port), "--data-dir", self.data_dir] + self.extra_args
+        args += os.environ.get("LOCALAWS_EXTRA_ARGS", "").split()
         if self.config is not None:
             path = os.path.join(self.data_dir, "config.json")
             with open(path, "w") as f:
