@@ -1,6 +1,7 @@
 // The engine's side of bench/engine/run.sh (not a test). One io_context thread.
-//   engine_bench_driver rps <url> <connections> <seconds>   small GETs, N connections -> requests/s
-//   engine_bench_driver download <url> [<file>]             one GET to a discard (or file) sink -> MB/s
+//   engine_bench_driver rps <url> <connections> <seconds> [<ca-file>]   small GETs, N connections -> requests/s
+//   engine_bench_driver download <url> [<ca-file>]                      one GET to a discard sink -> MB/s
+// <ca-file>: the CA to trust for https URLs (the bench's throw-away CA).
 // Prints key=value lines, including peak_rss_kib (VmHWM of this process).
 #include "engine/http/client.hpp"
 #include "engine/scheduler/task_group.hpp"
@@ -41,9 +42,18 @@ target parse(const std::string& url) {
     return {*where, slash == std::string::npos ? "/" : url.substr(slash)};
 }
 
-int requests_per_second(const target& t, std::size_t connections, int seconds) {
-    asio::io_context io(1);
+http::client_config config_trusting(const std::string& ca_file) {
     http::client_config config;
+    if (!ca_file.empty()) {
+        config.tls.ca_file = ca_file;
+        config.tls.use_system_store = false;
+    }
+    return config;
+}
+
+int requests_per_second(const target& t, std::size_t connections, int seconds, const std::string& ca_file) {
+    asio::io_context io(1);
+    auto config = config_trusting(ca_file);
     config.pool.max_connections = connections;
     http::client c(io.get_executor(), config);
     std::uint64_t completed = 0, failed = 0;
@@ -71,11 +81,11 @@ int requests_per_second(const target& t, std::size_t connections, int seconds) {
     return failed == 0 ? 0 : 1;
 }
 
-int download(const target& t, const std::string& file) {
+int download(const target& t, const std::string& ca_file) {
     asio::io_context io(1);
-    http::client c(io.get_executor());
+    http::client c(io.get_executor(), config_trusting(ca_file));
     http::request_options options;
-    options.sink = file.empty() ? http::body_sink{http::discard_sink{}} : http::body_sink{http::file_sink{file, 0}};
+    options.sink = http::discard_sink{};
     std::uint64_t bytes = 0;
     bool ok = false;
     const auto start = clock_type::now();
@@ -99,13 +109,14 @@ int download(const target& t, const std::string& file) {
 int main(int argc, char** argv) {
     try {
         const std::string mode = argc > 1 ? argv[1] : "";
-        if (mode == "rps" && argc == 5) return requests_per_second(parse(argv[2]), std::stoul(argv[3]), std::stoi(argv[4]));
+        if (mode == "rps" && (argc == 5 || argc == 6))
+            return requests_per_second(parse(argv[2]), std::stoul(argv[3]), std::stoi(argv[4]), argc == 6 ? argv[5] : "");
         if (mode == "download" && (argc == 3 || argc == 4)) return download(parse(argv[2]), argc == 4 ? argv[3] : "");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "engine_bench_driver: %s\n", e.what());
         return 2;
     }
-    std::fprintf(stderr, "usage: engine_bench_driver rps <url> <connections> <seconds>\n"
-                         "       engine_bench_driver download <url> [<file>]\n");
+    std::fprintf(stderr, "usage: engine_bench_driver rps <url> <connections> <seconds> [<ca-file>]\n"
+                         "       engine_bench_driver download <url> [<ca-file>]\n");
     return 2;
 }
