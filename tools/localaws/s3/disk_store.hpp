@@ -96,6 +96,8 @@ public:
     void seek(std::uint64_t offset) { pos_ = offset; }
     // Stop at `end` (exclusive), for ranges.
     void limit(std::uint64_t end) { end_ = end; }
+    int fd() const { return fd_; }
+    std::uint64_t position() const { return pos_; }
 
 private:
     stored_object obj_;

@@ -22,6 +22,8 @@ class reader_source final : public body_source {
 public:
     explicit reader_source(std::unique_ptr<disk_reader> r) : reader_(std::move(r)) {}
     std::size_t read(std::span<std::byte> into, std::error_code& ec) override { return reader_->read(into, ec); }
+    // Object data starts at offset 0 of its file (the metadata trailer comes after it).
+    std::optional<file_region> file() const override { return file_region{reader_->fd(), reader_->position()}; }
 
 private:
     std::unique_ptr<disk_reader> reader_;

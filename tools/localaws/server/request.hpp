@@ -69,6 +69,14 @@ class body_source {
 public:
     virtual ~body_source() = default;
     virtual std::size_t read(std::span<std::byte> into, std::error_code& ec) = 0;
+
+    // A source that is a region of an open file can be sent with sendfile(2): no copy through user
+    // space and no trip to the blocking pool per chunk.
+    struct file_region {
+        int fd = -1;
+        std::uint64_t offset = 0;
+    };
+    virtual std::optional<file_region> file() const { return std::nullopt; }
 };
 
 struct request_context {

@@ -11,6 +11,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <sys/sendfile.h>
+
 #include <vector>
 
 namespace localaws::server {
@@ -99,6 +101,32 @@ asio::awaitable<std::uint64_t> write_response(app& a, connection& c, service_res
             if (wec) co_return sent + w;
             sent += n;
             co_await pace(plan.bandwidth_bytes_per_second, sent, start);
+        }
+        ok = plan.keep_alive;
+        co_return sent;
+    }
+
+    // A file region without fault shaping: sendfile(2) from the page cache straight to the socket, as
+    // nginx does; wait for writability whenever the socket buffer is full.
+    if (auto region = resp.stream->file(); region && !plan.reset_mid_body && plan.bandwidth_bytes_per_second == 0) {
+        off_t offset = static_cast<off_t>(region->offset);
+        boost::system::error_code nb;
+        c.socket.native_non_blocking(true, nb);  // sendfile must answer EAGAIN, never block the thread
+        while (sent < length) {
+            std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - sent, 16 * stream_chunk));
+            ssize_t n = ::sendfile(c.socket.native_handle(), region->fd, &offset, want);
+            if (n > 0) {
+                sent += static_cast<std::uint64_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                auto [wec] = co_await c.socket.async_wait(tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable));
+                if (wec) co_return sent;
+                continue;
+            }
+            abort_connection(c);  // the file ended early or the peer went away: never look complete
+            co_return sent;
         }
         ok = plan.keep_alive;
         co_return sent;
