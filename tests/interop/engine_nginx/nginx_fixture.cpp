@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,6 +117,9 @@ void nginx_fixture::start() {
     const auto d = dir_.string();
     pid_ = ::fork();
     if (pid_ == 0) {
+        // nginx dies with the test process, even if that one crashes before the destructor runs.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() == 1) ::_exit(127);  // the parent is already gone
         // -e: nginx opens its error log before reading the config; keep even that in our prefix.
         ::execlp("nginx", "nginx", "-p", d.c_str(), "-c", (d + "/nginx.conf").c_str(), "-e",
                  (d + "/logs/error.log").c_str(), static_cast<char*>(nullptr));
