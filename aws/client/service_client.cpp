@@ -135,8 +135,12 @@ boost::asio::awaitable<boost::system::result<http::response>> service_client::at
                                                                                       diagnostics& diag) {
     credentials_ptr creds;
     if (!call.anonymous) {
-        auto got = co_await credentials_->async_get(diag);
+        // Getting credentials may itself call STS: keep its diagnostics apart, so that this call's
+        // are not mislabelled as the AssumeRole's, and report them only if getting them failed.
+        diagnostics credentials_diag;
+        auto got = co_await credentials_->async_get(credentials_diag);
         if (!got) {
+            diag = std::move(credentials_diag);
             if (diag.client_note.empty()) diag.client_note = "no credentials from " + credentials_->describe();
             co_return got.error();
         }

@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# `make demo`: what shiftsync can do so far, end to end on this machine.
-# Today: SigV4-sign a sample Data API request with the AWS documentation's example keys.
+# `make demo`: shiftsync end to end on this machine, against localaws (S3, STS + IAM, Redshift
+# Serverless and the Data API on a private PostgreSQL), set up exactly as the connector guide says:
+# the operator's keys assume the customer's role with its ExternalId; the role may use the Data API.
 set -euo pipefail
 build=${1:-build}
-bin="$build/bin/shiftsync"
+bin="$build/bin"
+work=$(mktemp -d /tmp/shiftsync-demo-XXXXXX)
+localaws_pid=""
+cleanup() {
+  if [ -n "$localaws_pid" ]; then kill "$localaws_pid" 2>/dev/null || true; wait "$localaws_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
-echo "== shiftsync sign: a Redshift Data API ExecuteStatement request, signed step by step"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "shiftsync sign: a Data API request signed step by step (what to compare with a SignatureDoesNotMatch)"
 AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
-  "$bin" sign --service redshift-data --region us-east-1 --time 20261128T120000Z <<'REQ'
+  "$bin/shiftsync" sign --service redshift-data --region us-east-1 --time 20261128T120000Z <<'REQ'
 POST / HTTP/1.1
 Host: redshift-data.us-east-1.amazonaws.com
 Content-Type: application/x-amz-json-1.1
@@ -15,3 +25,40 @@ X-Amz-Target: RedshiftData.ExecuteStatement
 
 {"WorkgroupName":"default-workgroup","Database":"dev","Sql":"select 1"}
 REQ
+
+step "starting localaws (first start creates its PostgreSQL cluster)"
+"$bin/localaws" --port 0 --data-dir "$work/localaws" > "$work/localaws.out" 2> "$work/localaws.err" &
+localaws_pid=$!
+for _ in $(seq 1 600); do  # up to 60 s: the first start runs initdb
+  grep -q '^ready ' "$work/localaws.out" 2>/dev/null && break
+  kill -0 "$localaws_pid" 2>/dev/null || { echo "localaws failed to start:"; cat "$work/localaws.err"; exit 1; }
+  sleep 0.1
+done
+endpoint=$(sed -n 's/^ready //p' "$work/localaws.out")
+[ -n "$endpoint" ] || { echo "localaws did not become ready:"; cat "$work/localaws.err"; exit 1; }
+echo "localaws at $endpoint"
+
+# The operator's own identity, as in the guide; everything else goes through the customer's role.
+export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+export AWS_EC2_METADATA_DISABLED=true
+connect=(--region us-east-1 --endpoint-url "$endpoint" --workgroup default-workgroup --database dev
+         --role-arn arn:aws:iam::111122223333:role/shiftsync-connector
+         --external-id a1efa791-4530-43a0-962d-74e2ccf18309)
+
+if ! "$bin/shiftsync" query "select 1 as ready" "${connect[@]}" >/dev/null 2>"$work/probe.err"; then
+  echo "localaws here does not serve the Data API yet:"; cat "$work/probe.err"
+  exit 0
+fi
+
+step "seeding a sample table as the connector role (IAMR:shiftsync-connector, database role rss_admin)"
+"$bin/shiftsync" query "create table public.orders (id integer primary key, customer varchar(64), amount numeric(12,2), placed_at timestamp)" "${connect[@]}"
+"$bin/shiftsync" query "insert into public.orders select g, 'customer ' || (g % 7), (g * 1.25)::numeric(12,2), timestamp '2026-11-01' + g * interval '1 hour' from generate_series(1, 1000) g" "${connect[@]}"
+
+step "shiftsync discover"
+"$bin/shiftsync" discover "${connect[@]}"
+
+step "shiftsync query --format table"
+"$bin/shiftsync" query "select customer, count(*) as orders, sum(amount) as total from public.orders group by customer order by customer" --format table "${connect[@]}"
+
+step "shiftsync query --format ndjson (a :parameter)"
+"$bin/shiftsync" query "select * from public.orders where id <= :n order by id" --param n=3 --format ndjson "${connect[@]}"

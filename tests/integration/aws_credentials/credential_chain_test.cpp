@@ -2,6 +2,7 @@
 // credentials file, the customer's role with its ExternalId in the config file.
 
 #include "aws/credentials/chain.hpp"
+#include "aws/s3/s3_client.hpp"
 #include "aws/sts/sts_client.hpp"
 #include "localaws_process.hpp"
 
@@ -174,4 +175,25 @@ TEST_F(CredentialChain, SecretsNeverAppearInDiagnostics) {
     ASSERT_FALSE(who);
     EXPECT_EQ(who.error(), make_error_code(errc::invalid_credentials));
     EXPECT_EQ(diag.to_string().find("not-the-real-secret-9f8e7d"), std::string::npos);
+}
+
+TEST_F(CredentialChain, AFailedCallIsReportedAsItselfNotAsTheAssumeRoleBeforeIt) {
+    // Getting the role's credentials calls STS AssumeRole first; the S3 call that then fails must
+    // still be reported as S3's.
+    write("config", connector_profile + "external_id = " + localaws::testing::connector_external_id + "\n");
+    diagnostics diag;
+    auto provider = make_credentials_chain(http, settings("connector"), diag);
+    ASSERT_TRUE(provider) << diag.to_string();
+    std::string error;
+    auto ep = endpoints::resolve(endpoints::service::s3, "us-east-1", {.explicit_url = aws_->endpoint()}, error);
+    service_client service(http, *provider, {endpoints::service::s3, *ep, "us-east-1", wire_protocol::rest_xml});
+    s3::s3_client s3(service);
+    diagnostics call_diag;
+    std::string body;
+    auto got = run(ctx, s3.async_get_object(localaws::testing::staging_bucket, "no/such/key", std::nullopt,
+                                            engine::http::string_sink{}, call_diag, &body));
+    ASSERT_FALSE(got);
+    EXPECT_EQ(call_diag.service, "s3");
+    EXPECT_EQ(call_diag.operation, "GetObject");
+    EXPECT_EQ(call_diag.code, "NoSuchKey") << call_diag.to_string();
 }
