@@ -63,7 +63,10 @@ int requests_per_second(const target& t, std::size_t connections, int seconds, c
             http::request r;
             r.target = t.path;
             auto reply = co_await c.async_send(t.where, std::move(r));
-            if (reply && reply->status == 200) ++completed; else ++failed;
+            if (reply && reply->status == 200)
+                ++completed;
+            else
+                ++failed;
         }
     };
     const auto start = clock_type::now();
@@ -110,13 +113,15 @@ int main(int argc, char** argv) {
     try {
         const std::string mode = argc > 1 ? argv[1] : "";
         if (mode == "rps" && (argc == 5 || argc == 6))
-            return requests_per_second(parse(argv[2]), std::stoul(argv[3]), std::stoi(argv[4]), argc == 6 ? argv[5] : "");
+            return requests_per_second(parse(argv[2]), std::stoul(argv[3]), std::stoi(argv[4]),
+                                       argc == 6 ? argv[5] : "");
         if (mode == "download" && (argc == 3 || argc == 4)) return download(parse(argv[2]), argc == 4 ? argv[3] : "");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "engine_bench_driver: %s\n", e.what());
         return 2;
     }
-    std::fprintf(stderr, "usage: engine_bench_driver rps <url> <connections> <seconds> [<ca-file>]\n"
-                         "       engine_bench_driver download <url> [<ca-file>]\n");
+    std::fprintf(stderr,
+                 "usage: engine_bench_driver rps <url> <connections> <seconds> [<ca-file>]\n"
+                 "       engine_bench_driver download <url> [<ca-file>]\n");
     return 2;
 }

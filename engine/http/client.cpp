@@ -9,7 +9,10 @@ namespace shiftsync::engine::http {
 namespace asio = boost::asio;
 
 client::impl::impl(asio::any_io_executor ex, client_config cfg)
-    : executor(ex), config(std::move(cfg)), quota(config.retry_quota), limiters(config.rate_limiter),
+    : executor(ex),
+      config(std::move(cfg)),
+      quota(config.retry_quota),
+      limiters(config.rate_limiter),
       global_limit(ex, config.max_in_flight) {
     auto context = detail::make_tls_context(config.tls);
     if (context)
@@ -22,8 +25,10 @@ detail::endpoint_pool& client::impl::pool_for(const endpoint& where) {
     const auto key = where.key();
     auto it = pools.find(key);
     if (it == pools.end())
-        it = pools.emplace(key, std::make_unique<detail::endpoint_pool>(executor, where, config.pool,
-                                                                        tls ? &*tls : nullptr)).first;
+        it = pools
+                 .emplace(key,
+                          std::make_unique<detail::endpoint_pool>(executor, where, config.pool, tls ? &*tls : nullptr))
+                 .first;
     return *it->second;
 }
 
@@ -41,9 +46,13 @@ asio::awaitable<boost::system::result<response>> client::async_send(endpoint whe
     return async_send(std::move(where), std::move(req), request_options{});
 }
 
-const metrics_registry& client::metrics() const { return impl_->metrics; }
+const metrics_registry& client::metrics() const {
+    return impl_->metrics;
+}
 
-int client::retry_quota_available() const { return impl_->quota.available(); }
+int client::retry_quota_available() const {
+    return impl_->quota.available();
+}
 
 std::optional<double> client::rate_limit(std::string_view limiter_key) const {
     const auto* limiter = impl_->limiters.find(limiter_key);

@@ -43,8 +43,8 @@
 namespace shiftsync::engine::http {
 
 struct client_config {
-    pool_limits pool{};                 // per endpoint: max connections, idle timeout
-    std::size_t max_in_flight = 1024;   // requests across all endpoints
+    pool_limits pool{};                // per endpoint: max connections, idle timeout
+    std::size_t max_in_flight = 1024;  // requests across all endpoints
     retry_config retry{};
     retry_quota_config retry_quota{};
     bool adaptive_rate_limiting = true;

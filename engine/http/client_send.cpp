@@ -38,9 +38,8 @@ bool keep_alive_race(const error_code& ec, const detail::connection& conn, const
 }  // namespace
 
 asio::awaitable<error_code> client::impl::attempt(detail::endpoint_pool& pool, const request& req,
-                                                  const request_options& options,
-                                                  const detail::deadline_budget& budget, response& out,
-                                                  request_sample& sample) {
+                                                  const request_options& options, const detail::deadline_budget& budget,
+                                                  response& out, request_sample& sample) {
     // Per-endpoint first, then global: a request holding a global slot never waits on a busy
     // endpoint, so one saturated endpoint cannot block the others. The synchronous try first:
     // on an unsaturated client nothing waits, and no waiting coroutine is created.
@@ -81,7 +80,7 @@ asio::awaitable<error_code> client::impl::attempt(detail::endpoint_pool& pool, c
 }
 
 asio::awaitable<boost::system::result<response>> client::impl::send(endpoint where, request req,
-                                                                     request_options options) {
+                                                                    request_options options) {
     const auto started = clock::now();
     const detail::deadline_budget budget(started + options.deadlines.total);
     const auto& retry = options.retry ? *options.retry : config.retry;
@@ -117,7 +116,8 @@ asio::awaitable<boost::system::result<response>> client::impl::send(endpoint whe
         out.attempts = attempt_number;
         last_kind = classify({ec, ec ? nullptr : &out});
         if (config.adaptive_rate_limiting)
-            limiters.for_key(limiter_key, clock::now()).on_response(clock::now(), last_kind == failure_kind::throttling);
+            limiters.for_key(limiter_key, clock::now())
+                .on_response(clock::now(), last_kind == failure_kind::throttling);
         if (!is_retryable(last_kind)) break;
 
         // Bytes already handed to a consumer that cannot rewind rule out a retry.

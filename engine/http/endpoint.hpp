@@ -12,7 +12,7 @@ enum class scheme : std::uint8_t { http, https };
 
 struct endpoint {
     http::scheme scheme = scheme::https;
-    std::string host;     // DNS name or IP literal; also the TLS server name (SNI and verification)
+    std::string host;  // DNS name or IP literal; also the TLS server name (SNI and verification)
     std::uint16_t port = 443;
 
     // "https://host:port", the pool key and the metrics label.

@@ -18,7 +18,9 @@ public:
     header_list() = default;
     header_list(std::initializer_list<header_field> fields) : fields_(fields) {}
 
-    void add(std::string_view name, std::string_view value) { fields_.push_back({std::string(name), std::string(value)}); }
+    void add(std::string_view name, std::string_view value) {
+        fields_.push_back({std::string(name), std::string(value)});
+    }
     // Replaces every field of that name with one.
     void set(std::string_view name, std::string_view value);
     void remove(std::string_view name);

@@ -21,9 +21,9 @@ struct response {
     unsigned status = 0;
     std::string reason;
     header_list headers;
-    std::string body;                 // filled only with a string_sink
-    std::uint64_t body_bytes = 0;     // delivered to the sink, whatever it was
-    int attempts = 0;                 // attempts made, including the successful one
+    std::string body;              // filled only with a string_sink
+    std::uint64_t body_bytes = 0;  // delivered to the sink, whatever it was
+    int attempts = 0;              // attempts made, including the successful one
 };
 
 }  // namespace shiftsync::engine::http

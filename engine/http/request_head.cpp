@@ -8,7 +8,9 @@ bool framing_header(std::string_view name) {
            iequals(name, "transfer-encoding");
 }
 
-bool method_expects_body(std::string_view method) { return method == "POST" || method == "PUT" || method == "PATCH"; }
+bool method_expects_body(std::string_view method) {
+    return method == "POST" || method == "PUT" || method == "PATCH";
+}
 
 bool default_port(const endpoint& where) {
     return (where.scheme == scheme::https && where.port == 443) || (where.scheme == scheme::http && where.port == 80);
@@ -26,7 +28,8 @@ std::string format_request_head(const request& r, const endpoint& where) {
         head.append(field.name).append(": ").append(field.value).append("\r\n");
     }
     const auto length = content_length(r.body);
-    if (length > 0 || method_expects_body(r.method)) head.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
+    if (length > 0 || method_expects_body(r.method))
+        head.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
     head.append("\r\n");
     return head;
 }

@@ -45,10 +45,10 @@ struct request_options {
     http::deadlines deadlines{};
     engine::priority priority = engine::priority::normal;
     body_sink sink = string_sink{};
-    classifier_fn classify;            // empty: default_classifier
-    std::string limiter_key;           // empty: the endpoint's key
-    std::string operation = "request"; // metrics label, e.g. "s3.GetObject"
-    std::optional<retry_config> retry; // empty: the client's
+    classifier_fn classify;             // empty: default_classifier
+    std::string limiter_key;            // empty: the endpoint's key
+    std::string operation = "request";  // metrics label, e.g. "s3.GetObject"
+    std::optional<retry_config> retry;  // empty: the client's
     std::size_t max_header_bytes = 64 * 1024;
     std::uint64_t max_body_bytes = std::uint64_t{1} << 40;
 };

@@ -7,8 +7,8 @@
 namespace shiftsync::engine::http {
 
 struct tls_options {
-    std::string ca_file;              // PEM bundle to trust; empty: the system store
-    bool use_system_store = true;     // also trust the system store when ca_file is given
+    std::string ca_file;           // PEM bundle to trust; empty: the system store
+    bool use_system_store = true;  // also trust the system store when ca_file is given
 };
 
 }  // namespace shiftsync::engine::http

@@ -16,7 +16,9 @@ std::size_t bucket_of(double ns, std::size_t bucket_count) {
     return std::min(index, bucket_count - 1);
 }
 
-double upper_bound_ns(std::size_t bucket) { return first_bound_ns * std::pow(growth, static_cast<double>(bucket)); }
+double upper_bound_ns(std::size_t bucket) {
+    return first_bound_ns * std::pow(growth, static_cast<double>(bucket));
+}
 }  // namespace
 
 void latency_histogram::record(std::chrono::nanoseconds latency) {

@@ -23,7 +23,8 @@ void metrics_registry::record(std::string_view endpoint, std::string_view operat
     auto& row = it->second;
     ++row.requests;
     if (!sample.succeeded) ++row.errors;
-    for (std::size_t i = 0; i < row.retries_by_reason.size(); ++i) row.retries_by_reason[i] += sample.retries_by_reason[i];
+    for (std::size_t i = 0; i < row.retries_by_reason.size(); ++i)
+        row.retries_by_reason[i] += sample.retries_by_reason[i];
     row.bytes_sent += sample.bytes_sent;
     row.bytes_received += sample.bytes_received;
     row.latency.record(sample.latency);

@@ -21,8 +21,8 @@ namespace shiftsync::engine {
 
 // What one finished request (all its attempts) contributes.
 struct request_sample {
-    bool succeeded = false;  // got a final response (any status) rather than an error
-    unsigned status = 0;     // 0 when no response
+    bool succeeded = false;                            // got a final response (any status) rather than an error
+    unsigned status = 0;                               // 0 when no response
     std::array<std::uint32_t, 5> retries_by_reason{};  // indexed by failure_kind
     std::uint64_t bytes_sent = 0;
     std::uint64_t bytes_received = 0;

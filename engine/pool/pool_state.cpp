@@ -5,7 +5,9 @@
 
 namespace shiftsync::engine {
 
-void pool_state::note_peak() { peak_ = std::max(peak_, open_or_opening()); }
+void pool_state::note_peak() {
+    peak_ = std::max(peak_, open_or_opening());
+}
 
 pool_state::checkout_result pool_state::checkout() {
     if (!idle_.empty()) {

@@ -32,8 +32,8 @@ public:
     enum class action : std::uint8_t { reuse, open_new, no_slot };
     struct checkout_result {
         action what;
-        connection_id id;          // the idle connection to reuse, or the id reserved for the new one
-        connection_id evicted = 0; // checkout_fresh only: an idle connection the caller must close
+        connection_id id;           // the idle connection to reuse, or the id reserved for the new one
+        connection_id evicted = 0;  // checkout_fresh only: an idle connection the caller must close
     };
 
     explicit pool_state(pool_limits limits) : limits_(limits) {}

@@ -13,11 +13,11 @@
 namespace shiftsync::engine {
 
 struct adaptive_limiter_config {
-    double beta = 0.7;             // multiplicative decrease on a throttle
-    double scale = 0.4;            // CUBIC scale constant
-    double smoothing = 0.8;        // weight of the newest sample in the measured send rate
-    double min_fill_rate = 0.5;    // requests per second, the floor
-    double min_capacity = 1.0;     // tokens
+    double beta = 0.7;           // multiplicative decrease on a throttle
+    double scale = 0.4;          // CUBIC scale constant
+    double smoothing = 0.8;      // weight of the newest sample in the measured send rate
+    double min_fill_rate = 0.5;  // requests per second, the floor
+    double min_capacity = 1.0;   // tokens
 };
 
 class adaptive_rate_limiter {
@@ -33,8 +33,8 @@ public:
     void on_response(clock::time_point now, bool throttled);
 
     bool enabled() const { return enabled_; }
-    double fill_rate() const { return fill_rate_; }            // requests/s while enabled
-    double measured_rate() const { return measured_rate_; }    // requests/s actually sent
+    double fill_rate() const { return fill_rate_; }          // requests/s while enabled
+    double measured_rate() const { return measured_rate_; }  // requests/s actually sent
 
 private:
     double seconds(clock::time_point t) const;
@@ -47,14 +47,14 @@ private:
     bool enabled_ = false;
     double fill_rate_ = 0;
     double max_capacity_ = 0;
-    double capacity_ = 0;          // may go negative: tokens already promised to waiting callers
+    double capacity_ = 0;  // may go negative: tokens already promised to waiting callers
     double last_refill_ = 0;
     double measured_rate_ = 0;
     double last_rate_bucket_ = 0;
     double requests_in_bucket_ = 0;
     double last_max_rate_ = 0;
     double last_throttle_ = 0;
-    double time_window_ = 0;       // CUBIC's K
+    double time_window_ = 0;  // CUBIC's K
 };
 
 }  // namespace shiftsync::engine

@@ -18,11 +18,16 @@ enum class failure_kind : std::uint8_t {
 
 constexpr std::string_view to_string(failure_kind kind) {
     switch (kind) {
-        case failure_kind::none: return "none";
-        case failure_kind::transient: return "transient";
-        case failure_kind::throttling: return "throttling";
-        case failure_kind::timeout: return "timeout";
-        case failure_kind::fatal: return "fatal";
+        case failure_kind::none:
+            return "none";
+        case failure_kind::transient:
+            return "transient";
+        case failure_kind::throttling:
+            return "throttling";
+        case failure_kind::timeout:
+            return "timeout";
+        case failure_kind::fatal:
+            return "fatal";
     }
     return "unknown";
 }

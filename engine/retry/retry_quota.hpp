@@ -11,9 +11,9 @@ namespace shiftsync::engine {
 
 struct retry_quota_config {
     int capacity = 500;
-    int retry_cost = 5;     // a transient or throttling failure
-    int timeout_cost = 10;  // a timeout: likelier to mean an overloaded peer, so dearer
-    int success_refund = 1; // a success of a request that needed no retry
+    int retry_cost = 5;      // a transient or throttling failure
+    int timeout_cost = 10;   // a timeout: likelier to mean an overloaded peer, so dearer
+    int success_refund = 1;  // a success of a request that needed no retry
 };
 
 class retry_quota {

@@ -62,7 +62,9 @@ asio::awaitable<boost::system::result<async_limiter::permit>> async_limiter::acq
     co_return make_error_code(errc::cancelled);
 }
 
-void async_limiter::release(std::uint64_t units) { wake(queue_.release(units)); }
+void async_limiter::release(std::uint64_t units) {
+    wake(queue_.release(units));
+}
 
 void async_limiter::wake(const std::vector<admission_queue::waiter_id>& admitted) {
     for (const auto id : admitted) {

@@ -19,8 +19,8 @@
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
-#include <vector>
 #include <utility>
+#include <vector>
 
 namespace shiftsync::engine {
 

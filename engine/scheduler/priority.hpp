@@ -15,9 +15,12 @@ inline constexpr int priority_levels = 3;
 
 constexpr std::string_view to_string(priority p) {
     switch (p) {
-        case priority::control: return "control";
-        case priority::normal: return "normal";
-        case priority::bulk: return "bulk";
+        case priority::control:
+            return "control";
+        case priority::normal:
+            return "normal";
+        case priority::bulk:
+            return "bulk";
     }
     return "unknown";
 }

@@ -15,7 +15,8 @@ namespace shiftsync::engine {
 namespace asio = boost::asio;
 
 task_group::task_group(asio::any_io_executor executor, std::size_t max_children)
-    : executor_(executor), max_children_(std::max<std::size_t>(max_children, 1)),
+    : executor_(executor),
+      max_children_(std::max<std::size_t>(max_children, 1)),
       child_finished_(executor, asio::steady_timer::time_point::max()) {}
 
 void task_group::spawn(asio::awaitable<void> task) {
@@ -50,7 +51,9 @@ asio::awaitable<void> task_group::async_spawn(asio::awaitable<void> task) {
     return cancellation_as_value(spawn_when_free(std::move(task)));
 }
 
-asio::awaitable<void> task_group::async_wait() { return cancellation_as_value(wait_all()); }
+asio::awaitable<void> task_group::async_wait() {
+    return cancellation_as_value(wait_all());
+}
 
 asio::awaitable<void> task_group::spawn_when_free(asio::awaitable<void> task) {
     co_await wait_until_running_below(max_children_);

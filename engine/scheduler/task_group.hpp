@@ -56,7 +56,7 @@ private:
     std::size_t max_children_;
     std::size_t peak_ = 0;
     std::list<boost::asio::cancellation_signal> children_;  // one signal per running child
-    boost::asio::steady_timer child_finished_;             // cancelled whenever a child ends
+    boost::asio::steady_timer child_finished_;              // cancelled whenever a child ends
     std::exception_ptr first_exception_;
 };
 

@@ -26,7 +26,9 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-bool cancelled(const asio::cancellation_state& state) { return state.cancelled() != asio::cancellation_type::none; }
+bool cancelled(const asio::cancellation_state& state) {
+    return state.cancelled() != asio::cancellation_type::none;
+}
 
 // The operation failed: say why in engine terms (a fired step timer is a named timeout).
 error_code step_error(error_code ec, errc on_timeout, const asio::cancellation_state& state) {
@@ -68,8 +70,7 @@ error_code prepare_tls(connection::tls_stream& stream, const endpoint& where) {
 
 }  // namespace
 
-asio::awaitable<boost::system::result<std::unique_ptr<connection>>> async_open(connection_id id,
-                                                                               const endpoint& where,
+asio::awaitable<boost::system::result<std::unique_ptr<connection>>> async_open(connection_id id, const endpoint& where,
                                                                                asio::ssl::context* tls,
                                                                                const deadlines& limits,
                                                                                const deadline_budget& budget) {

@@ -27,8 +27,12 @@ public:
 
     // The read buffer starts at 16 KiB: Beast reads at most its free capacity (>= 512 bytes) per
     // call, so a small buffer would mean many small reads for every response head.
-    connection(connection_id id, tcp_stream stream) : id_(id), stream_(std::move(stream)) { read_buffer_.reserve(16384); }
-    connection(connection_id id, tls_stream stream) : id_(id), stream_(std::move(stream)) { read_buffer_.reserve(16384); }
+    connection(connection_id id, tcp_stream stream) : id_(id), stream_(std::move(stream)) {
+        read_buffer_.reserve(16384);
+    }
+    connection(connection_id id, tls_stream stream) : id_(id), stream_(std::move(stream)) {
+        read_buffer_.reserve(16384);
+    }
 
     // Calls f(tcp_stream&) or f(tls_stream&): the exchange code is written once for both.
     template <class F>
@@ -59,8 +63,10 @@ private:
 
 // Resolves, connects and (for https) performs the TLS handshake with SNI and host-name verification.
 // `tls` is required for https endpoints.
-boost::asio::awaitable<boost::system::result<std::unique_ptr<connection>>> async_open(
-    connection_id id, const endpoint& where, boost::asio::ssl::context* tls, const deadlines& limits,
-    const deadline_budget& budget);
+boost::asio::awaitable<boost::system::result<std::unique_ptr<connection>>> async_open(connection_id id,
+                                                                                      const endpoint& where,
+                                                                                      boost::asio::ssl::context* tls,
+                                                                                      const deadlines& limits,
+                                                                                      const deadline_budget& budget);
 
 }  // namespace shiftsync::engine::http::detail

@@ -50,7 +50,8 @@ asio::awaitable<boost::system::result<lease>> endpoint_pool::async_checkout(bool
         node.mapped()->reused = true;
         co_return lease(this, std::move(node.mapped()));
     }
-    if (decision.what == pool_state::action::no_slot) co_return make_error_code(boost::system::errc::resource_unavailable_try_again);
+    if (decision.what == pool_state::action::no_slot)
+        co_return make_error_code(boost::system::errc::resource_unavailable_try_again);
 
     auto opened = co_await async_open(decision.id, where_, tls_, limits, budget);
     if (!opened) {

@@ -31,7 +31,9 @@ constexpr std::size_t send_chunk = 256 * 1024;
 constexpr std::size_t receive_chunk = 256 * 1024;
 constexpr std::size_t max_error_document = 1024 * 1024;
 
-bool cancelled(const asio::cancellation_state& state) { return state.cancelled() != asio::cancellation_type::none; }
+bool cancelled(const asio::cancellation_state& state) {
+    return state.cancelled() != asio::cancellation_type::none;
+}
 
 // Engine terms for a failed step. A fired step timer is a named timeout; an aborted operation is a
 // cancellation; Beast's parser errors become limits or a malformed/truncated response.
@@ -116,7 +118,8 @@ asio::awaitable<error_code> read_sized_body(Stream& stream, connection& conn, st
     if (const auto buffered = std::min<std::uint64_t>(buffer.size(), remaining); buffered > 0) {
         const auto* bytes = static_cast<const std::byte*>(buffer.data().data());
         if (sink.written() < keep_limit) {
-            if (auto delivered = co_await sink.write(std::span(bytes, buffered)); !delivered) co_return delivered.error();
+            if (auto delivered = co_await sink.write(std::span(bytes, buffered)); !delivered)
+                co_return delivered.error();
         }
         buffer.consume(buffered);
         remaining -= buffered;
@@ -126,7 +129,8 @@ asio::awaitable<error_code> read_sized_body(Stream& stream, connection& conn, st
         const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
         auto [ec, n] = co_await stream.async_read_some(asio::buffer(chunk.data(), want), use_tuple);
         if (n > 0 && sink.written() < keep_limit) {
-            if (auto delivered = co_await sink.write(std::span(chunk.data(), n)); !delivered) co_return delivered.error();
+            if (auto delivered = co_await sink.write(std::span(chunk.data(), n)); !delivered)
+                co_return delivered.error();
         }
         remaining -= n;
         if (ec == asio::error::eof) co_return remaining > 0 ? make_error_code(errc::truncated_body) : error_code{};
@@ -151,7 +155,8 @@ asio::awaitable<error_code> read_framed_body(Stream& stream, connection& conn,
         auto [ec, n] = co_await bhttp::async_read(stream, conn.read_buffer(), parser, use_tuple);
         const auto got = chunk.size() - parser.get().body().size;
         if (got > 0 && sink.written() < keep_limit) {
-            if (auto delivered = co_await sink.write(std::span(chunk.data(), got)); !delivered) co_return delivered.error();
+            if (auto delivered = co_await sink.write(std::span(chunk.data(), got)); !delivered)
+                co_return delivered.error();
         }
         if (ec == bhttp::error::need_buffer) ec = {};
         if (ec) co_return map_error(ec, on_timeout, state);
@@ -161,9 +166,9 @@ asio::awaitable<error_code> read_framed_body(Stream& stream, connection& conn,
 }
 
 template <class Stream>
-asio::awaitable<exchange_outcome> exchange(Stream& stream, connection& conn, const request& req,
-                                           const endpoint& where, const request_options& options,
-                                           const deadline_budget& budget, response& out) {
+asio::awaitable<exchange_outcome> exchange(Stream& stream, connection& conn, const request& req, const endpoint& where,
+                                           const request_options& options, const deadline_budget& budget,
+                                           response& out) {
     auto outcome = co_await send(stream, conn, req, where, options, budget);
     if (outcome.error) co_return outcome;
     auto state = co_await asio::this_coro::cancellation_state;
@@ -231,8 +236,8 @@ asio::awaitable<exchange_outcome> async_exchange(connection& conn, const request
                                                  response& out) {
     if (auto* tls = std::get_if<connection::tls_stream>(&conn.stream_for_exchange()))
         co_return co_await exchange(*tls, conn, req, where, options, budget, out);
-    co_return co_await exchange(std::get<connection::tcp_stream>(conn.stream_for_exchange()), conn, req, where,
-                                options, budget, out);
+    co_return co_await exchange(std::get<connection::tcp_stream>(conn.stream_for_exchange()), conn, req, where, options,
+                                budget, out);
 }
 
 }  // namespace shiftsync::engine::http::detail

@@ -22,7 +22,7 @@ struct exchange_outcome {
 };
 
 boost::asio::awaitable<exchange_outcome> async_exchange(connection& conn, const request& req, const endpoint& where,
-                                                        const request_options& options,
-                                                        const deadline_budget& budget, response& out);
+                                                        const request_options& options, const deadline_budget& budget,
+                                                        response& out);
 
 }  // namespace shiftsync::engine::http::detail

@@ -54,8 +54,8 @@ TEST_F(basic, request_bodies_stream_from_buffer_file_range_and_producer) {
 
     int calls = 0;
     put.body = http::producer_source{
-        payload.size(), [&](std::span<std::byte> out, std::uint64_t offset)
-                            -> asio::awaitable<boost::system::result<std::size_t>> {
+        payload.size(),
+        [&](std::span<std::byte> out, std::uint64_t offset) -> asio::awaitable<boost::system::result<std::size_t>> {
             ++calls;
             const auto n = std::min<std::size_t>({out.size(), payload.size() - offset, 100'000});
             std::memcpy(out.data(), payload.data() + offset, n);
@@ -87,11 +87,12 @@ TEST_F(basic, response_bodies_go_to_a_file_at_an_offset_or_a_consumer) {
 
     std::string consumed;
     int chunks = 0;
-    options.sink = http::consumer_sink{[&](std::span<const std::byte> chunk) -> asio::awaitable<boost::system::result<void>> {
-        ++chunks;
-        consumed.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
-        co_return boost::system::result<void>{};
-    }};
+    options.sink =
+        http::consumer_sink{[&](std::span<const std::byte> chunk) -> asio::awaitable<boost::system::result<void>> {
+            ++chunks;
+            consumed.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+            co_return boost::system::result<void>{};
+        }};
     auto to_consumer = send(c, get("/ok?size=2000000"), options);
     ASSERT_TRUE(to_consumer);
     EXPECT_EQ(consumed, pattern(2'000'000));
@@ -105,10 +106,11 @@ TEST_F(basic, chunked_bodies_are_decoded_into_strings_and_sinks_and_keep_the_con
     EXPECT_EQ(r->body, pattern(25500));
     std::string consumed;
     auto options = short_deadlines();
-    options.sink = http::consumer_sink{[&](std::span<const std::byte> chunk) -> asio::awaitable<boost::system::result<void>> {
-        consumed.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
-        co_return boost::system::result<void>{};
-    }};
+    options.sink =
+        http::consumer_sink{[&](std::span<const std::byte> chunk) -> asio::awaitable<boost::system::result<void>> {
+            consumed.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+            co_return boost::system::result<void>{};
+        }};
     auto streamed = send(c, get("/chunked?size=300000"), options);
     ASSERT_TRUE(streamed);
     EXPECT_EQ(streamed->body_bytes, 300000u);

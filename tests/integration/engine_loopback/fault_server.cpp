@@ -196,8 +196,9 @@ asio::awaitable<void> fault_server::serve(tcp::socket socket) {
         } else if (faulty && r.path == "/slow-headers") {
             co_await pause(number(r, "ms", 1000));
         } else if (faulty && r.path == "/503") {
-            const std::string hint = r.query.count("amzms") ? "x-amz-retry-after: " + r.query.at("amzms") + "\r\n"
-                                                            : "Retry-After: " + std::to_string(number(r, "secs", 1)) + "\r\n";
+            const std::string hint = r.query.count("amzms")
+                                         ? "x-amz-retry-after: " + r.query.at("amzms") + "\r\n"
+                                         : "Retry-After: " + std::to_string(number(r, "secs", 1)) + "\r\n";
             const std::string error_body = "<Error><Code>ServiceUnavailable</Code></Error>";
             reply = head_for(503, error_body.size(), hint) + error_body;
         } else if (r.path == "/close") {

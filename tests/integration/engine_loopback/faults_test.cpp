@@ -186,8 +186,8 @@ TEST_F(faults, a_peer_that_never_answers_the_tls_handshake_hits_the_handshake_de
     auto options = short_deadlines();
     options.deadlines.tls_handshake = 200ms;
     options.retry = retry_config{.max_attempts = 1};
-    auto r = run(io, c.async_send({.scheme = http::scheme::https, .host = "127.0.0.1", .port = server.port()},
-                                  get("/"), options));
+    auto r = run(io, c.async_send({.scheme = http::scheme::https, .host = "127.0.0.1", .port = server.port()}, get("/"),
+                                  options));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), errc::tls_handshake_timeout) << r.error().message();
 }

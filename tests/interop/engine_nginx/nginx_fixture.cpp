@@ -69,7 +69,9 @@ nginx_fixture::nginx_fixture() {
     }
 }
 
-nginx_fixture::~nginx_fixture() { stop_and_clean(); }
+nginx_fixture::~nginx_fixture() {
+    stop_and_clean();
+}
 
 void nginx_fixture::stop_and_clean() {
     if (pid_ > 0) {

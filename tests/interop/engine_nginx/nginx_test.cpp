@@ -46,7 +46,9 @@ std::uint64_t current_rss_bytes() {
         if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
     return 0;
 }
-void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+void reset_peak_rss() {
+    std::ofstream("/proc/self/clear_refs") << "5";
+}
 
 http::request get(std::string target) {
     http::request r;
@@ -63,7 +65,9 @@ protected:
     }
     static void TearDownTestSuite() { server_.reset(); }
 
-    http::endpoint plain() const { return {.scheme = http::scheme::http, .host = "127.0.0.1", .port = server_->http_port()}; }
+    http::endpoint plain() const {
+        return {.scheme = http::scheme::http, .host = "127.0.0.1", .port = server_->http_port()};
+    }
     http::endpoint tls(std::string host = "localhost") const {
         return {.scheme = http::scheme::https, .host = std::move(host), .port = server_->https_port()};
     }

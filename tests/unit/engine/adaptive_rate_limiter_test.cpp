@@ -23,7 +23,9 @@ void send_steadily(adaptive_rate_limiter& limiter, fake_clock& clock, int rate, 
     }
 }
 
-double seconds_of(clock_type::duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds_of(clock_type::duration d) {
+    return std::chrono::duration<double>(d).count();
+}
 }  // namespace
 
 TEST(adaptive_rate_limiter, is_unlimited_until_the_first_throttle) {

@@ -4,8 +4,8 @@
 #include "engine/http/request_head.hpp"
 #include "engine/http/request_options.hpp"
 
-#include <boost/asio/error.hpp>
 #include <gtest/gtest.h>
+#include <boost/asio/error.hpp>
 
 using namespace shiftsync::engine;
 using namespace shiftsync::engine::http;

@@ -7,7 +7,8 @@ using std::chrono::milliseconds;
 
 namespace {
 retry_config small_config() {
-    return {.max_attempts = 3, .backoff = {.base = milliseconds{100}, .cap = milliseconds{1000}},
+    return {.max_attempts = 3,
+            .backoff = {.base = milliseconds{100}, .cap = milliseconds{1000}},
             .max_retry_after = milliseconds{5000}};
 }
 }  // namespace
