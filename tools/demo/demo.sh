@@ -6,6 +6,7 @@ set -euo pipefail
 build=${1:-build}
 bin="$build/bin"
 work=$(mktemp -d /tmp/shiftsync-demo-XXXXXX)
+chmod 755 "$work"  # PostgreSQL runs as its own OS user and must reach its data dir
 localaws_pid=""
 cleanup() {
   if [ -n "$localaws_pid" ]; then kill "$localaws_pid" 2>/dev/null || true; wait "$localaws_pid" 2>/dev/null || true; fi
@@ -55,7 +56,7 @@ step "seeding a sample table as the connector role (IAMR:shiftsync-connector, da
 "$bin/shiftsync" query "insert into public.orders select g, 'customer ' || (g % 7), (g * 1.25)::numeric(12,2), timestamp '2026-11-01' + g * interval '1 hour' from generate_series(1, 1000) g" "${connect[@]}"
 
 step "shiftsync discover"
-"$bin/shiftsync" discover "${connect[@]}"
+"$bin/shiftsync" discover --schema-pattern public "${connect[@]}"
 
 step "shiftsync query --format table"
 "$bin/shiftsync" query "select customer, count(*) as orders, sum(amount) as total from public.orders group by customer order by customer" --format table "${connect[@]}"

@@ -1,6 +1,7 @@
 // localaws --port P --data-dir D [--config F]
 // Prints exactly one line, "ready http://127.0.0.1:<port>", once it listens (port 0 picks a free
 // one), then serves until SIGINT/SIGTERM.
+#include "tools/localaws/data_api_service/data_api_service.hpp"
 #include "tools/localaws/s3/s3_handlers.hpp"
 #include "tools/localaws/server/app.hpp"
 #include "tools/localaws/server/session.hpp"
@@ -55,6 +56,8 @@ int main(int argc, char** argv) {
         localaws::s3::register_s3(application);
         localaws::register_sts(application);
         localaws::register_serverless(application);
+        // The Data API on a private PostgreSQL (started here, before "ready"; stopped on exit).
+        auto data_api = localaws::data_api_service::start(application, data_dir);
 
         boost::asio::io_context io(static_cast<int>(threads));
         using tcp = boost::asio::ip::tcp;
