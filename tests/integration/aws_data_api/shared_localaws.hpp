@@ -1,0 +1,48 @@
+#pragma once
+// One localaws for the whole test binary, and clients on it acting as the connector role (the
+// operator's keys assume it with its ExternalId, as the connector guide sets it up).
+
+#include "aws/credentials/assume_role_provider.hpp"
+#include "aws/credentials/chain.hpp"
+#include "aws/redshift_data/redshift_data_client.hpp"
+#include "aws/s3/s3_client.hpp"
+#include "localaws_process.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include <optional>
+
+namespace shared {
+
+localaws::testing::localaws_process& localaws();
+
+template <class T>
+T run(boost::asio::io_context& ctx, boost::asio::awaitable<T> task) {
+    std::optional<T> out;
+    std::exception_ptr error;
+    boost::asio::co_spawn(ctx, std::move(task), [&](std::exception_ptr e, T value) {
+        error = e;
+        out.emplace(std::move(value));
+    });
+    while (!out) {
+        if (ctx.stopped()) ctx.restart();
+        ctx.run_one();
+    }
+    if (error) std::rethrow_exception(error);
+    return std::move(*out);
+}
+
+// The connector role's clients.
+struct connector {
+    boost::asio::io_context ctx;
+    shiftsync::engine::http::client http{ctx.get_executor()};
+    std::unique_ptr<shiftsync::aws::service_client> data_service, s3_service;
+    std::unique_ptr<shiftsync::aws::redshift_data::redshift_data_client> data;
+    std::unique_ptr<shiftsync::aws::s3::s3_client> s3;
+
+    connector();
+};
+
+}  // namespace shared
