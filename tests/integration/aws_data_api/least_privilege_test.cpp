@@ -105,5 +105,15 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::cout << "least privilege: every action is granted by the connector guide's policies\n";
+
+    // And nothing secret reached the log: not the operator's secret key, not a signature.
+    std::string whole = read_file(shared::localaws().data_dir() / "requests.jsonl");
+    for (std::string secret : {std::string(::localaws::testing::operator_secret_key), std::string("Signature="),
+                               std::string("X-Amz-Security-Token")}) {
+        if (whole.find(secret) != std::string::npos) {
+            std::cout << "secrets: FAILED — the request log contains '" << secret.substr(0, 12) << "...'\n";
+            return 1;
+        }
+    }
     return status;
 }
