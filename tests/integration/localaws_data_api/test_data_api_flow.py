@@ -1,13 +1,17 @@
 """The documented Data API flow end to end, through boto3 on the connector role (assumed with its
 ExternalId): catalog calls, a 250,000-row typed result paged with NextToken and checked value by
 value against Python's own computation, CancelStatement on a running pg_sleep, and the AWS CLI."""
+import csv
 import datetime
+import gzip
+import io
 import json
+import re
 import time
 import unittest
 from decimal import Decimal
 
-from data_api_helpers import DATABASE, WORKGROUP, DataApiTestCase
+from data_api_helpers import BUCKET, DATABASE, WORKGROUP, DataApiTestCase
 
 ROWS = 250_000
 
@@ -134,6 +138,64 @@ class DataApiFlowTest(DataApiTestCase):
                 next_id += 1
         self.assertEqual(next_id - 1, ROWS)
         self.assertGreater(page_count, 1, "250,000 rows need several pages")
+
+    def test_unload_gzip_csv_manifest_then_copy_back_is_identical(self):
+        prefix = "flow/typed_"
+        d = self.run_ok(f"UNLOAD ('SELECT * FROM typed_rows') TO 's3://{BUCKET}/{prefix}' "
+                        "IAM_ROLE default FORMAT AS CSV GZIP MANIFEST")
+        self.assertEqual(d["ResultRows"], ROWS)
+        listed = self.s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)
+        sizes = {o["Key"]: o["Size"] for o in listed["Contents"]}
+        self.assertIn(prefix + "manifest", sizes)
+        data_keys = sorted(k for k in sizes if k != prefix + "manifest")
+        self.assertTrue(data_keys)
+        for key in data_keys:
+            self.assertRegex(key, r"^flow/typed_\d{4}_part_\d{2}\.gz$")
+
+        manifest = json.loads(self.s3.get_object(Bucket=BUCKET, Key=prefix + "manifest")["Body"].read())
+        self.assertEqual(sorted(e["url"] for e in manifest["entries"]), [f"s3://{BUCKET}/{k}" for k in data_keys])
+        for entry in manifest["entries"]:
+            self.assertEqual(entry["meta"]["content_length"], sizes[entry["url"][len(f"s3://{BUCKET}/"):]])
+        if "meta" in manifest:
+            self.assertEqual(manifest["meta"]["content_length"], sum(sizes[k] for k in data_keys))
+            if "record_count" in manifest["meta"]:
+                self.assertEqual(manifest["meta"]["record_count"], ROWS)
+
+        seen = set()
+        for key in data_keys:
+            body = self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+            self.assertEqual(body[:2], b"\x1f\x8b", f"{key} is gzip")
+            for row in csv.reader(io.StringIO(gzip.decompress(body).decode("utf-8"), newline="")):
+                i = int(row[0])
+                self.assertNotIn(i, seen)
+                seen.add(i)
+                self.assertEqual(row, self._csv_row(i, row), f"{key}: row {i}")
+        self.assertEqual(len(seen), ROWS)
+        self.assertEqual(min(seen), 1)
+        self.assertEqual(max(seen), ROWS)
+
+        self.run_ok("CREATE TABLE typed_copy (LIKE typed_rows)")
+        d = self.run_ok(f"COPY typed_copy FROM 's3://{BUCKET}/{prefix}manifest' IAM_ROLE default "
+                        "FORMAT AS CSV GZIP MANIFEST EMPTYASNULL")
+        self.assertEqual(d["ResultRows"], ROWS)
+        self.assertEqual(self.scalar("SELECT count(*) FROM typed_copy"), ROWS)
+        self.assertEqual(self.scalar("SELECT count(*) FROM (SELECT * FROM typed_rows EXCEPT SELECT * FROM typed_copy) x"), 0)
+        self.assertEqual(self.scalar("SELECT count(*) FROM (SELECT * FROM typed_copy EXCEPT SELECT * FROM typed_rows) x"), 0)
+
+    @staticmethod
+    def _csv_row(i, actual):
+        """Row i as UNLOAD's CSV writes it: NULL as an empty field, booleans t/f; floats compared by value."""
+        out = []
+        for column, field in enumerate(expected_record(i)):
+            if field.get("isNull"):
+                out.append("")
+            elif "booleanValue" in field:
+                out.append("t" if field["booleanValue"] else "f")
+            elif "doubleValue" in field:
+                out.append(actual[column] if float(actual[column]) == field["doubleValue"] else repr(field["doubleValue"]))
+            else:
+                out.append(str(next(iter(field.values()))))
+        return out
 
     def test_cancel_running_pg_sleep_is_aborted(self):
         statement_id = self.submit("select pg_sleep(60)")

@@ -1,0 +1,109 @@
+"""Bad input never half-loads: malformed UNLOAD / COPY, unknown options, a missing bucket, a role
+Redshift may not assume, a file with a bad row — each statement FAILS with a Redshift-style error
+(in DescribeStatement's Error) and the target table keeps exactly its rows. All through boto3."""
+import gzip
+import unittest
+
+from data_api_helpers import BUCKET, DataApiTestCase
+
+GOOD_ROWS = "".join(f"{i},name {i},2024-01-{(i % 28) + 1:02d}\n" for i in range(100, 140))
+ORIGINAL = [(1, "one", "2020-01-01"), (2, "two", None), (3, None, "2020-01-03")]
+
+
+class BadInputNeverHalfLoadsTest(DataApiTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for sql in ("CREATE TABLE target (id int4 NOT NULL, name varchar(20), day date)",
+                    "INSERT INTO target VALUES (1, 'one', '2020-01-01'), (2, 'two', NULL), (3, NULL, '2020-01-03')"):
+            if cls.wait(cls.submit(sql))["Status"] != "FINISHED":
+                raise RuntimeError("setup failed: " + sql)
+        cls.s3.put_object(Bucket=BUCKET, Key="good/rows.csv", Body=GOOD_ROWS.encode())
+        # Two files under one prefix: the first is fine, the second has a bad row near its end.
+        cls.s3.put_object(Bucket=BUCKET, Key="mixed/part_a.csv", Body=GOOD_ROWS.encode())
+        bad = GOOD_ROWS + "999,bad row,not-a-date\n" + "1000,after,2024-02-02\n"
+        cls.s3.put_object(Bucket=BUCKET, Key="mixed/part_b.csv.gz", Body=gzip.compress(bad.encode()))
+        cls.s3.put_object(Bucket=BUCKET, Key="badint/rows.csv", Body=(GOOD_ROWS + "twelve,x,2024-01-01\n").encode())
+
+    def target_rows(self):
+        _, records = self.query("SELECT id, name, day FROM target ORDER BY id")
+        return [tuple(None if f.get("isNull") else next(iter(f.values())) for f in r) for r in records]
+
+    def assert_fails_unchanged(self, sql, *needles):
+        error = self.run_failed(sql)
+        self.assertTrue(error.startswith("ERROR:"), f"Redshift-style error: {error!r}")
+        for needle in needles:
+            self.assertIn(needle.lower(), error.lower(), f"error for {sql!r}")
+        self.assertEqual(self.target_rows(), ORIGINAL, f"target changed by {sql!r}")
+        return error
+
+    def objects(self, prefix):
+        return [o["Key"] for o in self.s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])]
+
+    def test_malformed_copy_fails(self):
+        self.assert_fails_unchanged("COPY target FROM IAM_ROLE default FORMAT AS CSV")
+        self.assert_fails_unchanged(f"COPY target FROM 's3://{BUCKET}/good/rows.csv' FORMAT AS CSV IAM_ROLE")
+
+    def test_copy_unknown_option_fails(self):
+        self.assert_fails_unchanged(f"COPY target FROM 's3://{BUCKET}/good/rows.csv' IAM_ROLE default "
+                                    "FORMAT AS CSV FROBNICATE", "FROBNICATE")
+
+    def test_copy_from_missing_bucket_fails(self):
+        self.assert_fails_unchanged("COPY target FROM 's3://no-such-bucket-here/rows.csv' IAM_ROLE default FORMAT AS CSV",
+                                    "bucket")
+
+    def test_copy_with_role_redshift_may_not_assume_fails(self):
+        self.assert_fails_unchanged(f"COPY target FROM 's3://{BUCKET}/good/rows.csv' "
+                                    "IAM_ROLE 'arn:aws:iam::111122223333:role/not-a-role' FORMAT AS CSV",
+                                    "not-a-role")
+
+    def test_copy_file_with_bad_row_loads_nothing(self):
+        error = self.assert_fails_unchanged(f"COPY target FROM 's3://{BUCKET}/badint/' IAM_ROLE default FORMAT AS CSV",
+                                            "Load into table 'target' failed", "sys_load_error_detail")
+        _, records = self.query("SELECT file_name, line_number, column_name, trim(raw_field_value) "
+                                "FROM sys_load_error_detail WHERE file_name LIKE '%badint/rows.csv' ORDER BY start_time")
+        self.assertTrue(records, error)
+        file_name, line, column, raw = (next(iter(f.values())) for f in records[-1])
+        self.assertEqual(file_name, f"s3://{BUCKET}/badint/rows.csv")
+        self.assertEqual((line, column.strip(), raw), (41, "id", "twelve"))
+
+    def test_copy_prefix_good_file_then_bad_file_loads_nothing(self):
+        self.assert_fails_unchanged(f"COPY target FROM 's3://{BUCKET}/mixed/part_' IAM_ROLE default FORMAT AS CSV",
+                                    "Load into table 'target' failed")
+
+    def test_malformed_unload_fails_and_writes_nothing(self):
+        self.assert_fails_unchanged(f"UNLOAD ('SELECT * FROM target' TO 's3://{BUCKET}/bad/a_' IAM_ROLE default")
+        self.assert_fails_unchanged(f"UNLOAD ('SELECT * FROM target') TO 's3://{BUCKET}/bad/b_' "
+                                    "IAM_ROLE default FORMAT AS CSV FROBNICATE", "FROBNICATE")
+        self.assert_fails_unchanged(f"UNLOAD ('SELECT * FROM no_such_table') TO 's3://{BUCKET}/bad/c_' "
+                                    "IAM_ROLE default FORMAT AS CSV", "no_such_table")
+        self.assertEqual(self.objects("bad/"), [])
+
+    def test_unload_to_missing_bucket_fails(self):
+        self.assert_fails_unchanged("UNLOAD ('SELECT * FROM target') TO 's3://no-such-bucket-here/x_' "
+                                    "IAM_ROLE default FORMAT AS CSV", "bucket")
+
+    def test_unload_refuses_overwrite_without_allowoverwrite(self):
+        sql = f"UNLOAD ('SELECT * FROM target') TO 's3://{BUCKET}/once/t_' IAM_ROLE default FORMAT AS CSV PARALLEL OFF"
+        self.run_ok(sql)
+        before = {k: self.s3.get_object(Bucket=BUCKET, Key=k)["Body"].read() for k in self.objects("once/")}
+        self.assertTrue(before)
+        self.assert_fails_unchanged(sql.replace("SELECT * FROM target", "SELECT 42"), "ALLOWOVERWRITE")
+        after = {k: self.s3.get_object(Bucket=BUCKET, Key=k)["Body"].read() for k in self.objects("once/")}
+        self.assertEqual(after, before)
+        self.run_ok(sql.replace("SELECT * FROM target", "SELECT 42") + " ALLOWOVERWRITE")
+
+    def test_unload_parquet_is_refused_clearly(self):
+        self.assert_fails_unchanged(f"UNLOAD ('SELECT * FROM target') TO 's3://{BUCKET}/pq/t_' "
+                                    "IAM_ROLE default FORMAT AS PARQUET", "not supported")
+
+    def test_zz_good_copy_loads_into_a_copy_of_target(self):
+        """The positive control: the same good file does load, so the failures above are the input's fault."""
+        self.run_ok("CREATE TABLE target_ok (LIKE target)")
+        d = self.run_ok(f"COPY target_ok FROM 's3://{BUCKET}/good/rows.csv' IAM_ROLE default FORMAT AS CSV")
+        self.assertEqual(d["ResultRows"], 40)
+        self.assertEqual(self.scalar("SELECT count(*) FROM target_ok"), 40)
+
+
+if __name__ == "__main__":
+    unittest.main()
