@@ -1,16 +1,19 @@
 """Bad input never half-loads: malformed UNLOAD / COPY, unknown options, a missing bucket, a role
 Redshift may not assume, a file with a bad row — each statement FAILS with a Redshift-style error
 (in DescribeStatement's Error) and the target table keeps exactly its rows. All through boto3."""
+import copy
 import gzip
 import unittest
 
-from data_api_helpers import BUCKET, DataApiTestCase
+from data_api_helpers import BUCKET, DataApiTestCase, default_config
 
 GOOD_ROWS = "".join(f"{i},name {i},2024-01-{(i % 28) + 1:02d}\n" for i in range(100, 140))
 ORIGINAL = [(1, "one", "2020-01-01"), (2, "two", None), (3, None, "2020-01-03")]
 
 
-class BadInputNeverHalfLoadsTest(DataApiTestCase):
+class TargetTableTestCase(DataApiTestCase):
+    """A small table `target` whose rows every failing statement must leave exactly as they were."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -19,11 +22,6 @@ class BadInputNeverHalfLoadsTest(DataApiTestCase):
             if cls.wait(cls.submit(sql))["Status"] != "FINISHED":
                 raise RuntimeError("setup failed: " + sql)
         cls.s3.put_object(Bucket=BUCKET, Key="good/rows.csv", Body=GOOD_ROWS.encode())
-        # Two files under one prefix: the first is fine, the second has a bad row near its end.
-        cls.s3.put_object(Bucket=BUCKET, Key="mixed/part_a.csv", Body=GOOD_ROWS.encode())
-        bad = GOOD_ROWS + "999,bad row,not-a-date\n" + "1000,after,2024-02-02\n"
-        cls.s3.put_object(Bucket=BUCKET, Key="mixed/part_b.csv.gz", Body=gzip.compress(bad.encode()))
-        cls.s3.put_object(Bucket=BUCKET, Key="badint/rows.csv", Body=(GOOD_ROWS + "twelve,x,2024-01-01\n").encode())
 
     def target_rows(self):
         _, records = self.query("SELECT id, name, day FROM target ORDER BY id")
@@ -39,6 +37,17 @@ class BadInputNeverHalfLoadsTest(DataApiTestCase):
 
     def objects(self, prefix):
         return [o["Key"] for o in self.s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])]
+
+
+class BadInputNeverHalfLoadsTest(TargetTableTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Two files under one prefix: the first is fine, the second has a bad row near its end.
+        cls.s3.put_object(Bucket=BUCKET, Key="mixed/part_a.csv", Body=GOOD_ROWS.encode())
+        bad = GOOD_ROWS + "999,bad row,not-a-date\n" + "1000,after,2024-02-02\n"
+        cls.s3.put_object(Bucket=BUCKET, Key="mixed/part_b.csv.gz", Body=gzip.compress(bad.encode()))
+        cls.s3.put_object(Bucket=BUCKET, Key="badint/rows.csv", Body=(GOOD_ROWS + "twelve,x,2024-01-01\n").encode())
 
     def test_malformed_copy_fails(self):
         self.assert_fails_unchanged("COPY target FROM IAM_ROLE default FORMAT AS CSV")
@@ -103,6 +112,51 @@ class BadInputNeverHalfLoadsTest(DataApiTestCase):
         d = self.run_ok(f"COPY target_ok FROM 's3://{BUCKET}/good/rows.csv' IAM_ROLE default FORMAT AS CSV")
         self.assertEqual(d["ResultRows"], 40)
         self.assertEqual(self.scalar("SELECT count(*) FROM target_ok"), 40)
+
+
+def config_with_extra_roles():
+    """The default setup plus two roles in the customer account: one Redshift may not assume (it trusts
+    only the operator account), one Redshift may assume but that may only read the bucket."""
+    config = copy.deepcopy(default_config())
+    customer = next(a for a in config["accounts"] if a["id"] == "111122223333")
+    connector = next(r for r in customer["roles"] if r["name"] == "shiftsync-connector")
+    untrusted = copy.deepcopy(connector)
+    untrusted["name"] = "no-redshift-trust"
+    untrusted["trust_policy"]["Statement"] = [s for s in untrusted["trust_policy"]["Statement"]
+                                              if "Service" not in s["Principal"]]
+    read_only = copy.deepcopy(connector)
+    read_only["name"] = "s3-read-only"
+    for policy in read_only["policies"]:
+        for statement in policy["document"]["Statement"]:
+            if isinstance(statement["Action"], list):
+                statement["Action"] = [a for a in statement["Action"] if a not in ("s3:PutObject", "s3:DeleteObject")]
+    customer["roles"] += [untrusted, read_only]
+    return config
+
+
+class BulkRoleChecksTest(TargetTableTestCase):
+    """IAM_ROLE names a real role: Redshift must be trusted by it, and it must allow the S3 action."""
+
+    @classmethod
+    def config(cls):
+        return config_with_extra_roles()
+
+    def test_copy_with_a_role_that_does_not_trust_redshift_fails(self):
+        self.assert_fails_unchanged(f"COPY target FROM 's3://{BUCKET}/good/rows.csv' "
+                                    "IAM_ROLE 'arn:aws:iam::111122223333:role/no-redshift-trust' FORMAT AS CSV",
+                                    "not authorized to assume IAM Role", "no-redshift-trust")
+
+    def test_unload_with_a_role_that_may_not_write_fails_and_writes_nothing(self):
+        self.assert_fails_unchanged(f"UNLOAD ('SELECT * FROM target') TO 's3://{BUCKET}/ro/t_' "
+                                    "IAM_ROLE 'arn:aws:iam::111122223333:role/s3-read-only' FORMAT AS CSV",
+                                    "s3:PutObject")
+        self.assertEqual(self.objects("ro/"), [])
+
+    def test_copy_with_a_read_only_role_works(self):
+        self.run_ok("CREATE TABLE target_ro (LIKE target)")
+        d = self.run_ok(f"COPY target_ro FROM 's3://{BUCKET}/good/rows.csv' "
+                        "IAM_ROLE 'arn:aws:iam::111122223333:role/s3-read-only' FORMAT AS CSV")
+        self.assertEqual(d["ResultRows"], 40)
 
 
 if __name__ == "__main__":
