@@ -21,6 +21,9 @@ class DataApiTestCase(LocalAWSTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Runs before the fixture's kill -9 cleanup (class cleanups run last-in first-out): SIGTERM lets
+        # localaws stop its PostgreSQL (pg_ctl stop); kill -9 would leave the postmaster running.
+        cls.addClassCleanup(cls.aws.stop)
         session = cls.aws.role_session(external_id=EXTERNAL_ID, role_arn=ROLE_ARN)
         cls.rsd = session.client("redshift-data", endpoint_url=cls.aws.endpoint, config=NO_RETRIES)
         cls.s3 = session.client("s3", endpoint_url=cls.aws.endpoint, config=NO_RETRIES)
