@@ -3,6 +3,7 @@ Redshift may not assume, a file with a bad row — each statement FAILS with a R
 (in DescribeStatement's Error) and the target table keeps exactly its rows. All through boto3."""
 import copy
 import gzip
+import json
 import unittest
 
 from data_api_helpers import BUCKET, DataApiTestCase, default_config
@@ -105,6 +106,33 @@ class BadInputNeverHalfLoadsTest(TargetTableTestCase):
     def test_unload_parquet_is_refused_clearly(self):
         self.assert_fails_unchanged(f"UNLOAD ('SELECT * FROM target') TO 's3://{BUCKET}/pq/t_' "
                                     "IAM_ROLE default FORMAT AS PARQUET", "not supported")
+
+    def test_unload_manifest_verbose_with_header_then_copy_back(self):
+        """A second round trip with other options: HEADER, MANIFEST VERBOSE (row counts, schema, totals),
+        and COPY ... IGNOREHEADER 1 from that manifest."""
+        self.run_ok(f"UNLOAD ('SELECT * FROM target') TO 's3://{BUCKET}/verbose/t_' IAM_ROLE default "
+                    "FORMAT AS CSV HEADER MANIFEST VERBOSE")
+        sizes = {o["Key"]: o["Size"] for o in self.s3.list_objects_v2(Bucket=BUCKET, Prefix="verbose/")["Contents"]}
+        manifest = json.loads(self.s3.get_object(Bucket=BUCKET, Key="verbose/t_manifest")["Body"].read())
+        data_keys = sorted(k for k in sizes if k != "verbose/t_manifest")
+        self.assertEqual(sorted(e["url"] for e in manifest["entries"]), [f"s3://{BUCKET}/{k}" for k in data_keys])
+        for entry in manifest["entries"]:
+            key = entry["url"][len(f"s3://{BUCKET}/"):]
+            self.assertRegex(key, r"^verbose/t_\d{4}_part_\d{2}$")
+            lines = self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read().decode().splitlines()
+            self.assertEqual(lines[0], "id,name,day")
+            self.assertEqual(entry["meta"], {"content_length": sizes[key], "record_count": len(lines) - 1})
+        self.assertEqual(manifest["meta"], {"content_length": sum(sizes[k] for k in data_keys), "record_count": 3})
+        self.assertEqual([(e["name"], e["type"]["base"]) for e in manifest["schema"]["elements"]],
+                         [("id", "integer"), ("name", "character varying"), ("day", "date")])
+        self.assertEqual(manifest["author"]["name"], "Amazon Redshift")
+
+        self.run_ok("CREATE TABLE target_verbose (LIKE target)")
+        d = self.run_ok(f"COPY target_verbose FROM 's3://{BUCKET}/verbose/t_manifest' IAM_ROLE default "
+                        "FORMAT AS CSV IGNOREHEADER 1 MANIFEST EMPTYASNULL")
+        self.assertEqual(d["ResultRows"], 3)
+        for a, b in (("target", "target_verbose"), ("target_verbose", "target")):
+            self.assertEqual(self.scalar(f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT SELECT * FROM {b}) x"), 0)
 
     def test_zz_good_copy_loads_into_a_copy_of_target(self):
         """The positive control: the same good file does load, so the failures above are the input's fault."""
