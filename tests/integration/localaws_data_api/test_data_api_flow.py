@@ -11,6 +11,8 @@ import time
 import unittest
 from decimal import Decimal
 
+from botocore.exceptions import ClientError
+
 from data_api_helpers import BUCKET, DATABASE, WORKGROUP, DataApiTestCase
 
 ROWS = 250_000
@@ -210,6 +212,33 @@ class DataApiFlowTest(DataApiTestCase):
         self.assertLess(time.monotonic() - started, 30, "the backend was really cancelled, not waited out")
         # The pooled connection stays usable after the cancel.
         self.assertEqual(self.scalar("select 41 + 1"), 42)
+
+    def test_parameters_idempotency_and_statement_fields(self):
+        params = [{"name": "a", "value": "41"}, {"name": "b", "value": "héllo"}]
+        d = self.run_ok("select :a::int + 1 as x, :b as y", Parameters=params)
+        self.assertEqual(self.rsd.get_statement_result(Id=d["Id"])["Records"],
+                         [[{"longValue": 42}, {"stringValue": "héllo"}]])
+        self.assertEqual(d["QueryParameters"], params)
+        self.assertEqual(d["QueryString"], "select :a::int + 1 as x, :b as y")
+        self.assertEqual((d["DbUser"], d["Database"], d["WorkgroupName"]), ("IAMR:shiftsync-connector", DATABASE, WORKGROUP))
+        self.assertEqual((d["ResultRows"], d["HasResultSet"]), (1, True))
+        self.assertGreater(d["Duration"], 0)
+        self.assertGreater(d["RedshiftQueryId"], 0)
+        self.assertLessEqual(d["CreatedAt"], d["UpdatedAt"])
+
+        first = self.submit("select 1", ClientToken="same-token-twice")
+        self.assertEqual(self.submit("select 1", ClientToken="same-token-twice"), first)
+        self.assertNotEqual(self.submit("select 1", ClientToken="another-token"), first)
+
+        self.assertEqual(self.run_failed("select 1/0"), "ERROR: division by zero")
+        with self.assertRaises(ClientError) as caught:
+            self.rsd.describe_statement(Id="00000000-0000-0000-0000-000000000000")
+        self.assertEqual(self.error_code(caught), "ResourceNotFoundException")
+        sleeper = self.submit("select pg_sleep(30)")
+        with self.assertRaises(ClientError) as caught:
+            self.rsd.get_statement_result(Id=sleeper)
+        self.assertEqual(self.error_code(caught), "ValidationException")
+        self.rsd.cancel_statement(Id=sleeper)
 
     def test_aws_cli_execute_describe_get_result(self):
         creds = self.aws.assume_role()
