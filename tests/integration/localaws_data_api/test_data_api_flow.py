@@ -240,6 +240,38 @@ class DataApiFlowTest(DataApiTestCase):
         self.assertEqual(self.error_code(caught), "ValidationException")
         self.rsd.cancel_statement(Id=sleeper)
 
+    def test_loader_staging_pattern_in_one_session(self):
+        """The loaders' usual upsert: COPY into a temp table (LIKE target) in a session, DELETE ... USING,
+        INSERT, then MERGE; with VARCHAR(MAX), SUPER, GETDATE() and ALTER TABLE ... ADD COLUMN."""
+        self.run_ok("CREATE TABLE loader_target (id int4, v varchar(max), doc super, loaded_at timestamp DEFAULT getdate())")
+        self.run_ok("""INSERT INTO loader_target (id, v, doc) VALUES (1, 'old', '{"k": 1}'), (2, 'old', NULL)""")
+        self.s3.put_object(Bucket=BUCKET, Key="loader/batch.csv", Body="2,new two\n3,new three\n".encode())
+        first = self.rsd.execute_statement(WorkgroupName=WORKGROUP, Database=DATABASE, SessionKeepAliveSeconds=60,
+                                           Sql="CREATE TEMP TABLE stage (LIKE loader_target)")
+        self.assertEqual(self.wait(first["Id"])["Status"], "FINISHED")
+
+        def in_session(sql):
+            d = self.wait(self.rsd.execute_statement(Sql=sql, SessionId=first["SessionId"])["Id"])
+            self.assertEqual(d["Status"], "FINISHED", f"{sql}: {d.get('Error')}")
+            return d
+
+        self.assertEqual(in_session(f"COPY stage (id, v) FROM 's3://{BUCKET}/loader/batch.csv' IAM_ROLE default "
+                                    "FORMAT AS CSV")["ResultRows"], 2)
+        self.assertEqual(in_session("DELETE FROM loader_target USING stage WHERE loader_target.id = stage.id")["ResultRows"], 1)
+        in_session("INSERT INTO loader_target (id, v) SELECT id, v FROM stage")
+        in_session("MERGE INTO loader_target USING stage ON loader_target.id = stage.id "
+                   "WHEN MATCHED THEN UPDATE SET v = stage.v || '!' WHEN NOT MATCHED THEN INSERT (id, v) VALUES (stage.id, stage.v)")
+        in_session("ALTER TABLE loader_target ADD COLUMN extra int8")
+        _, records = self.query("SELECT id, v, doc IS NULL, loaded_at IS NOT NULL, extra FROM loader_target ORDER BY id")
+        self.assertEqual(records, [
+            [{"longValue": 1}, {"stringValue": "old"}, {"booleanValue": False}, {"booleanValue": True}, {"isNull": True}],
+            [{"longValue": 2}, {"stringValue": "new two!"}, {"booleanValue": True}, {"booleanValue": True}, {"isNull": True}],
+            [{"longValue": 3}, {"stringValue": "new three!"}, {"booleanValue": True}, {"booleanValue": True}, {"isNull": True}]])
+        columns = self.rsd.describe_table(WorkgroupName=WORKGROUP, Database=DATABASE, Schema="public",
+                                          Table="loader_target")["ColumnList"]
+        self.assertEqual([c["typeName"] for c in columns],
+                         ["integer", "character varying", "super", "timestamp without time zone", "bigint"])
+
     def test_aws_cli_execute_describe_get_result(self):
         creds = self.aws.assume_role()
         out = self.aws.cli("redshift-data", "execute-statement", "--workgroup-name", WORKGROUP, "--database",
