@@ -44,6 +44,12 @@ class DataApiTestCase(LocalAWSTestCase):
                 raise AssertionError(f"statement {statement_id} still {d['Status']} after {timeout}s")
             time.sleep(0.05)
 
+    def wait_until_started(self, statement_id, timeout=30):
+        deadline = time.monotonic() + timeout
+        while self.rsd.describe_statement(Id=statement_id)["Status"] != "STARTED":
+            self.assertLess(time.monotonic(), deadline, f"statement {statement_id} never STARTED")
+            time.sleep(0.05)
+
     def run_ok(self, sql, **extra):
         """Runs one statement and asserts it FINISHED; returns DescribeStatement's answer."""
         d = self.wait(self.submit(sql, **extra))

@@ -201,10 +201,7 @@ class DataApiFlowTest(DataApiTestCase):
 
     def test_cancel_running_pg_sleep_is_aborted(self):
         statement_id = self.submit("select pg_sleep(60)")
-        deadline = time.monotonic() + 30
-        while self.rsd.describe_statement(Id=statement_id)["Status"] != "STARTED":
-            self.assertLess(time.monotonic(), deadline, "pg_sleep never STARTED")
-            time.sleep(0.05)
+        self.wait_until_started(statement_id)
         started = time.monotonic()
         self.assertTrue(self.rsd.cancel_statement(Id=statement_id)["Status"])
         d = self.wait(statement_id, timeout=30)
