@@ -44,10 +44,17 @@ class DataApiTestCase(LocalAWSTestCase):
                 raise AssertionError(f"statement {statement_id} still {d['Status']} after {timeout}s")
             time.sleep(0.05)
 
-    def wait_until_started(self, statement_id, timeout=30):
+    def wait_until_running(self, statement_id, sql, timeout=30):
+        """Until DescribeStatement says STARTED and PostgreSQL shows `sql` active. localaws reports
+        STARTED just before it sends the query, and a cancel in between is lost (reported to the lead),
+        so a test that cancels waits for the backend itself, seen through pg_stat_activity."""
         deadline = time.monotonic() + timeout
         while self.rsd.describe_statement(Id=statement_id)["Status"] != "STARTED":
             self.assertLess(time.monotonic(), deadline, f"statement {statement_id} never STARTED")
+            time.sleep(0.05)
+        literal = sql.replace("'", "''")
+        while self.scalar(f"select count(*) from pg_stat_activity where state = 'active' and query = '{literal}'") != 1:
+            self.assertLess(time.monotonic(), deadline, f"{sql!r} never ran in PostgreSQL")
             time.sleep(0.05)
 
     def run_ok(self, sql, **extra):

@@ -201,7 +201,7 @@ class DataApiFlowTest(DataApiTestCase):
 
     def test_cancel_running_pg_sleep_is_aborted(self):
         statement_id = self.submit("select pg_sleep(60)")
-        self.wait_until_started(statement_id)
+        self.wait_until_running(statement_id, "select pg_sleep(60)")
         started = time.monotonic()
         self.assertTrue(self.rsd.cancel_statement(Id=statement_id)["Status"])
         d = self.wait(statement_id, timeout=30)

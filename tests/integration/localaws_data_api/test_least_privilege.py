@@ -49,7 +49,7 @@ class PolicyTestCase(DataApiTestCase):
         self.run_ok("CREATE TABLE IF NOT EXISTS policy_probe (id int4)")
         self.assertEqual(self.scalar("SELECT count(*) FROM policy_probe"), 0)  # Execute/Describe/GetStatementResult
         sleeper = self.submit("select pg_sleep(30)")
-        self.wait_until_started(sleeper)
+        self.wait_until_running(sleeper, "select pg_sleep(30)")
         self.assertTrue(self.rsd.cancel_statement(Id=sleeper)["Status"])
         self.assertEqual(self.wait(sleeper)["Status"], "ABORTED")
         for action, call in calls.items():
