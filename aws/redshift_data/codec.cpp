@@ -1,6 +1,7 @@
 #include "aws/redshift_data/codec.hpp"
 
 #include "aws/error/aws_error.hpp"
+#include "sigv4/amz_date.hpp"
 
 #include <boost/json.hpp>
 #include <openssl/evp.h>
@@ -51,6 +52,17 @@ boost::system::error_code with_object(std::string_view text, Fill&& fill) {
 std::string str(od::value v) {
     if (v.is_null()) return {};
     return std::string(std::string_view(v.get_string().value()));
+}
+
+// JSON 1.1 timestamps are epoch seconds; some servers send ISO 8601 strings instead. Epoch seconds.
+double timestamp(od::value v) {
+    if (v.type().value() == od::json_type::number) return v.get_double().value();
+    if (v.is_null()) return 0;
+    std::string_view text = v.get_string().value();
+    auto t = sigv4::parse_amz_date(text.substr(0, text.find_first_of("+.")).size() == 19
+                                       ? std::string(text.substr(0, 19)) + "Z"
+                                       : std::string(text));
+    return t ? std::chrono::duration<double>(t->time_since_epoch()).count() : 0.0;
 }
 
 column_metadata parse_column(od::object o) {
@@ -181,6 +193,8 @@ boost::system::result<statement_description> parse_describe_statement(std::strin
         else if (key == "ResultSize") out.result_size = v.get_int64().value();
         else if (key == "QueryString") out.query_string = str(v);
         else if (key == "RedshiftQueryId") out.redshift_query_id = v.get_int64().value();
+        else if (key == "CreatedAt") out.created_at = timestamp(v);
+        else if (key == "UpdatedAt") out.updated_at = timestamp(v);
     });
     if (ec || out.id.empty()) return malformed();
     return out;

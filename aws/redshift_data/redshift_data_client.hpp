@@ -16,10 +16,16 @@
 
 namespace shiftsync::aws::redshift_data {
 
+// How async_wait_for polls. It learns how long this client's statements take (a moving average of
+// CreatedAt -> UpdatedAt of the finished ones) and sleeps through most of that before the first
+// DescribeStatement; after that, waits grow geometrically. A pipeline of similar statements is
+// seen finished with one or two calls each, soon after it ends; a long statement costs about one
+// call per max_poll.
 struct wait_policy {
-    std::chrono::milliseconds first_poll{10};  // short statements are seen finished quickly
-    std::chrono::milliseconds max_poll{5000};  // long ones cost few DescribeStatement calls
-    double growth = 1.5;                       // each poll waits this much longer than the last
+    std::chrono::milliseconds first_poll{10};  // the shortest wait, and the first one before any history
+    std::chrono::milliseconds max_poll{5000};
+    double growth = 1.5;                       // each later wait is this much longer than the last
+    double first_fraction = 0.6;               // first poll at this fraction of the typical run time
     std::chrono::milliseconds timeout{std::chrono::hours(24)};
 };
 
@@ -63,6 +69,7 @@ private:
                                                                                engine::priority priority,
                                                                                diagnostics& diag);
     service_client& service_;
+    double typical_run_ms_ = 0;  // moving average of finished statements' run times; 0: none yet
 };
 
 }  // namespace shiftsync::aws::redshift_data

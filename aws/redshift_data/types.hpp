@@ -51,6 +51,8 @@ struct statement_description {
     std::int64_t result_size = -1;
     std::string query_string;
     std::int64_t redshift_query_id = 0;
+    double created_at = 0;  // epoch seconds, as the API sends them
+    double updated_at = 0;  // for a finished statement: when it ended
 };
 
 struct result_page {

@@ -32,7 +32,11 @@ TEST(DataApiCodec, DescribeStatement) {
     EXPECT_EQ(d->error, "ERROR: relation \"nope\" does not exist");
     EXPECT_EQ(d->duration_ns, 123456);
     EXPECT_EQ(d->redshift_query_id, 77);
+    EXPECT_EQ(d->created_at, 1.7e9);
     EXPECT_FALSE(parse_describe_statement("{\"Status\":\"FINISHED\"}"));  // no Id
+    auto iso = parse_describe_statement(R"({"Id":"x","CreatedAt":"2026-11-28T14:18:57.123456+00:00"})");
+    ASSERT_TRUE(iso);
+    EXPECT_EQ(iso->created_at, 1795875537.0);
     EXPECT_FALSE(parse_describe_statement("not json"));
 }
 

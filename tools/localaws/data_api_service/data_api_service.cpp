@@ -64,6 +64,9 @@ public:
         options.workgroups.clear();
         for (const auto& wg : app_.workgroups()) options.workgroups.push_back(wg.name);
         options.dialect = da::make_redshift_dialect(cluster_, env);
+        // Redshift Serverless runs up to 200 statements at once; 64 PostgreSQL workers (mostly
+        // waiting, not computing) let clients that pipeline many statements see that.
+        options.workers = 64;
         engine_ = std::make_unique<da::statement_engine>(cluster_, identities_, options);
         return {};
     }

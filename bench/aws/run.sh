@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Data API pipelining: shiftsync vs boto3 (32 threads) on the same 2,000 statements with 50 ms of
+# server-side work each, against one localaws, twice: without quotas, then with the published
+# per-account quotas (ExecuteStatement 30/s, DescribeStatement 100/s, GetStatementResult 20/s).
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+statements=${SHIFTSYNC_BENCH_STATEMENTS:-2000}
+work=$(mktemp -d /tmp/shiftsync-bench-aws-XXXXXX)
+chmod 755 "$work"
+"$build/bin/localaws" --port 0 --data-dir "$work/data" > "$work/out" 2> "$work/err" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 300); do grep -q '^ready ' "$work/out" && break; sleep 0.1; done
+endpoint=$(sed -n 's/^ready //p' "$work/out")
+
+run_pair() {
+  local label=$1
+  local ours theirs
+  ours=$("$build/bin/data_api_bench" --endpoint "$endpoint" --statements "$statements" --concurrency 100)
+  theirs=$(python3 "$here/boto3_data_api.py" --endpoint "$endpoint" --statements "$statements")
+  python3 - "$label" "$ours" "$theirs" <<'PY'
+import json, sys
+label, ours, theirs = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+print(f"-- {label}")
+print(f"{'client':10} {'stmts/s':>9} {'describe/stmt':>14} {'detect p50 ms':>14} {'p99 ms':>8} {'failed':>7} {'throttled':>9}")
+for r in (ours, theirs):
+    print(f"{r['client']:10} {r['per_second']:9.1f} {r['describe_per_statement']:14.2f} {r['detect_p50_ms']:14.1f} "
+          f"{r['detect_p99_ms']:8.1f} {r['failed']:7d} {str(r.get('throttled', '-')):>9}")
+print(f"ratio: {ours['per_second'] / theirs['per_second']:.2f}x statements/s, "
+      f"{ours['describe_per_statement'] / theirs['describe_per_statement']:.2f}x DescribeStatement calls per statement")
+PY
+}
+
+echo "== Data API pipelining: ${statements} statements of 50 ms, shiftsync vs boto3 (32 threads)"
+run_pair "no quotas"
+curl -sf -X PUT "$endpoint/_localaws/faults" -H 'Content-Type: application/json' -d '[
+  {"service":"redshift-data","operation":"ExecuteStatement","quota_per_second":30},
+  {"service":"redshift-data","operation":"DescribeStatement","quota_per_second":100},
+  {"service":"redshift-data","operation":"GetStatementResult","quota_per_second":20}]' >/dev/null
+run_pair "published quotas (GetStatementResult 20/s bounds both)"
