@@ -134,7 +134,13 @@ class FaultTest(LocalAWSTestCase):
         self.s3.head_object(Bucket=BUCKET, Key="faults/object")
         with self.assertRaises(ClientError):
             self.s3.get_object(Bucket=BUCKET, Key="faults/missing")
-        log = self.aws.request_log()
+        # localaws writes a request's log line after it answered: wait (bounded) until both are there.
+        deadline = time.time() + 10
+        while True:
+            log = self.aws.request_log()
+            if any(r["operation"] == "GetObject" and r["error"] == "NoSuchKey" for r in log) or time.time() > deadline:
+                break
+            time.sleep(0.05)
         head = [r for r in log if r["operation"] == "HeadObject" and r["status"] == 200][-1]
         self.assertEqual(head["service"], "s3")
         self.assertTrue(head["principal"].startswith("arn:aws:sts::111122223333:assumed-role/shiftsync-connector/"))
