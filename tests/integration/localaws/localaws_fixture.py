@@ -107,6 +107,9 @@ class LocalAWS:
                     pipe.close()
 
     def cleanup(self):
+        # SIGTERM first: localaws then stops its PostgreSQL (kill -9 would leave the postmaster
+        # running until it notices its data dir is gone).
+        self.stop()
         self.kill()
         if self.owns_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
