@@ -11,6 +11,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+#include "tests/support/run_until_done.hpp"
 
 #include <optional>
 
@@ -20,18 +21,7 @@ localaws::testing::localaws_process& localaws();
 
 template <class T>
 T run(boost::asio::io_context& ctx, boost::asio::awaitable<T> task) {
-    std::optional<T> out;
-    std::exception_ptr error;
-    boost::asio::co_spawn(ctx, std::move(task), [&](std::exception_ptr e, T value) {
-        error = e;
-        out.emplace(std::move(value));
-    });
-    while (!out) {
-        if (ctx.stopped()) ctx.restart();
-        ctx.run_one();
-    }
-    if (error) std::rethrow_exception(error);
-    return std::move(*out);
+    return shiftsync::testing::run_until_done(ctx, std::move(task));
 }
 
 // The connector role's clients.

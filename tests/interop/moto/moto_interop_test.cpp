@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+#include "tests/support/run_until_done.hpp"
 
 #include <cstdlib>
 #include <optional>
@@ -31,22 +32,9 @@ moto_env read_env() {
             get("SHIFTSYNC_MOTO_ROLE_ARN")};
 }
 
-// Runs a coroutine on the context until it completes (pooled connections keep the context busy,
-// so run() alone would not return).
 template <class T>
-T run(asio::io_context& ctx, asio::awaitable<T> task) {
-    std::optional<T> out;
-    std::exception_ptr error;
-    asio::co_spawn(ctx, std::move(task), [&](std::exception_ptr e, T value) {
-        error = e;
-        out.emplace(std::move(value));
-    });
-    while (!out) {
-        if (ctx.stopped()) ctx.restart();  // it stops whenever it runs out of work
-        ctx.run_one();
-    }
-    if (error) std::rethrow_exception(error);
-    return std::move(*out);
+T run(boost::asio::io_context& ctx, boost::asio::awaitable<T> task) {
+    return shiftsync::testing::run_until_done(ctx, std::move(task));
 }
 
 class MotoInterop : public ::testing::Test {

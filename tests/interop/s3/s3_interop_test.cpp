@@ -12,6 +12,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+#include "tests/support/run_until_done.hpp"
 
 #include <cstdlib>
 #include <optional>
@@ -36,19 +37,8 @@ bool flag(const char* name) {
 }
 
 template <class T>
-T run(asio::io_context& ctx, asio::awaitable<T> task) {
-    std::optional<T> out;
-    std::exception_ptr error;
-    asio::co_spawn(ctx, std::move(task), [&](std::exception_ptr e, T value) {
-        error = e;
-        out.emplace(std::move(value));
-    });
-    while (!out) {
-        if (ctx.stopped()) ctx.restart();
-        ctx.run_one();
-    }
-    if (error) std::rethrow_exception(error);
-    return std::move(*out);
+T run(boost::asio::io_context& ctx, boost::asio::awaitable<T> task) {
+    return shiftsync::testing::run_until_done(ctx, std::move(task));
 }
 
 std::string random_bytes(std::size_t n, unsigned seed) {
