@@ -80,9 +80,23 @@ std::string error_code_of(wire_protocol protocol, const http::response& reply) {
     return d.code;
 }
 
+std::map<std::string, double> published_rate_limits(endpoints::service service) {
+    if (service == endpoints::service::redshift_data)
+        return {{"ExecuteStatement", 30}, {"DescribeStatement", 100}, {"GetStatementResult", 20}};
+    return {};
+}
+
 service_client::service_client(http::client& http, std::shared_ptr<credentials_provider> credentials,
                                service_target target)
-    : http_(http), credentials_(std::move(credentials)), target_(std::move(target)) {}
+    : http_(http), credentials_(std::move(credentials)), target_(std::move(target)) {
+    if (!target_.rate_limits) target_.rate_limits = published_rate_limits(target_.service);
+    for (const auto& [operation, rate] : *target_.rate_limits) http_.set_rate_limit(limiter_key(operation), rate);
+}
+
+std::string service_client::limiter_key(std::string_view operation) const {
+    return std::string(endpoints::names_of(target_.service).signing_name) + ":" + target_.region + ":" +
+           std::string(operation);
+}
 
 boost::asio::awaitable<boost::system::result<http::response>> service_client::async_call(service_call call,
                                                                                          diagnostics& diag) {
@@ -169,7 +183,7 @@ boost::asio::awaitable<boost::system::result<http::response>> service_client::at
     http::request_options opts = call.options;
     opts.operation = diag.service + "." + call.operation;
     if (!opts.classify) opts.classify = classifier_for(target_.protocol);
-    if (opts.limiter_key.empty()) opts.limiter_key = diag.service + ":" + target_.region + ":" + call.operation;
+    if (opts.limiter_key.empty()) opts.limiter_key = limiter_key(call.operation);
 
     auto reply = co_await http_.async_send(where, std::move(req), std::move(opts));
     if (!reply) {

@@ -15,6 +15,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
 
+#include <map>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -27,7 +29,15 @@ struct service_target {
     endpoints::endpoint endpoint;
     std::string region;
     wire_protocol protocol = wire_protocol::json_1_1;
+    // Requests/s per operation, shared by every client on the same engine client (one limiter per
+    // service, region and operation). Unset: the service's published per-account quotas; an empty
+    // map: none (unlimited until throttled).
+    std::optional<std::map<std::string, double>> rate_limits;
 };
+
+// The published per-account quotas the limiters start from: the Data API's ExecuteStatement 30/s,
+// DescribeStatement 100/s, GetStatementResult 20/s. Other services: none (unlimited until throttled).
+std::map<std::string, double> published_rate_limits(endpoints::service service);
 
 struct service_call {
     std::string operation;        // "AssumeRole": metrics label and diagnostics
@@ -61,6 +71,7 @@ private:
     boost::asio::awaitable<boost::system::result<engine::http::response>> attempt(const service_call& call,
                                                                                   diagnostics& diag);
 
+    std::string limiter_key(std::string_view operation) const;
     bool sign_request(engine::http::request& req, const std::string& host_header, const service_call& call,
                       const sigv4::credentials& creds) const;
 

@@ -5,6 +5,7 @@
 // client knowing) and how many calls were throttled.
 //
 //   data_api_bench --endpoint http://127.0.0.1:P [--statements 2000] [--concurrency 100] [--sleep 0.05]
+//                  [--quota-limits on|off]
 
 #include "aws/credentials/assume_role_provider.hpp"
 #include "aws/redshift_data/redshift_data_client.hpp"
@@ -32,6 +33,7 @@ struct options {
     int statements = 2000;
     int concurrency = 100;
     double sleep_seconds = 0.05;
+    bool quota_limits = true;  // start from the published quotas (off: unlimited until throttled)
 };
 
 double epoch_now() {
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
         else if (k == "--statements") o.statements = std::atoi(argv[i + 1]);
         else if (k == "--concurrency") o.concurrency = std::atoi(argv[i + 1]);
         else if (k == "--sleep") o.sleep_seconds = std::atof(argv[i + 1]);
+        else if (k == "--quota-limits") o.quota_limits = std::string_view(argv[i + 1]) != "off";
     }
     if (o.endpoint.empty()) {
         std::cerr << "usage: data_api_bench --endpoint URL [--statements N] [--concurrency K] [--sleep S]\n";
@@ -65,7 +68,9 @@ int main(int argc, char** argv) {
                                                          .external_id = "a1efa791-4530-43a0-962d-74e2ccf18309",
                                                          .role_session_name = "bench"}});
     auto data_ep = endpoints::resolve(endpoints::service::redshift_data, "us-east-1", {.explicit_url = o.endpoint}, error);
-    service_client service(http, role, {endpoints::service::redshift_data, *data_ep, "us-east-1", wire_protocol::json_1_1});
+    service_target target{endpoints::service::redshift_data, *data_ep, "us-east-1", wire_protocol::json_1_1};
+    if (!o.quota_limits) target.rate_limits.emplace();  // none: the server has no quotas to respect
+    service_client service(http, role, target);
     redshift_data_client data(service);
 
     int next = 0, finished = 0, failed = 0;

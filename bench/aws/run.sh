@@ -15,9 +15,9 @@ for _ in $(seq 1 300); do grep -q '^ready ' "$work/out" && break; sleep 0.1; don
 endpoint=$(sed -n 's/^ready //p' "$work/out")
 
 run_pair() {
-  local label=$1
+  local label=$1 limits=$2
   local ours theirs
-  ours=$("$build/bin/data_api_bench" --endpoint "$endpoint" --statements "$statements" --concurrency 100)
+  ours=$("$build/bin/data_api_bench" --endpoint "$endpoint" --statements "$statements" --concurrency 100 --quota-limits "$limits")
   theirs=$(python3 "$here/boto3_data_api.py" --endpoint "$endpoint" --statements "$statements")
   python3 - "$label" "$ours" "$theirs" <<'PY'
 import json, sys
@@ -33,9 +33,9 @@ PY
 }
 
 echo "== Data API pipelining: ${statements} statements of 50 ms, shiftsync vs boto3 (32 threads)"
-run_pair "no quotas"
+run_pair "no quotas (shiftsync told so: --quota-limits off)" off
 curl -sf -X PUT "$endpoint/_localaws/faults" -H 'Content-Type: application/json' -d '[
   {"service":"redshift-data","operation":"ExecuteStatement","quota_per_second":30},
   {"service":"redshift-data","operation":"DescribeStatement","quota_per_second":100},
   {"service":"redshift-data","operation":"GetStatementResult","quota_per_second":20}]' >/dev/null
-run_pair "published quotas (GetStatementResult 20/s bounds both)"
+run_pair "published quotas (GetStatementResult 20/s bounds both; shiftsync starts from them)" on

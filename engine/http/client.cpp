@@ -67,6 +67,11 @@ endpoint_stats client::stats(const endpoint& where) const {
     return {s.open, s.idle, s.peak_open, s.opened_total, s.reused_total};
 }
 
+void client::set_rate_limit(std::string_view limiter_key, double requests_per_second) {
+    impl_->limiters.preset(limiter_key, requests_per_second, requests_per_second,
+                           adaptive_rate_limiter::clock::now());
+}
+
 void client::close_idle() {
     for (auto& [key, pool] : impl_->pools) pool->close_idle();
 }

@@ -81,6 +81,10 @@ public:
     std::optional<double> rate_limit(std::string_view limiter_key) const;
     endpoint_stats stats(const endpoint& where) const;
 
+    // Limits requests with this limiter key to `requests_per_second` from now on (a published
+    // quota), adapting below it on throttles and never above it. Call before the first request.
+    void set_rate_limit(std::string_view limiter_key, double requests_per_second);
+
     // Closes every idle pooled connection (busy ones close when their request ends).
     void close_idle();
 

@@ -63,7 +63,24 @@ void adaptive_rate_limiter::on_response(clock::time_point now_tp, bool throttled
         const double t = now - last_throttle_ - time_window_;
         target = config_.scale * t * t * t + last_max_rate_;
     }
-    set_fill_rate(now, std::min(target, 2 * measured_rate_));
+    double rate = std::min(target, 2 * measured_rate_);
+    if (ceiling_ > 0) rate = std::min(rate, ceiling_);
+    set_fill_rate(now, rate);
+}
+
+void adaptive_rate_limiter::start_at(clock::time_point now_tp, double rate, double ceiling) {
+    const double now = seconds(now_tp);
+    enabled_ = true;
+    ceiling_ = ceiling;
+    last_refill_ = now;
+    last_throttle_ = now;
+    last_max_rate_ = rate;
+    time_window_ = 0;         // on CUBIC's plateau already
+    measured_rate_ = rate;    // assume the quota is reachable, so the 2x-measured cap does not pin it low
+    last_rate_bucket_ = std::floor(now * 2.0) / 2.0;
+    fill_rate_ = std::max(rate, config_.min_fill_rate);
+    max_capacity_ = std::max(rate, config_.min_capacity);
+    capacity_ = max_capacity_;
 }
 
 }  // namespace shiftsync::engine

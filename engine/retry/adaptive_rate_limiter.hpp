@@ -32,6 +32,11 @@ public:
     // Reports the outcome of a sent request: throttled or not.
     void on_response(clock::time_point now, bool throttled);
 
+    // Starts limited at a known rate (a service's published quota) instead of unlimited, with a
+    // full bucket, and never grows past `ceiling` (0: no ceiling, CUBIC probes upward as usual).
+    // Throttles still cut it, and it grows back towards the ceiling.
+    void start_at(clock::time_point now, double rate, double ceiling);
+
     bool enabled() const { return enabled_; }
     double fill_rate() const { return fill_rate_; }          // requests/s while enabled
     double measured_rate() const { return measured_rate_; }  // requests/s actually sent
@@ -55,6 +60,7 @@ private:
     double last_max_rate_ = 0;
     double last_throttle_ = 0;
     double time_window_ = 0;  // CUBIC's K
+    double ceiling_ = 0;      // 0: none
 };
 
 }  // namespace shiftsync::engine

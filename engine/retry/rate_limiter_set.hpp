@@ -21,6 +21,11 @@ public:
         return it->second;
     }
 
+    // The limiter of `key` starts at `rate` requests/s, at most `ceiling` (see start_at).
+    void preset(std::string_view key, double rate, double ceiling, adaptive_rate_limiter::clock::time_point now) {
+        for_key(key, now).start_at(now, rate, ceiling);
+    }
+
     const adaptive_rate_limiter* find(std::string_view key) const {
         const auto it = limiters_.find(key);
         return it == limiters_.end() ? nullptr : &it->second;

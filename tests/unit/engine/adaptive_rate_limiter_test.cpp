@@ -109,3 +109,22 @@ TEST(rate_limiter_set, keeps_one_limiter_per_key) {
     EXPECT_FALSE(b.enabled());
     EXPECT_EQ(set.size(), 2u);
 }
+
+TEST(AdaptiveRateLimiterPreset, StartsAtAQuotaNeverExceedsItAndRecoversToIt) {
+    using namespace std::chrono_literals;
+    using clock = shiftsync::engine::adaptive_rate_limiter::clock;
+    const auto t0 = clock::time_point{} + 100s;
+    shiftsync::engine::adaptive_rate_limiter limiter(t0);
+    limiter.start_at(t0, 20, 20);
+    EXPECT_TRUE(limiter.enabled());
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(limiter.acquire(t0), clock::duration::zero());  // a full bucket
+    EXPECT_GT(limiter.acquire(t0), clock::duration::zero());                               // then 20/s
+    // Successes never lift it past the ceiling, however long they go on.
+    for (int i = 1; i <= 200; ++i) limiter.on_response(t0 + i * 50ms, false);
+    EXPECT_LE(limiter.fill_rate(), 20.0);
+    // A throttle cuts it; successes bring it back up to the ceiling, not beyond.
+    limiter.on_response(t0 + 10s, true);
+    EXPECT_LT(limiter.fill_rate(), 20.0);
+    for (int i = 1; i <= 400; ++i) limiter.on_response(t0 + 10s + i * 50ms, false);
+    EXPECT_DOUBLE_EQ(limiter.fill_rate(), 20.0);
+}
