@@ -65,14 +65,15 @@ boost::asio::awaitable<boost::system::result<std::int64_t>> redshift_data_client
     co_return rows;
 }
 
-boost::asio::awaitable<boost::system::result<std::vector<std::string>>> redshift_data_client::async_list_databases(
-    const std::string& database, const std::string& workgroup, diagnostics& diag) {
-    std::vector<std::string> all;
+template <class Item>
+boost::asio::awaitable<boost::system::result<std::vector<Item>>> redshift_data_client::all_pages(
+    const char* operation, const page_body& body_for, const page_parser<Item>& parse, diagnostics& diag) {
+    std::vector<Item> all;
     std::string token;
     do {
-        auto reply = co_await call("ListDatabases", list_body(database, workgroup, token), engine::priority::normal, diag);
+        auto reply = co_await call(operation, body_for(token), engine::priority::normal, diag);
         if (!reply) co_return reply.error();
-        auto page = parse_name_list(reply->body, "Databases");
+        auto page = parse(reply->body);
         if (!page) co_return page.error();
         all.insert(all.end(), page->first.begin(), page->first.end());
         token = std::move(page->second);
@@ -80,54 +81,42 @@ boost::asio::awaitable<boost::system::result<std::vector<std::string>>> redshift
     co_return all;
 }
 
+// The callables below are named locals, not temporaries inside the co_await: GCC 12 destroys
+// such temporaries twice.
+boost::asio::awaitable<boost::system::result<std::vector<std::string>>> redshift_data_client::async_list_databases(
+    const std::string& database, const std::string& workgroup, diagnostics& diag) {
+    const page_body body = [&](const std::string& token) { return list_body(database, workgroup, token); };
+    const page_parser<std::string> parse = [](std::string_view json) { return parse_name_list(json, "Databases"); };
+    co_return co_await all_pages("ListDatabases", body, parse, diag);
+}
+
 boost::asio::awaitable<boost::system::result<std::vector<std::string>>> redshift_data_client::async_list_schemas(
     const std::string& database, const std::string& workgroup, const std::string& schema_pattern, diagnostics& diag) {
-    std::vector<std::string> all;
-    std::string token;
-    do {
-        auto reply = co_await call("ListSchemas", list_body(database, workgroup, token, schema_pattern),
-                                   engine::priority::normal, diag);
-        if (!reply) co_return reply.error();
-        auto page = parse_name_list(reply->body, "Schemas");
-        if (!page) co_return page.error();
-        all.insert(all.end(), page->first.begin(), page->first.end());
-        token = std::move(page->second);
-    } while (!token.empty());
-    co_return all;
+    const page_body body = [&](const std::string& token) {
+        return list_body(database, workgroup, token, schema_pattern);
+    };
+    const page_parser<std::string> parse = [](std::string_view json) { return parse_name_list(json, "Schemas"); };
+    co_return co_await all_pages("ListSchemas", body, parse, diag);
 }
 
 boost::asio::awaitable<boost::system::result<std::vector<table_entry>>> redshift_data_client::async_list_tables(
     const std::string& database, const std::string& workgroup, const std::string& schema_pattern,
     const std::string& table_pattern, diagnostics& diag) {
-    std::vector<table_entry> all;
-    std::string token;
-    do {
-        auto reply = co_await call("ListTables", list_body(database, workgroup, token, schema_pattern, table_pattern),
-                                   engine::priority::normal, diag);
-        if (!reply) co_return reply.error();
-        auto page = parse_list_tables(reply->body);
-        if (!page) co_return page.error();
-        all.insert(all.end(), page->first.begin(), page->first.end());
-        token = std::move(page->second);
-    } while (!token.empty());
-    co_return all;
+    const page_body body = [&](const std::string& token) {
+        return list_body(database, workgroup, token, schema_pattern, table_pattern);
+    };
+    const page_parser<table_entry> parse = [](std::string_view json) { return parse_list_tables(json); };
+    co_return co_await all_pages("ListTables", body, parse, diag);
 }
 
 boost::asio::awaitable<boost::system::result<std::vector<column_metadata>>> redshift_data_client::async_describe_table(
     const std::string& database, const std::string& workgroup, const std::string& schema, const std::string& table,
     diagnostics& diag) {
-    std::vector<column_metadata> all;
-    std::string token;
-    do {
-        auto reply = co_await call("DescribeTable", describe_table_body(database, workgroup, schema, table, token),
-                                   engine::priority::normal, diag);
-        if (!reply) co_return reply.error();
-        auto page = parse_describe_table(reply->body);
-        if (!page) co_return page.error();
-        all.insert(all.end(), page->first.begin(), page->first.end());
-        token = std::move(page->second);
-    } while (!token.empty());
-    co_return all;
+    const page_body body = [&](const std::string& token) {
+        return describe_table_body(database, workgroup, schema, table, token);
+    };
+    const page_parser<column_metadata> parse = [](std::string_view json) { return parse_describe_table(json); };
+    co_return co_await all_pages("DescribeTable", body, parse, diag);
 }
 
 }  // namespace shiftsync::aws::redshift_data

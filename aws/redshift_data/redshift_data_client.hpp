@@ -65,6 +65,17 @@ public:
         const std::string& table, diagnostics& diag);
 
 private:
+    // The catalog calls page with NextToken: one loop for all of them.
+    using page_body = std::function<std::string(const std::string& next_token)>;
+    template <class Item>
+    using page_parser =
+        std::function<boost::system::result<std::pair<std::vector<Item>, std::string>>(std::string_view json)>;
+    template <class Item>
+    boost::asio::awaitable<boost::system::result<std::vector<Item>>> all_pages(const char* operation,
+                                                                              const page_body& body_for,
+                                                                              const page_parser<Item>& parse,
+                                                                              diagnostics& diag);
+
     boost::asio::awaitable<boost::system::result<engine::http::response>> call(std::string operation, std::string body,
                                                                                engine::priority priority,
                                                                                diagnostics& diag);
