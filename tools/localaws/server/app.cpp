@@ -4,6 +4,7 @@
 #include "tools/localaws/admin/faults.hpp"
 #include "tools/localaws/iam/directory.hpp"
 #include "tools/localaws/log/request_log.hpp"
+#include "tools/localaws/metadata/instance_metadata.hpp"
 #include "tools/localaws/s3/disk_store.hpp"
 #include "tools/localaws/s3/multipart_store.hpp"
 
@@ -37,6 +38,7 @@ app::app(app_options options) {
     if (!iam_) throw std::runtime_error(error);
     std::filesystem::create_directories(options.data_dir / "iam");
     iam_->persist_sessions(options.data_dir / "iam" / "sessions.jsonl", now());
+    metadata_ = std::make_unique<metadata::instance_metadata>(config, *iam_);
     store_ = std::make_unique<s3::disk_store>(options.data_dir);
     uploads_ = std::make_unique<s3::multipart_store>(*store_);
     faults_ = std::make_unique<admin::faults>();

@@ -30,6 +30,7 @@ namespace iam { class directory; }
 namespace s3 { class disk_store; class multipart_store; }
 namespace admin { class faults; class counters; }
 namespace log { class request_log; }
+namespace metadata { class instance_metadata; }
 
 struct app_options {
     std::filesystem::path data_dir;
@@ -64,6 +65,8 @@ public:
     admin::faults& faults() { return *faults_; }
     admin::counters& counters() { return *counters_; }
     log::request_log& request_log() { return *log_; }
+    // The EC2 instance metadata and container credentials endpoints (metadata/instance_metadata.hpp).
+    metadata::instance_metadata& metadata() { return *metadata_; }
     boost::asio::thread_pool& blocking_pool() { return *pool_; }
 
     const std::vector<serverless::workgroup>& workgroups() const { return workgroups_; }
@@ -87,6 +90,7 @@ private:
     std::unique_ptr<admin::faults> faults_;
     std::unique_ptr<admin::counters> counters_;
     std::unique_ptr<log::request_log> log_;
+    std::unique_ptr<metadata::instance_metadata> metadata_;
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::vector<serverless::workgroup> workgroups_;
     std::vector<serverless::credentials_hook> credential_hooks_;

@@ -4,6 +4,8 @@
 #include "tools/localaws/admin/faults.hpp"
 #include "tools/localaws/auth/verifier.hpp"
 #include "tools/localaws/log/request_log.hpp"
+#include "tools/localaws/metadata/metadata_endpoint.hpp"
+#include "tools/localaws/metadata/instance_metadata.hpp"
 #include "tools/localaws/server/admin_endpoint.hpp"
 #include "tools/localaws/server/app.hpp"
 #include "tools/localaws/server/connection.hpp"
@@ -230,6 +232,8 @@ asio::awaitable<bool> handle_one(app& a, connection& c) {
     }
     ctx.host = ctx.headers.get("host");
 
+    // The metadata endpoints are unsigned, like EC2's and ECS's, and live beside the admin endpoint.
+    if (ctx.raw_path.starts_with(metadata::path_prefix)) co_return co_await metadata::serve_metadata(a, c, ctx);
     if (ctx.raw_path.starts_with("/_localaws/")) co_return co_await serve_admin(a, c, ctx);
 
     exchange ex;
