@@ -1,6 +1,7 @@
 #include "aws/credentials/chain.hpp"
 
 #include "aws/credentials/assume_role_provider.hpp"
+#include "aws/credentials/environment_provider.hpp"
 #include "aws/credentials/refreshing_provider.hpp"
 #include "aws/sts/sts_client.hpp"
 
@@ -16,6 +17,15 @@ namespace http = engine::http;
 const char* lookup(const endpoints::env_lookup& env, const char* name) {
     const char* v = env ? env(name) : std::getenv(name);
     return v && *v ? v : nullptr;
+}
+
+// AWS_EC2_METADATA_DISABLED=true (any case, as botocore reads it) keeps the chain off IMDS.
+bool imds_disabled(const endpoints::env_lookup& env) {
+    const char* v = lookup(env, "AWS_EC2_METADATA_DISABLED");
+    if (!v) return false;
+    std::string value(v);
+    for (auto& ch : value) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return value == "true";
 }
 
 class web_identity_provider final : public refreshing_provider {
@@ -107,7 +117,7 @@ struct builder {
             case config::base_source::static_keys:
                 current = make_static_provider(plan.static_credentials, "profile " + profile->name);
                 break;
-            case config::base_source::environment: current = make_environment_provider(); break;
+            case config::base_source::environment: current = make_environment_provider(settings.env); break;
             case config::base_source::container: current = make_container_provider(http, settings.env); break;
             case config::base_source::ec2_metadata: current = make_imds_provider(http, settings.env); break;
             case config::base_source::web_identity: {
@@ -162,7 +172,7 @@ boost::system::result<std::shared_ptr<credentials_provider>> make_credentials_ch
     builder b{http, settings, shared.get(), shared->find_profile(profile_name)};
 
     std::vector<std::shared_ptr<credentials_provider>> links;
-    if (lookup(env, "AWS_ACCESS_KEY_ID") && explicit_profile.empty()) links.push_back(make_environment_provider());
+    if (lookup(env, "AWS_ACCESS_KEY_ID") && explicit_profile.empty()) links.push_back(make_environment_provider(env));
     if (b.profile) {
         auto plan = config::plan_credentials(*shared, profile_name, error);
         if (!plan) {
@@ -188,8 +198,7 @@ boost::system::result<std::shared_ptr<credentials_provider>> make_credentials_ch
         }
         if (lookup(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || lookup(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI"))
             links.push_back(make_container_provider(http, env));
-        const char* disabled = lookup(env, "AWS_EC2_METADATA_DISABLED");
-        if (!(disabled && std::string_view(disabled) == "true")) links.push_back(make_imds_provider(http, env));
+        if (!imds_disabled(env)) links.push_back(make_imds_provider(http, env));
     }
     if (links.empty()) {
         diag.client_note = "no credential source configured: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile";

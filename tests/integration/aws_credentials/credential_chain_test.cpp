@@ -2,6 +2,7 @@
 // credentials file, the customer's role with its ExternalId in the config file.
 
 #include "aws/credentials/chain.hpp"
+#include "aws/credentials/environment_provider.hpp"
 #include "aws/s3/s3_client.hpp"
 #include "aws/sts/sts_client.hpp"
 #include "localaws_process.hpp"
@@ -117,13 +118,10 @@ TEST_F(CredentialChain, ExplicitRoleOnTopOfEnvironmentKeys) {
     auto s = settings();
     s.role_arn = localaws::testing::connector_role_arn;
     s.external_id = localaws::testing::connector_external_id;
-    // The environment provider reads the process environment: give it the same keys.
-    ::setenv("AWS_ACCESS_KEY_ID", localaws::testing::operator_access_key, 1);
-    ::setenv("AWS_SECRET_ACCESS_KEY", localaws::testing::operator_secret_key, 1);
+    // The keys exist only in the injected environment: the environment provider reads the chain's lookup.
+    ASSERT_EQ(std::getenv("AWS_ACCESS_KEY_ID"), nullptr);
     diagnostics diag;
     auto who = who_am_i(s, diag);
-    ::unsetenv("AWS_ACCESS_KEY_ID");
-    ::unsetenv("AWS_SECRET_ACCESS_KEY");
     ASSERT_TRUE(who) << diag.to_string();
     EXPECT_NE(who->arn.find("assumed-role/shiftsync-connector/shiftsync"), std::string::npos);
 }
@@ -186,4 +184,33 @@ TEST_F(CredentialChain, AFailedCallIsReportedAsItselfNotAsTheAssumeRoleBeforeIt)
     EXPECT_EQ(call_diag.service, "s3");
     EXPECT_EQ(call_diag.operation, "GetObject");
     EXPECT_EQ(call_diag.code, "NoSuchKey") << call_diag.to_string();
+}
+
+TEST_F(CredentialChain, EnvironmentProviderReadsTheInjectedLookupOnEveryCall) {
+    ASSERT_EQ(std::getenv("AWS_ACCESS_KEY_ID"), nullptr);
+    auto provider = make_environment_provider(settings().env);
+    diagnostics missing;
+    auto none = run(ctx, provider->async_get(missing));
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error(), make_error_code(errc::missing_credentials));
+
+    env["AWS_ACCESS_KEY_ID"] = localaws::testing::operator_access_key;
+    env["AWS_SECRET_ACCESS_KEY"] = localaws::testing::operator_secret_key;
+    diagnostics diag;
+    auto first = run(ctx, provider->async_get(diag));
+    ASSERT_TRUE(first) << diag.to_string();
+    EXPECT_EQ((*first)->creds.access_key_id, localaws::testing::operator_access_key);
+    EXPECT_EQ((*first)->creds.session_token, "");
+
+    // A rotated environment is seen on the next call.
+    env["AWS_SESSION_TOKEN"] = "rotated-session-token";
+    auto second = run(ctx, provider->async_get(diag));
+    ASSERT_TRUE(second) << diag.to_string();
+    EXPECT_EQ((*second)->creds.session_token, "rotated-session-token");
+
+    // And the keys sign real requests: STS knows the operator.
+    env.erase("AWS_SESSION_TOKEN");
+    auto who = who_am_i(settings(), diag);
+    ASSERT_TRUE(who) << diag.to_string();
+    EXPECT_EQ(who->arn, "arn:aws:iam::568237466542:user/operator");
 }

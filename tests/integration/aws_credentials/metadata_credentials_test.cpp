@@ -1,0 +1,261 @@
+// The container and EC2 (IMDSv2) credential providers, through the whole chain, against localaws's
+// metadata endpoints (tools/localaws/metadata/): the credentials they bring are real localaws STS
+// sessions of the connector role, so GetCallerIdentity with them names the role. The environment is
+// injected through chain_settings::env; the process environment is never touched.
+
+#include "aws/credentials/chain.hpp"
+#include "aws/sts/sts_client.hpp"
+#include "localaws_process.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+#include "tests/support/run_until_done.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace shiftsync;
+using namespace shiftsync::aws;
+
+namespace {
+
+constexpr const char* instance_id = "i-0a1b2c3d4e5f60718";
+constexpr const char* container_token = "container-auth-7c2e91f04ab3";
+const std::string role_session_prefix = "arn:aws:sts::111122223333:assumed-role/shiftsync-connector/";
+
+// The default setup, with the connector role also trusting EC2 and ECS tasks and served as the
+// instance's and the container's role.
+std::string metadata_config() {
+    std::ifstream in(SHIFTSYNC_SOURCE_DIR "/tools/localaws/config/default.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    json::value config = json::parse(text.str());
+    auto& role = config.at("accounts").as_array().at(1).at("roles").as_array().at(0).as_object();
+    role.at("trust_policy").at("Statement").as_array().push_back(json::object{
+        {"Effect", "Allow"},
+        {"Principal", json::object{{"Service", json::array{"ec2.amazonaws.com", "ecs-tasks.amazonaws.com"}}}},
+        {"Action", "sts:AssumeRole"}});
+    config.as_object()["metadata"] = json::object{
+        {"instance", json::object{{"role_arn", localaws::testing::connector_role_arn}, {"instance_id", instance_id}}},
+        {"container",
+         json::object{{"role_arn", localaws::testing::connector_role_arn}, {"authorization_token", container_token}}}};
+    return json::serialize(config);
+}
+
+// A loopback port that refuses connections: bound once, then closed.
+unsigned short refused_port() {
+    asio::io_context io;
+    asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
+    auto port = a.local_endpoint().port();
+    a.close();
+    return port;
+}
+
+class MetadataCredentials : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        config_dir_ = new fs::path(fs::temp_directory_path() / ("shiftsync-metadata-" + std::to_string(::getpid())));
+        fs::create_directories(*config_dir_);
+        std::ofstream(*config_dir_ / "localaws.json") << metadata_config();
+        aws_ = new localaws::testing::localaws_process(LOCALAWS_BIN,
+                                                        {"--config", (*config_dir_ / "localaws.json").string()});
+    }
+    static void TearDownTestSuite() {
+        delete aws_;
+        aws_ = nullptr;
+        fs::remove_all(*config_dir_);
+        delete config_dir_;
+    }
+
+    void SetUp() override {
+        home = *config_dir_ / ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        fs::create_directories(home);
+        // Empty config files: the chain finds nothing there and goes on to the metadata sources.
+        env["AWS_CONFIG_FILE"] = (home / "config").string();
+        env["AWS_SHARED_CREDENTIALS_FILE"] = (home / "credentials").string();
+    }
+
+    std::string imds_base() const { return aws_->endpoint() + "/_localaws/metadata/ec2"; }
+    std::string container_uri() const { return aws_->endpoint() + "/_localaws/metadata/container/credentials"; }
+
+    void use_container(const std::string& token) {
+        env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = container_uri();
+        std::ofstream(home / "token") << token << "\n";
+        env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = (home / "token").string();
+        env["AWS_EC2_METADATA_DISABLED"] = "true";
+    }
+
+    chain_settings settings() {
+        chain_settings s;
+        s.region = localaws::testing::region;
+        s.sts_endpoint_sources.explicit_url = aws_->endpoint();
+        s.env = [this](const char* name) -> const char* {
+            auto it = env.find(name);
+            return it == env.end() ? nullptr : it->second.c_str();
+        };
+        return s;
+    }
+
+    boost::system::result<sts::caller_identity> who_am_i(diagnostics& diag) {
+        auto provider = make_credentials_chain(http, settings(), diag);
+        if (!provider) return provider.error();
+        std::string error;
+        auto ep = endpoints::resolve(endpoints::service::sts, "us-east-1", {.explicit_url = aws_->endpoint()}, error);
+        service_client service(http, *provider, {endpoints::service::sts, *ep, "us-east-1", wire_protocol::query});
+        sts::sts_client sts(service);
+        return shiftsync::testing::run_until_done(ctx, sts.async_get_caller_identity(diag));
+    }
+
+    // Requests localaws counted for one metadata operation ("ec2-metadata.GetToken").
+    std::uint64_t counted(const std::string& name) {
+        auto reply = admin("GET", "counters", "");
+        auto doc = json::parse(reply);
+        const auto* op = doc.as_object().if_contains(name);
+        return op ? op->at("requests").to_number<std::uint64_t>() : 0;
+    }
+
+    std::string admin(const std::string& method, const std::string& what, std::string body) {
+        engine::http::request req;
+        req.method = method;
+        req.target = "/_localaws/" + what;
+        if (!body.empty()) req.body = engine::http::buffer_source::from(std::move(body));
+        auto reply = shiftsync::testing::run_until_done(
+            ctx, http.async_send(*engine::http::endpoint::parse(aws_->endpoint()), std::move(req)));
+        EXPECT_TRUE(reply && reply->status == 200);
+        return reply ? reply->body : std::string();
+    }
+
+    static localaws::testing::localaws_process* aws_;
+    static fs::path* config_dir_;
+    fs::path home;
+    std::map<std::string, std::string> env;
+    asio::io_context ctx;
+    engine::http::client http{ctx.get_executor()};
+};
+
+localaws::testing::localaws_process* MetadataCredentials::aws_ = nullptr;
+fs::path* MetadataCredentials::config_dir_ = nullptr;
+
+}  // namespace
+
+TEST_F(MetadataCredentials, ContainerCredentialsWithTheTokenFileActAsTheRole) {
+    use_container(container_token);
+    diagnostics diag;
+    auto who = who_am_i(diag);
+    ASSERT_TRUE(who) << diag.to_string();
+    EXPECT_EQ(who->arn, role_session_prefix + "container");
+    EXPECT_EQ(who->account, "111122223333");
+}
+
+TEST_F(MetadataCredentials, ContainerTokenFromTheVariableWorksToo) {
+    env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = container_uri();
+    env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = container_token;
+    env["AWS_EC2_METADATA_DISABLED"] = "true";
+    diagnostics diag;
+    auto who = who_am_i(diag);
+    ASSERT_TRUE(who) << diag.to_string();
+    EXPECT_EQ(who->arn, role_session_prefix + "container");
+}
+
+TEST_F(MetadataCredentials, WrongContainerTokenNamesTheEndpointButNotTheToken) {
+    use_container("not-the-token-5e8d1a");
+    diagnostics diag;
+    auto who = who_am_i(diag);
+    ASSERT_FALSE(who);
+    EXPECT_EQ(who.error(), make_error_code(errc::invalid_credentials)) << diag.to_string();
+    const std::string text = diag.to_string();
+    EXPECT_NE(text.find(container_uri()), std::string::npos) << text;
+    EXPECT_NE(text.find("HTTP 403"), std::string::npos) << text;
+    EXPECT_NE(text.find("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"), std::string::npos) << text;
+    EXPECT_EQ(text.find("not-the-token-5e8d1a"), std::string::npos) << text;
+    EXPECT_EQ(text.find(container_token), std::string::npos) << text;
+}
+
+TEST_F(MetadataCredentials, MissingContainerTokenSaysNoneWasSent) {
+    env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = container_uri();
+    env["AWS_EC2_METADATA_DISABLED"] = "true";
+    diagnostics diag;
+    auto who = who_am_i(diag);
+    ASSERT_FALSE(who);
+    const std::string text = diag.to_string();
+    EXPECT_NE(text.find("HTTP 401"), std::string::npos) << text;
+    EXPECT_NE(text.find("no Authorization token was sent"), std::string::npos) << text;
+}
+
+TEST_F(MetadataCredentials, ContainerUriOffLoopbackOverPlainHttpIsRefusedUnasked) {
+    env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://example.com/creds";
+    env["AWS_EC2_METADATA_DISABLED"] = "true";
+    diagnostics diag;
+    auto who = who_am_i(diag);
+    ASSERT_FALSE(who);
+    EXPECT_EQ(who.error(), make_error_code(errc::invalid_config));
+    EXPECT_NE(diag.client_note.find("http://example.com/creds"), std::string::npos) << diag.client_note;
+}
+
+TEST_F(MetadataCredentials, ImdsV2CredentialsActAsTheInstanceRole) {
+    env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds_base();
+    const auto tokens_before = counted("ec2-metadata.GetToken");
+    const auto refused_before = counted("ec2-metadata.GetMetadata");
+    diagnostics diag;
+    auto who = who_am_i(diag);
+    ASSERT_TRUE(who) << diag.to_string();
+    EXPECT_EQ(who->arn, role_session_prefix + instance_id);
+    // IMDSv2: a token was asked for, and no read was refused for the want of one.
+    EXPECT_EQ(counted("ec2-metadata.GetToken"), tokens_before + 1);
+    EXPECT_EQ(counted("ec2-metadata.GetMetadata"), refused_before);
+}
+
+TEST_F(MetadataCredentials, ImdsDisabledIsNeverAsked) {
+    env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds_base();
+    env["AWS_EC2_METADATA_DISABLED"] = "TRUE";  // botocore reads it case-insensitively; so do we
+    const auto tokens_before = counted("ec2-metadata.GetToken");
+    diagnostics diag;
+    auto provider = make_credentials_chain(http, settings(), diag);
+    ASSERT_FALSE(provider);
+    EXPECT_EQ(provider.error(), make_error_code(errc::missing_credentials));
+    EXPECT_EQ(counted("ec2-metadata.GetToken"), tokens_before);
+}
+
+TEST_F(MetadataCredentials, ChainMovesOnPastAFailingContainerToImds) {
+    env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = container_uri();
+    env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "wrong";
+    env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds_base();
+    diagnostics diag;
+    auto who = who_am_i(diag);
+    ASSERT_TRUE(who) << diag.to_string();
+    EXPECT_EQ(who->arn, role_session_prefix + instance_id);
+}
+
+TEST_F(MetadataCredentials, ImdsEndpointRefusingConnectionsFailsFastAndSaysWhere) {
+    const std::string dead = "http://127.0.0.1:" + std::to_string(refused_port());
+    env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = dead;
+    diagnostics diag;
+    auto started = std::chrono::steady_clock::now();
+    auto who = who_am_i(diag);
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    RecordProperty("refused_imds_ms", std::to_string(took.count()));  // reported, not asserted
+    ASSERT_FALSE(who);
+    EXPECT_EQ(who.error(), make_error_code(errc::missing_credentials));
+    EXPECT_NE(diag.client_note.find("no EC2 instance metadata service at " + dead), std::string::npos)
+        << diag.client_note;
+    EXPECT_NE(diag.client_note.find("refused"), std::string::npos) << diag.client_note;
+}
+
+TEST_F(MetadataCredentials, ImdsErrorsNameTheRoleAndStatus) {
+    env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds_base();
+    admin("PUT", "faults", R"([{"service":"ec2-metadata","operation":"GetRoleCredentials","error_rate":1}])");
+    diagnostics diag;
+    auto who = who_am_i(diag);
+    admin("DELETE", "faults", "");
+    ASSERT_FALSE(who);
+    EXPECT_NE(diag.client_note.find("refused credentials for role shiftsync-connector (HTTP 500)"), std::string::npos)
+        << diag.client_note;
+    EXPECT_NE(diag.client_note.find(imds_base()), std::string::npos) << diag.client_note;
+}
