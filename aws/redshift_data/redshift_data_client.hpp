@@ -7,6 +7,7 @@
 // GetStatementResult, CancelStatement, ListDatabases, ListSchemas, ListTables, DescribeTable.
 
 #include "aws/client/service_client.hpp"
+#include "aws/redshift_data/poll_schedule.hpp"
 #include "aws/redshift_data/types.hpp"
 
 #include <chrono>
@@ -15,19 +16,6 @@
 #include <vector>
 
 namespace shiftsync::aws::redshift_data {
-
-// How async_wait_for polls. It learns how long this client's statements take (a moving average of
-// CreatedAt -> UpdatedAt of the finished ones) and sleeps through most of that before the first
-// DescribeStatement; after that, waits grow geometrically. A pipeline of similar statements is
-// seen finished with one or two calls each, soon after it ends; a long statement costs about one
-// call per max_poll.
-struct wait_policy {
-    std::chrono::milliseconds first_poll{10};  // the shortest wait, and the first one before any history
-    std::chrono::milliseconds max_poll{5000};
-    double growth = 1.5;                       // each later wait is this much longer than the last
-    double first_fraction = 0.6;               // first poll at this fraction of the typical run time
-    std::chrono::milliseconds timeout{std::chrono::hours(24)};
-};
 
 class redshift_data_client {
 public:
@@ -42,7 +30,8 @@ public:
     boost::asio::awaitable<boost::system::result<bool>> async_cancel_statement(const std::string& id,
                                                                               diagnostics& diag);
 
-    // Polls DescribeStatement until the statement ends. FAILED becomes an error whose diagnostics
+    // Polls DescribeStatement until the statement ends, on the schedule poll_schedule.hpp explains
+    // (about one call per statement once this client has seen a few finish). FAILED becomes an error whose diagnostics
     // carry Redshift's error text and the statement id; ABORTED likewise. If the waiting coroutine
     // is cancelled, or `policy.timeout` passes, the statement is cancelled too (CancelStatement).
     boost::asio::awaitable<boost::system::result<statement_description>> async_wait_for(
@@ -65,6 +54,8 @@ public:
         const std::string& table, diagnostics& diag);
 
 private:
+    boost::asio::awaitable<boost::system::result<statement_description>> look_until_done(
+        const std::string& id, diagnostics& diag, const wait_policy& policy, int* polls, bool scout);
     // The catalog calls page with NextToken: one loop for all of them.
     using page_body = std::function<std::string(const std::string& next_token)>;
     template <class Item>
@@ -80,7 +71,9 @@ private:
                                                                                engine::priority priority,
                                                                                diagnostics& diag);
     service_client& service_;
-    double typical_run_ms_ = 0;  // moving average of finished statements' run times; 0: none yet
+    // What async_wait_for has learned, shared by every wait on this client (one executor).
+    run_time_history run_times_;
+    int active_scouts_ = 0;
 };
 
 }  // namespace shiftsync::aws::redshift_data

@@ -1,8 +1,6 @@
-// async_wait_for: poll DescribeStatement until a statement ends. It sleeps through most of a
-// typical run before the first look (the client's moving average of CreatedAt -> UpdatedAt), then
-// looks again after a tenth of that, each later wait `growth` times the last, up to max_poll. A
-// pipeline of similar statements costs about two DescribeStatement calls each and is seen finished
-// soon after it ends; an hour-long statement costs about one call per max_poll.
+// async_wait_for: look at a statement (DescribeStatement) until it ends, when poll_schedule says.
+// The schedule is learned from this client's finished statements, so a pipeline of similar
+// statements costs about one DescribeStatement each and is seen finished soon after it ends.
 #include "aws/redshift_data/redshift_data_client.hpp"
 
 #include "engine/error.hpp"
@@ -21,12 +19,20 @@ using ms = std::chrono::duration<double, std::milli>;
 
 boost::asio::awaitable<boost::system::result<statement_description>> redshift_data_client::async_wait_for(
     const std::string& id, diagnostics& diag, const wait_policy& policy, int* polls) {
+    // While nothing is learned, the first few waits are scouts (poll_schedule.hpp).
+    const bool scout = run_times_.empty() && active_scouts_ < policy.cold_start_scouts;
+    if (scout) ++active_scouts_;
+    auto result = co_await look_until_done(id, diag, policy, polls, scout);
+    if (scout) --active_scouts_;
+    co_return result;
+}
+
+boost::asio::awaitable<boost::system::result<statement_description>> redshift_data_client::look_until_done(
+    const std::string& id, diagnostics& diag, const wait_policy& policy, int* polls, bool scout) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
-    const auto deadline = std::chrono::steady_clock::now() + policy.timeout;
-    const ms shortest(policy.first_poll), longest(policy.max_poll);
-    const bool have_history = typical_run_ms_ > 0;
-    ms wait = have_history ? std::clamp(ms(typical_run_ms_ * policy.first_fraction), shortest, longest) : shortest;
-    ms after_first = have_history ? std::clamp(ms(typical_run_ms_ * 0.1), shortest, longest) : shortest * policy.growth;
+    const auto began = std::chrono::steady_clock::now();
+    const auto deadline = began + policy.timeout;
+    poll_schedule schedule(policy, run_times_, scout);
     if (polls) *polls = 0;
 
     // Stops the statement when nobody waits for it any more (the caller cancelled, or the timeout).
@@ -37,9 +43,11 @@ boost::asio::awaitable<boost::system::result<statement_description>> redshift_da
                            (cancelled ? std::string("cancelled it") : "CancelStatement failed: " + cancel_diag.to_string());
     };
 
-    for (bool first = true;; first = false) {
-        timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-            std::min(wait, ms(deadline - std::chrono::steady_clock::now()))));
+    for (;;) {
+        const poll_schedule::step step = schedule.next(ms(std::chrono::steady_clock::now() - began).count());
+        const auto sleep = std::min(std::chrono::duration_cast<std::chrono::steady_clock::duration>(ms(step.sleep_ms)),
+                                    deadline - std::chrono::steady_clock::now());
+        timer.expires_after(sleep);
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         auto state = co_await asio::this_coro::cancellation_state;
         if (ec == asio::error::operation_aborted || state.cancelled() != asio::cancellation_type::none) {
@@ -47,15 +55,15 @@ boost::asio::awaitable<boost::system::result<statement_description>> redshift_da
             co_await cancel_statement("given up by the caller");
             co_return make_error_code(engine::errc::cancelled);
         }
+        const bool timed_out = std::chrono::steady_clock::now() >= deadline;
+        if (!step.look && !timed_out) continue;
 
         auto described = co_await async_describe_statement(id, diag);
         if (polls) ++*polls;
         if (!described) co_return described.error();
         if (described->status == statement_status::finished) {
-            if (described->updated_at > described->created_at) {
-                double run_ms = (described->updated_at - described->created_at) * 1000.0;
-                typical_run_ms_ = have_history || typical_run_ms_ > 0 ? 0.8 * typical_run_ms_ + 0.2 * run_ms : run_ms;
-            }
+            if (described->updated_at > described->created_at)
+                run_times_.record((described->updated_at - described->created_at) * 1000.0);
             co_return std::move(*described);
         }
         if (described->status == statement_status::failed || described->status == statement_status::aborted) {
@@ -64,11 +72,11 @@ boost::asio::awaitable<boost::system::result<statement_description>> redshift_da
             diag.client_note = "statement " + id;
             co_return make_error_code(errc::service_error);
         }
-        if (std::chrono::steady_clock::now() >= deadline) {
+        if (timed_out) {
             co_await cancel_statement("still " + std::string(to_string(described->status)) + " when the wait timed out");
             co_return make_error_code(engine::errc::request_timeout);
         }
-        wait = first ? after_first : std::min(wait * policy.growth, longest);
+        schedule.missed(ms(std::chrono::steady_clock::now() - began).count(), described->status);
     }
 }
 

@@ -5,7 +5,7 @@
 // client knowing) and how many calls were throttled.
 //
 //   data_api_bench --endpoint http://127.0.0.1:P [--statements 2000] [--concurrency 100] [--sleep 0.05]
-//                  [--quota-limits on|off]
+//                  [--quota-limits on|off] [--look-quantile Q] [--look-margin M]
 
 #include "aws/credentials/assume_role_provider.hpp"
 #include "aws/redshift_data/redshift_data_client.hpp"
@@ -15,6 +15,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -34,6 +35,7 @@ struct options {
     int concurrency = 100;
     double sleep_seconds = 0.05;
     bool quota_limits = true;  // start from the published quotas (off: unlimited until throttled)
+    wait_policy policy;        // the library's defaults unless tuned from the command line
 };
 
 double epoch_now() {
@@ -51,6 +53,8 @@ int main(int argc, char** argv) {
         else if (k == "--concurrency") o.concurrency = std::atoi(argv[i + 1]);
         else if (k == "--sleep") o.sleep_seconds = std::atof(argv[i + 1]);
         else if (k == "--quota-limits") o.quota_limits = std::string_view(argv[i + 1]) != "off";
+        else if (k == "--look-quantile") o.policy.look_quantile = std::atof(argv[i + 1]);
+        else if (k == "--look-margin") o.policy.look_margin = std::atof(argv[i + 1]);
     }
     if (o.endpoint.empty()) {
         std::cerr << "usage: data_api_bench --endpoint URL [--statements N] [--concurrency K] [--sleep S]\n";
@@ -75,7 +79,8 @@ int main(int argc, char** argv) {
 
     int next = 0, finished = 0, failed = 0;
     long long polls_total = 0;
-    std::vector<double> detection_ms;
+    std::vector<double> detection_ms, run_ms;
+    std::array<int, 10> polls_histogram{};
     const std::string sql = "select pg_sleep(" + std::to_string(o.sleep_seconds) + "), :n as n";
     auto worker = [&]() -> asio::awaitable<void> {
         for (int n = next++; n < o.statements; n = next++) {
@@ -88,8 +93,7 @@ int main(int argc, char** argv) {
                 continue;
             }
             int polls = 0;
-            const wait_policy policy;
-            auto done = co_await data.async_wait_for(started->id, diag, policy, &polls);
+            auto done = co_await data.async_wait_for(started->id, diag, o.policy, &polls);
             double known = epoch_now();
             polls_total += polls;
             if (!done) {
@@ -97,6 +101,8 @@ int main(int argc, char** argv) {
                 continue;
             }
             detection_ms.push_back((known - done->updated_at) * 1000.0);
+            run_ms.push_back((done->updated_at - done->created_at) * 1000.0);
+            ++polls_histogram[std::min(polls, 9)];
             auto page = co_await data.async_get_statement_result(started->id, "", diag);
             if (!page || page->rows.size() != 1) ++failed;
             ++finished;
@@ -111,6 +117,10 @@ int main(int argc, char** argv) {
 
     std::sort(detection_ms.begin(), detection_ms.end());
     auto pct = [&](double p) { return detection_ms.empty() ? 0.0 : detection_ms[static_cast<std::size_t>(p * (detection_ms.size() - 1))]; };
+    std::sort(run_ms.begin(), run_ms.end());
+    auto run_pct = [&](double p) { return run_ms.empty() ? 0.0 : run_ms[static_cast<std::size_t>(p * (run_ms.size() - 1))]; };
+    boost::json::array histogram;
+    for (int n : polls_histogram) histogram.push_back(n);
     std::uint64_t throttled = 0;
     for (const auto& row : http.metrics().snapshot()) throttled += row.retries_by_reason[static_cast<int>(engine::failure_kind::throttling)];
     boost::json::object out{{"client", "shiftsync"},
@@ -121,6 +131,11 @@ int main(int argc, char** argv) {
                             {"describe_per_statement", finished ? static_cast<double>(polls_total) / finished : 0.0},
                             {"detect_p50_ms", pct(0.5)},
                             {"detect_p99_ms", pct(0.99)},
+                            {"run_p10_ms", run_pct(0.1)},
+                            {"run_p50_ms", run_pct(0.5)},
+                            {"run_p90_ms", run_pct(0.9)},
+                            {"run_p99_ms", run_pct(0.99)},
+                            {"statements_by_describe_calls", histogram},
                             {"throttled", throttled}};
     std::cout << boost::json::serialize(out) << "\n";
     return failed ? 1 : 0;

@@ -19,8 +19,11 @@ namespace localaws::data_api {
 
 class connection_pool {
 public:
+    // Keeps as many idle connections per (database, user) as the engine has workers: with fewer,
+    // a pipelining client makes most statements open a new PostgreSQL connection (a backend fork
+    // and a login, several milliseconds of CPU) and wait in PICKED meanwhile.
     connection_pool(const redshift::pg::cluster& cluster, redshift::identity_provisioner& identities,
-                    std::size_t max_idle_per_key = 4)
+                    std::size_t max_idle_per_key = 64)
         : cluster_(cluster), identities_(identities), max_idle_per_key_(max_idle_per_key) {}
 
     // An idle connection, or a new one (creating the database user first). nullptr + error on failure.
