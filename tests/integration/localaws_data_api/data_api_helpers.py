@@ -45,9 +45,9 @@ class DataApiTestCase(LocalAWSTestCase):
             time.sleep(0.05)
 
     def wait_until_running(self, statement_id, sql, timeout=30):
-        """Until DescribeStatement says STARTED and PostgreSQL shows `sql` active. localaws reports
-        STARTED just before it sends the query, and a cancel in between is lost (reported to the lead),
-        so a test that cancels waits for the backend itself, seen through pg_stat_activity."""
+        """Until DescribeStatement says STARTED and PostgreSQL shows `sql` active (pg_stat_activity):
+        for tests about a query PostgreSQL is running. localaws reports STARTED just before it sends
+        the query; a cancel in that window is covered by test_statement_lifecycle."""
         deadline = time.monotonic() + timeout
         while self.rsd.describe_statement(Id=statement_id)["Status"] != "STARTED":
             self.assertLess(time.monotonic(), deadline, f"statement {statement_id} never STARTED")

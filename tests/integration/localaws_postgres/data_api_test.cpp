@@ -257,7 +257,7 @@ TEST_F(DataApi, ErrorsAreAwsShaped) {
     ASSERT_TRUE(ndb);
     auto nd = wait_final(engine(), connector(), std::string(ndb.value().at("Id").as_string()));
     EXPECT_EQ(status_of(nd), "FAILED");
-    EXPECT_EQ(error_of(nd), "ERROR: FATAL: database \"nope\" does not exist");
+    EXPECT_EQ(error_of(nd), "FATAL: database \"nope\" does not exist");
     auto in = sql_input("SELECT 1");
     in.workgroup_name = "nope";
     auto wg = engine().execute_statement(connector(), in);

@@ -61,7 +61,7 @@ result<std::vector<std::vector<std::string>>> statement_engine::catalog_query(co
     if (!conn) return api_error{"DatabaseConnectionException", "Database connection failed: " + error, {}, 500};
     redshift::pg::command_status status;
     auto r = conn->exec_params(sql, params, status);
-    if (!status) return validation_error("ERROR: " + status.message);
+    if (!status) return validation_error(redshift::pg::error_text(status));
     std::vector<std::vector<std::string>> rows;
     for (int i = 0; i < PQntuples(r.get()); ++i) {
         std::vector<std::string> row;

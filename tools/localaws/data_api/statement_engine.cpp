@@ -31,6 +31,7 @@ statement_engine::~statement_engine() {
     }
     work_ready_.notify_all();
     housekeeping_wake_.notify_all();
+    cancel_requested_.notify_all();
     for (auto& t : workers_) t.join();
     housekeeper_.join();
 }
@@ -225,6 +226,7 @@ result<json::object> statement_engine::cancel_statement(const caller& who, const
         return validation_error(std::string("Could not cancel a query that is already in ") + to_string(r->status) +
                                 " state with ID: " + id);
     r->cancel_requested = true;
+    cancel_requested_.notify_all();
     if (r->status == statement_status::started) {
         // The worker frees `cancel` under this same mutex, so the pointer stays valid here.
         char ignored[256];

@@ -58,6 +58,10 @@ struct engine_options {
     std::size_t max_sessions = 500;
     std::chrono::seconds result_retention{24 * 3600};
     dialect_hooks dialect;
+    // Test hook: how long a statement waits between STARTED and sending its SQL (read once per
+    // statement; unset or zero: no wait). A cancel ends the wait at once, so a test can land a
+    // CancelStatement exactly in the window where PostgreSQL has nothing to cancel yet.
+    std::function<std::chrono::milliseconds()> hold_after_started;
 };
 
 class statement_engine {
@@ -121,9 +125,12 @@ private:
     void worker_loop();
     void housekeeping_loop();
     void run_job(job& j);
+    void hold_after_started(const statement_record& r);
     void run_statements(job& j, redshift::pg::connection& conn);
-    run_outcome run_one(redshift::pg::connection& conn, const bound_sql& sql, const caller& who);
-    run_outcome run_pieces(redshift::pg::connection& conn, const std::vector<std::string>& pieces, const caller& who);
+    run_outcome run_one(redshift::pg::connection& conn, const bound_sql& sql, const caller& who,
+                        const cancel_probe& cancelled);
+    run_outcome run_pieces(redshift::pg::connection& conn, const std::vector<std::string>& pieces, const caller& who,
+                           const cancel_probe& cancelled);
     void finish_locked(statement_record& r, const run_outcome& outcome, clock::time_point started);
 
     const redshift::pg::cluster& cluster_;
@@ -133,6 +140,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable work_ready_;
     std::condition_variable housekeeping_wake_;
+    std::condition_variable cancel_requested_;  // wakes hold_after_started waits
     std::deque<job> queue_;
     std::map<std::string, std::shared_ptr<statement_record>> statements_;  // top-level and sub-statements
     std::map<std::string, std::shared_ptr<session>> sessions_;

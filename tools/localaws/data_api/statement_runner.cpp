@@ -1,5 +1,8 @@
 #include "tools/localaws/data_api/statement_runner.hpp"
 
+#include <poll.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <map>
 
@@ -33,7 +36,47 @@ void drain_copy(PGconn* conn, ExecStatusType kind) {
     while (PQgetCopyData(conn, &buffer, 0) > 0) PQfreemem(buffer);
 }
 
+// Cancel requests for one connection; the PGcancel is made on first use.
+class canceller {
+public:
+    explicit canceller(PGconn* conn) : conn_(conn) {}
+    ~canceller() {
+        if (cancel_) PQfreeCancel(cancel_);
+    }
+    canceller(const canceller&) = delete;
+    canceller& operator=(const canceller&) = delete;
+    void send() {
+        if (!cancel_) cancel_ = PQgetCancel(conn_);
+        char ignored[256];
+        if (cancel_) PQcancel(cancel_, ignored, sizeof ignored);
+    }
+
+private:
+    PGconn* conn_;
+    PGcancel* cancel_ = nullptr;
+};
+
+// Waits until PQgetResult will not block. While the statement is cancelled, the cancel is sent
+// again every interval: the first one may have reached the backend before the query did.
+void wait_for_result(PGconn* conn, const cancel_probe& cancelled, canceller& cancel) {
+    constexpr int resend_interval_ms = 100;
+    while (PQisBusy(conn)) {
+        pollfd readable{PQsocket(conn), POLLIN, 0};
+        if (readable.fd < 0) return;  // no connection: PQgetResult says so
+        int ready = ::poll(&readable, 1, cancelled ? resend_interval_ms : -1);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready < 0) return;
+        if (ready == 0) {
+            if (cancelled()) cancel.send();
+            continue;
+        }
+        if (!PQconsumeInput(conn)) return;  // the connection broke: PQgetResult reports it
+    }
+}
+
 }  // namespace
+
+pg::command_status cancelled_status() { return {false, "57014", "canceling statement due to user request"}; }
 
 void describe_columns(pg::connection& conn, const std::vector<std::pair<unsigned, int>>& sources, result_set& rows) {
     auto& columns = rows.columns();
@@ -58,8 +101,12 @@ void describe_columns(pg::connection& conn, const std::vector<std::pair<unsigned
 }
 
 run_outcome run_sql(pg::connection& conn, const std::string& sql, const std::vector<std::string>& params,
-                    std::uint64_t max_result_bytes) {
+                    std::uint64_t max_result_bytes, const cancel_probe& cancelled) {
     run_outcome out;
+    if (cancelled && cancelled()) {  // cancelled before anything reached PostgreSQL: send nothing
+        out.status = cancelled_status();
+        return out;
+    }
     PGconn* native = conn.native();
     int sent = 0;
     if (params.empty()) {
@@ -75,10 +122,16 @@ run_outcome run_sql(pg::connection& conn, const std::string& sql, const std::vec
         return out;
     }
     PQsetSingleRowMode(native);
+    canceller cancel(native);
+    // A cancel that came while the query was being sent may have found the backend idle.
+    if (cancelled && cancelled()) cancel.send();
     std::shared_ptr<result_set> current;
     std::vector<std::pair<unsigned, int>> sources;
     bool in_set = false;
-    while (pg::result_ptr r{PQgetResult(native)}) {
+    for (;;) {
+        wait_for_result(native, cancelled, cancel);
+        pg::result_ptr r{PQgetResult(native)};
+        if (!r) break;
         ExecStatusType kind = PQresultStatus(r.get());
         if (kind == PGRES_SINGLE_TUPLE || (kind == PGRES_TUPLES_OK && !in_set)) {
             if (!in_set) {
@@ -97,11 +150,7 @@ run_outcome run_sql(pg::connection& conn, const std::string& sql, const std::vec
                 if (current->byte_size() > max_result_bytes) {
                     out.too_large = true;
                     current->clear_rows();
-                    char ignored[256];
-                    if (PGcancel* cancel = PQgetCancel(native)) {
-                        PQcancel(cancel, ignored, sizeof ignored);
-                        PQfreeCancel(cancel);
-                    }
+                    cancel.send();
                 }
             }
         }

@@ -67,7 +67,7 @@ void statement_engine::finish_locked(statement_record& r, const run_outcome& out
         bool cancelled = r.cancel_requested && (outcome.status.sqlstate == query_cancelled_sqlstate ||
                                                 outcome.status.sqlstate == "25P02");
         r.status = cancelled ? statement_status::aborted : statement_status::failed;
-        r.error = cancelled ? "" : "ERROR: " + outcome.status.message;
+        r.error = cancelled ? "" : pg::error_text(outcome.status);
     } else {
         r.status = statement_status::finished;
         r.has_result_set = outcome.has_result_set;
@@ -77,7 +77,13 @@ void statement_engine::finish_locked(statement_record& r, const run_outcome& out
     }
 }
 
-run_outcome statement_engine::run_one(pg::connection& conn, const bound_sql& sql, const caller& who) {
+run_outcome statement_engine::run_one(pg::connection& conn, const bound_sql& sql, const caller& who,
+                                      const cancel_probe& cancelled) {
+    if (cancelled()) {  // UNLOAD and COPY check nothing themselves: never start them once cancelled
+        run_outcome out;
+        out.status = cancelled_status();
+        return out;
+    }
     if (options_.dialect.run_special) {
         if (auto special = options_.dialect.run_special(conn, sql.sql, who)) return std::move(*special);
         // Several statements in one Sql, one of them an UNLOAD or COPY from S3: PostgreSQL cannot
@@ -88,15 +94,15 @@ run_outcome statement_engine::run_one(pg::connection& conn, const bound_sql& sql
             if (pieces.size() > 1 && std::any_of(pieces.begin(), pieces.end(), [](const std::string& p) {
                     return redshift::dialect::looks_like_unload(p) || redshift::dialect::looks_like_s3_copy(p);
                 }))
-                return run_pieces(conn, pieces, who);
+                return run_pieces(conn, pieces, who, cancelled);
         }
     }
     const std::string text = options_.dialect.rewrite ? options_.dialect.rewrite(sql.sql) : sql.sql;
-    return run_sql(conn, text, sql.values, options_.max_result_bytes);
+    return run_sql(conn, text, sql.values, options_.max_result_bytes, cancelled);
 }
 
 run_outcome statement_engine::run_pieces(pg::connection& conn, const std::vector<std::string>& pieces,
-                                         const caller& who) {
+                                         const caller& who, const cancel_probe& cancelled) {
     auto is_transaction_control = [](const std::string& p) {
         std::string first = p.substr(0, p.find_first_of(" \t\r\n"));
         for (const char* word : {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"})
@@ -108,7 +114,7 @@ run_outcome statement_engine::run_pieces(pg::connection& conn, const std::vector
     if (wrap) run_sql(conn, "BEGIN", {}, 0);
     run_outcome last;
     for (const auto& piece : pieces) {
-        last = run_one(conn, bound_sql{piece, {}, {}}, who);
+        last = run_one(conn, bound_sql{piece, {}, {}}, who, cancelled);
         if (!last.status.ok || last.too_large) break;
     }
     if (wrap) run_sql(conn, last.status.ok && !last.too_large ? "COMMIT" : "ROLLBACK", {}, 0);
@@ -118,8 +124,13 @@ run_outcome statement_engine::run_pieces(pg::connection& conn, const std::vector
 void statement_engine::run_statements(job& j, pg::connection& conn) {
     statement_record& r = *j.record;
     const auto started = clock::now();
+    // A cancel of a batch (its top-level id) cancels the sub-statement running.
+    const cancel_probe cancelled = [this, &r] {
+        std::lock_guard lock(mutex_);
+        return r.cancel_requested;
+    };
     if (!r.is_batch) {
-        run_outcome outcome = run_one(conn, j.sqls[0], j.who);
+        run_outcome outcome = run_one(conn, j.sqls[0], j.who, cancelled);
         std::lock_guard lock(mutex_);
         finish_locked(r, outcome, started);
         return;
@@ -137,6 +148,8 @@ void statement_engine::run_statements(job& j, pg::connection& conn) {
             if (failed || r.cancel_requested) {
                 sub.status = statement_status::aborted;
                 sub.updated_at = sub_started;
+                if (!failed) failure.status = cancelled_status();  // the batch ends ABORTED, not FINISHED
+                failed = true;
                 continue;
             }
             sub.status = statement_status::started;
@@ -144,7 +157,7 @@ void statement_engine::run_statements(job& j, pg::connection& conn) {
             sub.redshift_query_id = next_query_id_++;
             sub.redshift_pid = conn.backend_pid();
         }
-        run_outcome outcome = run_one(conn, j.sqls[i], j.who);
+        run_outcome outcome = run_one(conn, j.sqls[i], j.who, cancelled);
         std::lock_guard lock(mutex_);
         sub.cancel_requested = r.cancel_requested;
         finish_locked(sub, outcome, sub_started);
@@ -170,6 +183,14 @@ void statement_engine::run_statements(job& j, pg::connection& conn) {
     }
     r.has_result_set = false;
     r.result_rows = -1;
+}
+
+void statement_engine::hold_after_started(const statement_record& r) {
+    if (!options_.hold_after_started) return;
+    const auto hold = options_.hold_after_started();
+    if (hold <= std::chrono::milliseconds(0)) return;
+    std::unique_lock lock(mutex_);
+    cancel_requested_.wait_for(lock, hold, [&] { return r.cancel_requested || stopping_; });
 }
 
 void statement_engine::run_job(job& j) {
@@ -206,10 +227,11 @@ void statement_engine::run_job(job& j) {
             r.redshift_pid = conn->backend_pid();
             r.cancel = PQgetCancel(conn->native());
         }
+        hold_after_started(r);
         run_statements(j, *conn);
     } else if (!cancelled_while_picked) {
         run_outcome outcome;
-        outcome.status = {false, "08006", error};
+        outcome.status = pg::connection_failure(error);
         std::lock_guard lock(mutex_);
         finish_locked(r, outcome, clock::now());
     }

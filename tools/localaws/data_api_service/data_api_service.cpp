@@ -1,11 +1,13 @@
 #include "tools/localaws/data_api_service/data_api_service.hpp"
 
+#include "tools/localaws/admin/faults.hpp"
 #include "tools/localaws/data_api/json_dispatch.hpp"
 #include "tools/localaws/data_api/redshift_dialect.hpp"
 #include "tools/localaws/data_api/statement_engine.hpp"
 #include "tools/localaws/iam/directory.hpp"
 #include "tools/localaws/redshift/identity.hpp"
 #include "tools/localaws/redshift/pg/cluster.hpp"
+#include "tools/localaws/redshift/sql_functions.hpp"
 #include "tools/localaws/s3/disk_store.hpp"
 #include "tools/localaws/server/app.hpp"
 #include "tools/localaws/server/blocking.hpp"
@@ -54,6 +56,7 @@ public:
         if (auto e = cluster_.start(); !e.empty()) return "PostgreSQL for the Data API: " + e;
         if (auto e = identities_.ensure_default_setup("dev", "rss_admin"); !e.empty())
             return "Data API default setup: " + e;
+        if (auto e = rs::install_sql_functions(cluster_); !e.empty()) return "Data API default setup: " + e;
         rs::bulk::environment env;
         env.store = &app_.store();
         env.region = app_.region();
@@ -67,6 +70,7 @@ public:
         // Redshift Serverless runs up to 200 statements at once; 64 PostgreSQL workers (mostly
         // waiting, not computing) let clients that pipeline many statements see that.
         options.workers = 64;
+        options.hold_after_started = [this] { return statement_started_hold(); };
         engine_ = std::make_unique<da::statement_engine>(cluster_, identities_, options);
         return {};
     }
@@ -123,6 +127,21 @@ private:
         for (const auto& [k, v] : e.extra)
             if (v.is_string()) error.details.emplace_back(std::string(k), std::string(v.as_string()));
         co_return service_response::from_error(std::move(error));
+    }
+
+    // The fault rule {"service": "redshift-data", "operation": "StatementStarted", "latency_ms": N}
+    // holds each statement up to N ms between STARTED and sending its SQL (a cancel ends the hold).
+    // No request carries that operation name, so the rule never delays a call; only exact names
+    // count ("*" rules are for requests), so no other test's rule changes how statements run.
+    std::chrono::milliseconds statement_started_hold() {
+        const json::value rules = app_.faults().to_json();
+        if (!rules.is_array()) return {};
+        for (const auto& rule : rules.as_array()) {
+            const auto& o = rule.as_object();
+            if (o.at("service") == "redshift-data" && o.at("operation") == "StatementStarted")
+                return std::chrono::milliseconds(o.at("latency_ms").to_number<std::int64_t>());
+        }
+        return {};
     }
 
     // UNLOAD/COPY acting with IAM_ROLE: Redshift must be trusted by the role, and the role's policy

@@ -1,6 +1,32 @@
 #include "tools/localaws/redshift/pg/connection.hpp"
 
 namespace localaws::redshift::pg {
+namespace {
+
+// libpq's texts start "FATAL:  " (two spaces), connection::open's "FATAL: ": either prefix moves
+// into `severity`.
+void take_severity_prefix(command_status& status) {
+    for (const char* level : {"ERROR", "FATAL", "PANIC"}) {
+        const std::string prefix = std::string(level) + ":";
+        if (status.message.compare(0, prefix.size(), prefix) != 0) continue;
+        status.severity = level;
+        std::size_t text = status.message.find_first_not_of(' ', prefix.size());
+        status.message.erase(0, text == std::string::npos ? status.message.size() : text);
+        return;
+    }
+}
+
+}  // namespace
+
+command_status connection_failure(const std::string& open_error) {
+    command_status status{false, "08006", open_error, {}};
+    take_severity_prefix(status);
+    return status;
+}
+
+std::string error_text(const command_status& status) {
+    return (status.severity.empty() ? std::string("ERROR") : status.severity) + ": " + status.message;
+}
 
 command_status status_of(const PGresult* result, PGconn* conn) {
     command_status status;
@@ -12,12 +38,15 @@ command_status status_of(const PGresult* result, PGconn* conn) {
     if (result) {
         const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
         const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+        const char* severity = PQresultErrorField(result, PG_DIAG_SEVERITY_NONLOCALIZED);
         if (state) status.sqlstate = state;
         if (primary) status.message = primary;
+        if (severity && primary) status.severity = severity;
     }
     if (status.message.empty()) {
         status.message = conn ? PQerrorMessage(conn) : "no result";
         while (!status.message.empty() && status.message.back() == '\n') status.message.pop_back();
+        take_severity_prefix(status);
     }
     return status;
 }

@@ -20,12 +20,18 @@ using result_ptr = std::unique_ptr<PGresult, result_deleter>;
 struct command_status {
     bool ok = true;
     std::string sqlstate;
-    std::string message;  // primary message, as PostgreSQL words it
+    std::string message;   // primary message, as PostgreSQL words it, without a severity prefix
+    std::string severity;  // "ERROR", "FATAL" or "PANIC" as PostgreSQL reports it; empty means ERROR
     explicit operator bool() const { return ok; }
 };
 
-// Error text of a failed result: "ERROR: <primary message>" (what Redshift's Error field shows).
+// The status of a failed (or successful) result. Without a result, libpq's own error text.
 command_status status_of(const PGresult* result, PGconn* conn);
+// A failed connection attempt (connection::open's error, such as "FATAL: database \"x\" does not
+// exist"): the severity prefix moves into `severity`, so it is shown once.
+command_status connection_failure(const std::string& open_error);
+// What Redshift's Error field shows: "<SEVERITY>: <message>", e.g. "ERROR: division by zero".
+std::string error_text(const command_status& status);
 
 class connection {
 public:
