@@ -38,7 +38,9 @@ bool read_principal(const json::value& v, statement& s) {
             if (!read_strings(names, s.principals_aws)) return false;
         } else if (kind == "Service") {
             if (!read_strings(names, s.principals_service)) return false;
-        } else if (kind == "Federated" || kind == "CanonicalUser") {
+        } else if (kind == "Federated") {
+            if (!read_strings(names, s.principals_federated)) return false;
+        } else if (kind == "CanonicalUser") {
             continue;  // never matches anyone localaws authenticates
         } else {
             return false;
@@ -148,6 +150,9 @@ bool principal_matches(const statement& s, const caller& who) {
     if (who.is_service)
         return std::find(s.principals_service.begin(), s.principals_service.end(), who.arn) !=
                s.principals_service.end();
+    if (who.is_federated)
+        return std::find(s.principals_federated.begin(), s.principals_federated.end(), who.arn) !=
+               s.principals_federated.end();
     for (const auto& p : s.principals_aws) {
         // "123456789012" and "arn:aws:iam::123456789012:root" both mean "the account".
         if (p == who.account_id || p == "arn:aws:iam::" + who.account_id + ":root") return true;

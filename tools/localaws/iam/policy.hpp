@@ -1,7 +1,7 @@
 #pragma once
 // IAM policy documents and their evaluation: explicit Deny wins, then any Allow, else implicit deny.
 // Supported: Action/NotAction and Resource/NotResource with '*' and '?' wildcards, Principal/
-// NotPrincipal (AWS account, root, user/role ARNs, Service, "*"), and the Condition operators
+// NotPrincipal (AWS account, root, user/role ARNs, Service, Federated, "*"), and the Condition operators
 // StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringLike, StringNotLike, Bool, Null
 // (with ...IfExists variants). Anything else in a Condition makes the statement not match — a safe
 // default for a test double.
@@ -33,6 +33,7 @@ struct statement {
     bool not_resource = false;
     std::vector<std::string> principals_aws;      // trust policies
     std::vector<std::string> principals_service;
+    std::vector<std::string> principals_federated;  // OIDC / SAML provider ARNs
     bool principal_any = false;
     bool has_principal = false;
     std::vector<condition> conditions;
@@ -58,6 +59,7 @@ struct caller {
     std::string account_id;   // empty for services
     std::string role_arn;     // for assumed roles: the role's ARN (trust policies may name it)
     bool is_service = false;
+    bool is_federated = false;  // arn is an identity provider's (AssumeRoleWithWebIdentity)
 };
 
 // Trust-policy evaluation: may `who` perform `action` (sts:AssumeRole) on this role?

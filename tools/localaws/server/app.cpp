@@ -39,6 +39,7 @@ app::app(app_options options) {
     std::filesystem::create_directories(options.data_dir / "iam");
     iam_->persist_sessions(options.data_dir / "iam" / "sessions.jsonl", now());
     metadata_ = std::make_unique<metadata::instance_metadata>(config, *iam_);
+    config_ = config;
     store_ = std::make_unique<s3::disk_store>(options.data_dir);
     uploads_ = std::make_unique<s3::multipart_store>(*store_);
     faults_ = std::make_unique<admin::faults>();

@@ -46,6 +46,8 @@ public:
     ~app();
 
     const std::string& region() const { return region_; }
+    // The config localaws started with (services read their own sections at registration).
+    const boost::json::value& config() const { return config_; }
     std::chrono::seconds max_clock_skew() const { return max_skew_; }
     // AWS's floor for AssumeRole's DurationSeconds is 900; a test config ("sts":
     // {"min_duration_seconds": 5}) may lower it to exercise credential refresh quickly.
@@ -78,6 +80,7 @@ public:
     }
 
 private:
+    boost::json::value config_;
     std::string region_ = "us-east-1";
     std::chrono::seconds max_skew_{900};
     std::chrono::seconds min_session_{900};

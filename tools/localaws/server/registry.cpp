@@ -15,8 +15,9 @@ void registry::add_service(service_definition service) {
     services_.insert_or_assign(std::move(name), std::move(service));
 }
 
-void registry::add_operation(std::string_view service, std::string_view operation, handler h, body_mode mode) {
-    operations_.insert_or_assign(op_key(service, operation), operation_entry{std::move(h), mode});
+void registry::add_operation(std::string_view service, std::string_view operation, handler h, body_mode mode,
+                             bool allow_unsigned) {
+    operations_.insert_or_assign(op_key(service, operation), operation_entry{std::move(h), mode, allow_unsigned});
 }
 
 const service_definition* registry::by_signing_name(std::string_view name) const {

@@ -48,13 +48,16 @@ struct service_definition {
 struct operation_entry {
     localaws::handler handler;
     body_mode mode = body_mode::buffered;
+    // Served without a signature too (STS AssumeRoleWithWebIdentity: the token is the credential);
+    // the handler then sees an anonymous principal.
+    bool allow_unsigned = false;
 };
 
 class registry {
 public:
     void add_service(service_definition service);
     void add_operation(std::string_view service, std::string_view operation, handler h,
-                       body_mode mode = body_mode::buffered);
+                       body_mode mode = body_mode::buffered, bool allow_unsigned = false);
 
     const service_definition* by_signing_name(std::string_view name) const;
     const service_definition* by_target_prefix(std::string_view prefix) const;

@@ -114,6 +114,11 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
     }
     if (!svc) {
         auto scope = auth::scope_service(ctx.headers.get("authorization"), ctx.raw_query);
+        // An unsigned form POST is a Query call (S3 never takes form-urlencoded bodies): STS's
+        // AssumeRoleWithWebIdentity, which clients send unsigned.
+        if (scope.empty() && ctx.method == "POST" &&
+            ctx.headers.get("content-type").starts_with("application/x-www-form-urlencoded"))
+            scope = "sts";
         svc = registry.by_signing_name(scope.empty() ? "s3" : scope);
         if (!svc) {
             // Signed for a service localaws does not serve (yet): say so, rather than let S3's rules
@@ -162,7 +167,8 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
                            .shifted_now = a.now(),
                            .max_skew = a.max_clock_skew()};
     auto verified = auth::verify(vin, a.iam());
-    if (verified.why != auth::failure::none)
+    const bool unsigned_allowed = entry && entry->allow_unsigned && verified.why == auth::failure::missing;
+    if (verified.why != auth::failure::none && !unsigned_allowed)
         co_return service_response::from_error(auth::to_aws_error(verified, dialect_of(svc->protocol), a.now()));
     ctx.principal = std::move(verified.who);
     if (!entry) co_return service_response::from_error(unknown_operation(svc->protocol, ctx.operation));

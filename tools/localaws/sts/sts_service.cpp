@@ -1,5 +1,8 @@
 #include "tools/localaws/sts/sts_service.hpp"
 
+#include "tools/localaws/sts/sts_common.hpp"
+#include "tools/localaws/sts/web_identity.hpp"
+
 #include "tools/localaws/iam/directory.hpp"
 #include "tools/localaws/server/app.hpp"
 #include "tools/localaws/server/http_util.hpp"
@@ -10,9 +13,8 @@
 
 namespace localaws {
 namespace asio = boost::asio;
-namespace {
 
-constexpr std::string_view sts_namespace = "https://sts.amazonaws.com/doc/2011-06-15/";
+namespace sts {
 
 aws_error validation(std::string message) { return {400, "ValidationError", std::move(message), {}, true}; }
 
@@ -23,28 +25,57 @@ service_response xml_ok(std::string body) {
     return r;
 }
 
-service_response assume_role(request_context& ctx) {
-    app& a = ctx.application;
+std::optional<aws_error> check_role_and_session(const request_context& ctx) {
     const std::string* role_arn = ctx.query_param("RoleArn");
     const std::string* session = ctx.query_param("RoleSessionName");
     if (!role_arn || !session)
-        return service_response::from_error(validation("1 validation error detected: RoleArn and RoleSessionName are required"));
+        return validation("1 validation error detected: RoleArn and RoleSessionName are required");
     static const std::regex session_pattern(R"([\w+=,.@-]{2,64})");
     if (!std::regex_match(*session, session_pattern))
-        return service_response::from_error(validation(
-            "1 validation error detected: Value '" + *session +
-            "' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: "
-            "[\\w+=,.@-]*"));
+        return validation("1 validation error detected: Value '" + *session +
+                          "' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression "
+                          "pattern: [\\w+=,.@-]*");
+    return std::nullopt;
+}
+
+std::optional<aws_error> read_duration(const request_context& ctx, long long& duration) {
+    duration = 3600;
+    const auto* d = ctx.query_param("DurationSeconds");
+    if (!d) return std::nullopt;
+    auto [end, ec] = std::from_chars(d->data(), d->data() + d->size(), duration);
+    const long long floor = ctx.application.min_session_duration().count();
+    if (ec != std::errc{} || end != d->data() + d->size() || duration < floor || duration > 43200)
+        return validation("1 validation error detected: Value '" + *d +
+                          "' at 'durationSeconds' failed to satisfy constraint: Member must have value between " +
+                          std::to_string(floor) + " and 43200");
+    return std::nullopt;
+}
+
+void write_session(xml_writer& x, const iam::issued_session& s) {
+    x.open("AssumedRoleUser").element("AssumedRoleId", s.who.user_id).element("Arn", s.who.arn).close("AssumedRoleUser");
+    x.open("Credentials")
+        .element("AccessKeyId", s.access_key_id)
+        .element("SecretAccessKey", s.secret)
+        .element("SessionToken", s.session_token)
+        .element("Expiration", iso8601(s.expiration))
+        .close("Credentials");
+}
+
+}  // namespace sts
+
+namespace {
+
+using sts::sts_namespace;
+using sts::validation;
+using sts::xml_ok;
+
+service_response assume_role(request_context& ctx) {
+    app& a = ctx.application;
+    if (auto bad = sts::check_role_and_session(ctx)) return service_response::from_error(*bad);
+    const std::string* role_arn = ctx.query_param("RoleArn");
+    const std::string* session = ctx.query_param("RoleSessionName");
     long long duration = 3600;
-    if (const auto* d = ctx.query_param("DurationSeconds")) {
-        auto [end, ec] = std::from_chars(d->data(), d->data() + d->size(), duration);
-        const long long floor = a.min_session_duration().count();
-        if (ec != std::errc{} || end != d->data() + d->size() || duration < floor || duration > 43200)
-            return service_response::from_error(validation(
-                "1 validation error detected: Value '" + *d +
-                "' at 'durationSeconds' failed to satisfy constraint: Member must have value between " +
-                std::to_string(floor) + " and 43200"));
-    }
+    if (auto bad = sts::read_duration(ctx, duration)) return service_response::from_error(*bad);
 
     const iam::role* role = a.iam().find_role(*role_arn);
     iam::condition_context conditions;
@@ -69,13 +100,7 @@ service_response assume_role(request_context& ctx) {
     auto s = a.iam().issue_session(*role, *session, std::chrono::seconds(duration), a.now());
     xml_writer x;
     x.open("AssumeRoleResponse", sts_namespace).open("AssumeRoleResult");
-    x.open("AssumedRoleUser").element("AssumedRoleId", s.who.user_id).element("Arn", s.who.arn).close("AssumedRoleUser");
-    x.open("Credentials")
-        .element("AccessKeyId", s.access_key_id)
-        .element("SecretAccessKey", s.secret)
-        .element("SessionToken", s.session_token)
-        .element("Expiration", iso8601(s.expiration))
-        .close("Credentials");
+    sts::write_session(x, s);
     x.element("PackedPolicySize", "6").close("AssumeRoleResult");
     x.open("ResponseMetadata").element("RequestId", ctx.request_id).close("ResponseMetadata");
     x.close("AssumeRoleResponse");
@@ -109,6 +134,7 @@ void register_sts(app& a) {
     r.add_operation("sts", "AssumeRole", [](request_context& ctx) -> asio::awaitable<service_response> {
         co_return assume_role(ctx);
     });
+    sts::register_web_identity(a);
     r.add_operation("sts", "GetCallerIdentity", [](request_context& ctx) -> asio::awaitable<service_response> {
         co_return get_caller_identity(ctx);
     });

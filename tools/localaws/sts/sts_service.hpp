@@ -1,5 +1,6 @@
 #pragma once
-// STS (Query protocol, 2011-06-15): AssumeRole and GetCallerIdentity.
+// STS (Query protocol, 2011-06-15): AssumeRole, AssumeRoleWithWebIdentity (sts/web_identity.hpp) and
+// GetCallerIdentity.
 
 namespace localaws {
 class app;
