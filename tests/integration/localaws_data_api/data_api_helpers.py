@@ -1,6 +1,7 @@
 """Shared helpers for the Data API acceptance tests: boto3 clients on the documented role, and
 statement polling / result paging exactly as a Data API client does it."""
 import os
+import subprocess
 import sys
 import time
 
@@ -27,6 +28,14 @@ class DataApiTestCase(LocalAWSTestCase):
         session = cls.aws.role_session(external_id=EXTERNAL_ID, role_arn=ROLE_ARN)
         cls.rsd = session.client("redshift-data", endpoint_url=cls.aws.endpoint, config=NO_RETRIES)
         cls.s3 = session.client("s3", endpoint_url=cls.aws.endpoint, config=NO_RETRIES)
+
+    # ---- the cluster's superuser, for what only an admin may do (localaws has no admin SQL path)
+    def superuser_sql(self, sql):
+        """Runs `sql` as the private cluster's superuser over its Unix socket, as a Redshift admin would
+        in a superuser session. PostgreSQL must be running (after any Data API call)."""
+        socket_dir = os.path.join(self.aws.data_dir, "postgres", "socket")
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socket_dir, "-U", "postgres", "-d", DATABASE,
+                        "-c", sql], check=True, capture_output=True, text=True, timeout=60)
 
     # ---- statements
     @classmethod

@@ -3,8 +3,6 @@ needs; calls outside it, or an action taken out of it, fail with AccessDeniedExc
 action; TEMP taken from the database role rss_admin makes temp-table staging fail with PostgreSQL's
 permission error in DescribeStatement's Error."""
 import copy
-import os
-import subprocess
 import unittest
 
 from botocore.exceptions import ClientError
@@ -89,11 +87,6 @@ class TempTakenFromDatabaseRoleTest(DataApiTestCase):
     """REVOKE TEMP ON DATABASE dev FROM rss_admin. Neither the connector role (it owns nothing) nor any
     localaws API can do that, so it runs as the private cluster's superuser over its Unix socket, as
     a Redshift admin would in a superuser session; everything observed goes through boto3."""
-
-    def superuser_sql(self, sql):
-        socket_dir = os.path.join(self.aws.data_dir, "postgres", "socket")
-        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socket_dir, "-U", "postgres", "-d", DATABASE,
-                        "-c", sql], check=True, capture_output=True, text=True, timeout=60)
 
     def test_temp_table_staging_needs_temp_on_the_database(self):
         self.run_ok("CREATE TABLE staged_target (id int4, v varchar(10))")  # starts PostgreSQL and the default setup

@@ -168,6 +168,39 @@ TEST_F(Identity, RevokingTempFromTheRoleMakesTempTablesFail) {
     ASSERT_EQ(admin->run("GRANT TEMP ON DATABASE dev TO rss_admin"), "");
 }
 
+// The RedshiftDbRoles tag changes between calls (session tags): memberships follow it both ways,
+// also for a connection already open, while a role an admin granted in SQL stays.
+TEST_F(Identity, TagChangesGrantAndRevokeButKeepAdminGrants) {
+    auto admin = open(cluster_->get(), "dev");
+    ASSERT_EQ(admin->run("CREATE ROLE reporting NOLOGIN; CREATE ROLE audit NOLOGIN;"
+                         "CREATE TABLE report_only(a int); GRANT SELECT ON report_only TO reporting;"
+                         "CREATE TABLE audit_only(a int); GRANT SELECT ON audit_only TO audit"),
+              "");
+    const std::string user = "IAMR:tag-changes";
+    ASSERT_EQ(provisioner_->ensure_user({user, {"rss_admin", "reporting"}}, "dev"), "");
+    ASSERT_EQ(admin->run("GRANT audit TO \"IAMR:tag-changes\""), "");  // an admin's own grant
+    auto c = open(cluster_->get(), "dev", user);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->run("SELECT * FROM report_only"), "");
+    const std::string memberships =
+        "SELECT string_agg(r.rolname, ',' ORDER BY r.rolname) FROM pg_auth_members m JOIN pg_roles r "
+        "ON r.oid = m.roleid WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = 'IAMR:tag-changes')";
+    EXPECT_EQ(scalar(*admin, memberships), "audit,reporting,rss_admin");
+
+    ASSERT_EQ(provisioner_->ensure_user({user, {"rss_admin"}}, "dev"), "");  // the tag dropped reporting
+    EXPECT_EQ(scalar(*admin, memberships), "audit,rss_admin");
+    EXPECT_EQ(c->run("SELECT * FROM report_only"), "permission denied for table report_only");
+    EXPECT_EQ(c->run("SELECT * FROM audit_only"), "");
+
+    ASSERT_EQ(provisioner_->ensure_user({user, {"reporting", "rss_admin"}}, "dev"), "");  // and names it again
+    EXPECT_EQ(c->run("SELECT * FROM report_only"), "");
+    ASSERT_EQ(provisioner_->ensure_user({user, {}}, "dev"), "");
+    EXPECT_EQ(scalar(*admin, memberships), "audit");
+
+    ASSERT_EQ(provisioner_->ensure_user({user, {"postgres", lr::tag_grantor_role}}, "dev"), "");
+    EXPECT_EQ(scalar(*admin, memberships), "audit") << "superuser and bookkeeping roles are never granted";
+}
+
 TEST_F(Identity, ExternalConninfoManagesNothingAndConnects) {
     pg::cluster_options options;
     options.external_conninfo = "host=" + pg::conninfo_quote(cluster_->get().socket_dir().string());

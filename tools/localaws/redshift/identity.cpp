@@ -1,5 +1,6 @@
 #include "tools/localaws/redshift/identity.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 namespace localaws::redshift {
@@ -65,39 +66,68 @@ std::string identity_provisioner::ensure_default_setup(const std::string& databa
                    "GRANT USAGE, CREATE ON SCHEMA public TO " + r + ";");
 }
 
-std::string identity_provisioner::create_user_locked(const db_identity& identity) {
+std::string identity_provisioner::create_role_locked(pg::connection& root, const std::string& name, bool login) {
+    pg::command_status status;
+    auto found = root.exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", {name}, status);
+    if (!status) return status.message;
+    if (PQntuples(found.get()) > 0) return {};
+    // Two localaws processes on one external server could race here; duplicate_object is fine.
+    root.exec("CREATE ROLE " + pg::quote_identifier(name) + (login ? " LOGIN" : " NOLOGIN"), status);
+    return status || status.sqlstate == "42710" ? std::string{} : status.message;
+}
+
+std::string identity_provisioner::reconcile_memberships_locked(const db_identity& identity) {
     std::string error;
     pg::connection* root = admin("postgres", error);
     if (!root) return error;
+    if (auto e = create_role_locked(*root, tag_grantor_role, false); !e.empty()) return e;
+    if (auto e = create_role_locked(*root, identity.db_user, true); !e.empty()) return e;
+    const std::string user = pg::quote_identifier(identity.db_user);
     pg::command_status status;
-    auto found = root->exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", {identity.db_user}, status);
+    // Every membership of the user, and whether the tag granted it.
+    auto current = root->exec_params(
+        "SELECT r.rolname, m.grantor = (SELECT oid FROM pg_roles WHERE rolname = $2) FROM pg_auth_members m "
+        "JOIN pg_roles r ON r.oid = m.roleid WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = $1)",
+        {identity.db_user, tag_grantor_role}, status);
     if (!status) return status.message;
-    if (PQntuples(found.get()) == 0) {
-        // Two localaws processes on one external server could race here; duplicate_object is fine.
-        root->exec("CREATE ROLE " + pg::quote_identifier(identity.db_user) + " LOGIN", status);
-        if (!status && status.sqlstate != "42710") return status.message;
-    }
-    for (const auto& role : identity.db_roles) {
-        auto role_found = root->exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", {role}, status);
+    std::map<std::string, bool> member_of;  // role -> granted by the tag
+    for (int i = 0; i < PQntuples(current.get()); ++i)
+        member_of[PQgetvalue(current.get(), i, 0)] = std::string_view(PQgetvalue(current.get(), i, 1)) == "t";
+    const std::set<std::string> wanted(identity.db_roles.begin(), identity.db_roles.end());
+    for (const auto& role : wanted) {
+        if (member_of.count(role) || role == identity.db_user || role == tag_grantor_role) continue;
+        // Redshift ignores roles that do not exist; a superuser role would hand out the cluster.
+        auto grantable = root->exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1 AND NOT rolsuper", {role}, status);
         if (!status) return status.message;
-        if (PQntuples(role_found.get()) == 0) continue;  // Redshift ignores roles that do not exist
-        if (auto e = root->run("GRANT " + pg::quote_identifier(role) + " TO " + pg::quote_identifier(identity.db_user));
+        if (PQntuples(grantable.get()) == 0) continue;
+        if (auto e = root->run("GRANT " + pg::quote_identifier(role) + " TO " + user + " GRANTED BY " +
+                               pg::quote_identifier(tag_grantor_role));
             !e.empty())
             return e;
+    }
+    for (const auto& [role, from_tag] : member_of) {
+        if (!from_tag || wanted.count(role)) continue;
+        if (auto e = root->run("REVOKE " + pg::quote_identifier(role) + " FROM " + user); !e.empty()) return e;
     }
     return {};
 }
 
 std::string identity_provisioner::ensure_user(const db_identity& identity, const std::string& database) {
+    std::vector<std::string> roles = identity.db_roles;
+    std::sort(roles.begin(), roles.end());
+    roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
     std::string key = database + "\n" + identity.db_user + "\n";
-    for (const auto& r : identity.db_roles) key += r + ":";
+    for (const auto& r : roles) key += r + ":";
     std::lock_guard lock(mutex_);
+    if (auto applied = memberships_.find(identity.db_user); applied == memberships_.end() || applied->second != roles) {
+        if (auto e = reconcile_memberships_locked(identity); !e.empty()) return e;
+        memberships_[identity.db_user] = roles;
+    }
     if (provisioned_.count(key)) return {};
-    if (auto e = create_user_locked(identity); !e.empty()) return e;
     std::string error;
     pg::connection* db = admin(database, error);
     if (!db) return error;
-    for (const auto& role : identity.db_roles) {
+    for (const auto& role : roles) {
         pg::command_status status;
         auto role_found = db->exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", {role}, status);
         if (!status) return status.message;
@@ -114,6 +144,7 @@ std::string identity_provisioner::ensure_user(const db_identity& identity, const
 
 void identity_provisioner::forget(const std::string& db_user) {
     std::lock_guard lock(mutex_);
+    memberships_.erase(db_user);
     for (auto it = provisioned_.begin(); it != provisioned_.end();) {
         bool same_user = it->find("\n" + db_user + "\n") != std::string::npos;
         it = same_user ? provisioned_.erase(it) : ++it;

@@ -17,8 +17,16 @@
 //   ALTER / DROP                  -> PostgreSQL has no such privileges: they come with ownership.
 //                                     The creating user owns its tables, so it may ALTER and DROP
 //                                     them; other members may not (a documented difference).
-// Memberships named by the tag are granted on demand; roles absent from the cluster are ignored,
-// as Redshift ignores them; memberships removed from the tag are not revoked (not done yet).
+// Memberships follow the tag: each ensure_user() with a different role list reconciles them —
+// roles named by the tag are granted, roles the tag granted earlier and no longer names are
+// revoked. Roles absent from the cluster are ignored, as Redshift ignores them; superuser roles
+// are never granted. Only the tag's own grants are ever revoked: they are recorded with grantor
+// `tag_grantor_role` (GRANT … GRANTED BY), so a membership an admin granted in SQL (grantor: the
+// admin) stays when the tag stops naming it. PostgreSQL 15 keeps one membership row per (role,
+// member) pair, so whoever granted first is the grantor: a role the tag names that an admin had
+// already granted stays the admin's; an admin's GRANT of a role the tag had already granted is a
+// no-op and leaves it the tag's. Memberships granted before this reconciliation existed (by the
+// superuser) count as an admin's.
 //
 // Thread safety: every member function may be called from any thread (one internal mutex).
 
@@ -45,6 +53,9 @@ std::string db_user_for_arn(const std::string& principal_arn);
 // Splits a RedshiftDbRoles tag value ("rss_admin:reporting") into role names; empty parts dropped.
 std::vector<std::string> split_db_roles(const std::string& tag_value);
 
+// The NOLOGIN role recorded as grantor of the memberships the RedshiftDbRoles tag grants.
+inline constexpr const char* tag_grantor_role = "localaws_db_roles_tag";
+
 class identity_provisioner {
 public:
     explicit identity_provisioner(const pg::cluster& cluster) : cluster_(cluster) {}
@@ -53,8 +64,9 @@ public:
     // Runs its grants only when it creates the role, so an operator's later REVOKE survives restarts.
     std::string ensure_default_setup(const std::string& database = "dev", const std::string& role = "rss_admin");
 
-    // Creates the user when missing (LOGIN, no password), grants the tagged roles, and sets default
-    // privileges in `database`. Cached: repeated calls for the same identity cost nothing.
+    // Creates the user when missing (LOGIN, no password), reconciles its memberships with the
+    // tagged roles, and sets default privileges in `database`. Cached: repeated calls for the same
+    // identity and role list cost nothing; a changed role list reconciles again.
     std::string ensure_user(const db_identity& identity, const std::string& database);
     // Drops the cache for `db_user` (after an operator dropped the role, say): the next
     // ensure_user() provisions it again.
@@ -68,12 +80,14 @@ public:
 
 private:
     pg::connection* admin(const std::string& database, std::string& error);
-    std::string create_user_locked(const db_identity& identity);
+    std::string create_role_locked(pg::connection& root, const std::string& name, bool login);
+    std::string reconcile_memberships_locked(const db_identity& identity);
 
     const pg::cluster& cluster_;
     std::mutex mutex_;
     std::map<std::string, std::unique_ptr<pg::connection>> admin_by_database_;
-    std::set<std::string> provisioned_;  // "<database>\n<user>\n<roles>"
+    std::set<std::string> provisioned_;                            // "<database>\n<user>\n<roles>"
+    std::map<std::string, std::vector<std::string>> memberships_;  // user -> tag roles last reconciled
 };
 
 }  // namespace localaws::redshift
