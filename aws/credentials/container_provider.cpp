@@ -31,7 +31,7 @@ struct auth_token {
 class container_provider final : public refreshing_provider {
 public:
     container_provider(http::client& http, endpoints::env_lookup env)
-        : refreshing_provider({}), http_(http), env_(std::move(env)) {}
+        : refreshing_provider(detail::metadata_refresh_timing()), http_(http), env_(std::move(env)) {}
     std::string describe() const override { return "container credentials endpoint"; }
 
 private:

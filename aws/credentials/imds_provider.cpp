@@ -18,7 +18,7 @@ constexpr std::string_view credentials_path = "/latest/meta-data/iam/security-cr
 class imds_provider final : public refreshing_provider {
 public:
     imds_provider(http::client& http, endpoints::env_lookup env)
-        : refreshing_provider({}), http_(http), env_(std::move(env)) {}
+        : refreshing_provider(detail::metadata_refresh_timing()), http_(http), env_(std::move(env)) {}
     std::string describe() const override { return "EC2 instance metadata (IMDSv2)"; }
 
 private:

@@ -24,6 +24,13 @@ http::request_options metadata_options() {
     return o;
 }
 
+refresh_timing metadata_refresh_timing() {
+    refresh_timing t;
+    t.refresh_ahead = std::chrono::minutes(5);
+    t.block_ahead = std::chrono::minutes(1);
+    return t;
+}
+
 const char* env_value(const endpoints::env_lookup& env, const char* name) {
     const char* v = env ? env(name) : std::getenv(name);
     return v && *v ? v : nullptr;

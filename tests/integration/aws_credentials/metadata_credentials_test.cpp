@@ -43,7 +43,10 @@ std::string metadata_config() {
         {"Principal", json::object{{"Service", json::array{"ec2.amazonaws.com", "ecs-tasks.amazonaws.com"}}}},
         {"Action", "sts:AssumeRole"}});
     config.as_object()["metadata"] = json::object{
-        {"instance", json::object{{"role_arn", localaws::testing::connector_role_arn}, {"instance_id", instance_id}}},
+        // Ten-minute sessions: inside the STS providers' refresh window, outside the metadata providers'.
+        {"instance", json::object{{"role_arn", localaws::testing::connector_role_arn},
+                                  {"instance_id", instance_id},
+                                  {"session_seconds", 600}}},
         {"container",
          json::object{{"role_arn", localaws::testing::connector_role_arn}, {"authorization_token", container_token}}}};
     return json::serialize(config);
@@ -106,9 +109,14 @@ protected:
     boost::system::result<sts::caller_identity> who_am_i(diagnostics& diag) {
         auto provider = make_credentials_chain(http, settings(), diag);
         if (!provider) return provider.error();
+        return who_am_i(*provider, diag);
+    }
+
+    boost::system::result<sts::caller_identity> who_am_i(const std::shared_ptr<credentials_provider>& provider,
+                                                         diagnostics& diag) {
         std::string error;
         auto ep = endpoints::resolve(endpoints::service::sts, "us-east-1", {.explicit_url = aws_->endpoint()}, error);
-        service_client service(http, *provider, {endpoints::service::sts, *ep, "us-east-1", wire_protocol::query});
+        service_client service(http, provider, {endpoints::service::sts, *ep, "us-east-1", wire_protocol::query});
         sts::sts_client sts(service);
         return shiftsync::testing::run_until_done(ctx, sts.async_get_caller_identity(diag));
     }
@@ -258,4 +266,20 @@ TEST_F(MetadataCredentials, ImdsErrorsNameTheRoleAndStatus) {
     EXPECT_NE(diag.client_note.find("refused credentials for role shiftsync-connector (HTTP 500)"), std::string::npos)
         << diag.client_note;
     EXPECT_NE(diag.client_note.find(imds_base()), std::string::npos) << diag.client_note;
+}
+
+TEST_F(MetadataCredentials, TenMinuteImdsKeysAreFetchedOnceForManyCalls) {
+    // EC2 rotates its keys only from five minutes before they expire: keys with ten minutes left must
+    // be used as they are, not fetched again for every request.
+    env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds_base();
+    const auto fetched_before = counted("ec2-metadata.GetRoleCredentials");
+    diagnostics diag;
+    auto provider = make_credentials_chain(http, settings(), diag);
+    ASSERT_TRUE(provider) << diag.to_string();
+    for (int i = 0; i < 5; ++i) {
+        auto who = who_am_i(*provider, diag);
+        ASSERT_TRUE(who) << diag.to_string();
+        EXPECT_EQ(who->arn, role_session_prefix + instance_id);
+    }
+    EXPECT_EQ(counted("ec2-metadata.GetRoleCredentials"), fetched_before + 1);
 }
