@@ -7,8 +7,9 @@
 // async_send(endpoint, request, options) -> awaitable<result<response>>
 //   - A response of any status is a value (404, 503 after the last retry); only transport failures,
 //     deadlines, limits and cancellation are errors (engine::errc or system codes).
-//   - Request admission: per-endpoint limit (= max connections) then the global limit, in priority
-//     order; then the rate limiter of `options.limiter_key`; then a pooled or new connection.
+//   - Each attempt: the rate limiter of `options.limiter_key`; then `options.prepare`, if set (the
+//     per-attempt hook the aws/ layer signs in; see prepare_fn); then admission: per-endpoint limit
+//     (= max connections) then the global limit, in priority order; then a pooled or new connection.
 //   - Retries follow options.retry (or the client's): max attempts, full-jitter backoff, the shared
 //     retry quota, Retry-After / x-amz-retry-after. A reused connection that fails before any
 //     response byte is retried once on a fresh connection without counting as an attempt (the

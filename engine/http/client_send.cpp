@@ -95,6 +95,9 @@ asio::awaitable<boost::system::result<response>> client::impl::send(endpoint whe
     int quota_taken = 0;
     if (where.scheme == scheme::https && !tls) ec = tls_error;
     auto& pool = pool_for(where);
+    // The caller's headers, which each attempt's prepare hook starts from (see prepare_fn).
+    std::optional<header_list> caller_headers;
+    if (options.prepare) caller_headers = req.headers;
 
     for (int attempt_number = 1; !ec; ++attempt_number) {
         if (co_await is_cancelled()) {
@@ -110,6 +113,11 @@ asio::awaitable<boost::system::result<response>> client::impl::send(endpoint whe
                     ec = co_await sleep_for(wait);
                 if (ec) break;
             }
+        }
+        if (options.prepare) {
+            if (attempt_number > 1) req.headers = *caller_headers;
+            ec = co_await options.prepare(req, attempt_number);
+            if (ec) break;  // the hook's own failure: not retried
         }
         out = response{};
         ec = co_await attempt(pool, req, options, budget, out, sample);

@@ -1,3 +1,4 @@
+// Every request's X-Mark header (if any) is recorded per key, in arrival order (see marks()).
 // Targets understood (query parameters: key=<name> counts hits; fail=<n> applies the fault to
 // the first n hits of that key only, then answers normally; size=<bytes>; ms=<milliseconds>):
 //   /ok                    200, `size` bytes of a repeating pattern
@@ -43,6 +44,7 @@ struct parsed_request {
     std::string path;
     std::map<std::string, std::string> query;
     std::uint64_t content_length = 0;
+    std::string mark;  // the X-Mark header's value
 };
 
 long long number(const parsed_request& r, const std::string& name, long long fallback) {
@@ -77,6 +79,10 @@ parsed_request parse_head(const std::string& head) {
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     if (const auto at = lower.find("\r\ncontent-length:"); at != std::string::npos)
         r.content_length = std::stoull(lower.substr(at + 17));
+    if (const auto at = lower.find("\r\nx-mark:"); at != std::string::npos) {
+        const auto from = head.find_first_not_of(' ', at + 9);
+        r.mark = head.substr(from, head.find("\r\n", from) - from);
+    }
     return r;
 }
 
@@ -123,8 +129,15 @@ int fault_server::hits(const std::string& key) const {
     return it == hits_.end() ? 0 : it->second;
 }
 
-int fault_server::count_hit(const std::string& key) {
+std::vector<std::string> fault_server::marks(const std::string& key) const {
     std::lock_guard lock(mutex_);
+    const auto it = marks_.find(key);
+    return it == marks_.end() ? std::vector<std::string>{} : it->second;
+}
+
+int fault_server::count_hit(const std::string& key, const std::string& mark) {
+    std::lock_guard lock(mutex_);
+    if (!mark.empty()) marks_[key].push_back(mark);
     return ++hits_[key];
 }
 
@@ -168,7 +181,7 @@ asio::awaitable<void> fault_server::serve(tcp::socket socket) {
             received += take;
         }
         const auto key = r.query.count("key") ? r.query.at("key") : r.path;
-        const int hit = count_hit(key);
+        const int hit = count_hit(key, r.mark);
         const bool faulty = hit <= number(r, "fail", 1'000'000'000);
         const auto size = static_cast<std::size_t>(number(r, "size", 100));
         const auto body = pattern_body(size);

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace shiftsync::engine::testing {
 
@@ -28,11 +29,13 @@ public:
     std::uint64_t requests() const { return requests_; }
     // How many requests carried ?key=<key>.
     int hits(const std::string& key) const;
+    // The X-Mark header of each request with ?key=<key> that carried one, in arrival order.
+    std::vector<std::string> marks(const std::string& key) const;
 
 private:
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
-    int count_hit(const std::string& key);
+    int count_hit(const std::string& key, const std::string& mark);
 
     boost::asio::io_context io_;
     boost::asio::ip::tcp::acceptor acceptor_;
@@ -43,6 +46,7 @@ private:
     std::atomic<std::uint64_t> requests_{0};
     mutable std::mutex mutex_;
     std::map<std::string, int> hits_;
+    std::map<std::string, std::vector<std::string>> marks_;
     std::thread thread_;
 };
 
