@@ -9,6 +9,10 @@
 //      AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE);
 //   5. EC2 instance metadata (IMDSv2), with one-second deadlines so it fails fast off EC2;
 //      AWS_EC2_METADATA_DISABLED=true skips it, AWS_EC2_METADATA_SERVICE_ENDPOINT moves it.
+// Every variable is read through chain_settings::env (the environment provider's keys too), so a
+// test or an embedding application can hand the chain an environment without touching the process's.
+// Container and EC2 credentials refresh from 5 minutes before expiry (EC2 rotates no earlier); errors
+// name the endpoint and what failed, never a token.
 // A profile named explicitly (flag or AWS_PROFILE) must exist: a typo is an error, not a silent
 // fall-through to other credentials. On top of the chain, an explicit role (--role-arn with
 // --external-id) is assumed with whatever the chain found.

@@ -283,3 +283,21 @@ TEST_F(MetadataCredentials, TenMinuteImdsKeysAreFetchedOnceForManyCalls) {
     }
     EXPECT_EQ(counted("ec2-metadata.GetRoleCredentials"), fetched_before + 1);
 }
+
+TEST_F(MetadataCredentials, ASilentImdsGivesUpAtItsDeadlines) {
+    // Off EC2, 169.254.169.254 usually just never answers: the provider must give up on its own
+    // one-second deadlines rather than hang the chain. localaws holds the token request for 30 s.
+    env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds_base();
+    admin("PUT", "faults", R"([{"service":"ec2-metadata","operation":"GetToken","latency_ms":30000}])");
+    diagnostics diag;
+    auto started = std::chrono::steady_clock::now();
+    auto who = who_am_i(diag);
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    admin("DELETE", "faults", "");
+    RecordProperty("silent_imds_ms", std::to_string(took.count()));  // reported, not asserted
+    ASSERT_FALSE(who);
+    EXPECT_EQ(who.error(), make_error_code(errc::missing_credentials));
+    EXPECT_NE(diag.client_note.find("no EC2 instance metadata service at " + imds_base()), std::string::npos)
+        << diag.client_note;
+    EXPECT_NE(diag.client_note.find("deadline"), std::string::npos) << diag.client_note;
+}

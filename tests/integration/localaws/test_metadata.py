@@ -197,6 +197,20 @@ class MetadataConfigTest(unittest.TestCase):
         self.assertEqual(run.stdout, "")  # never "ready"
         self.assertIn("does not trust ec2.amazonaws.com", run.stderr)
 
+    def test_imds_v1_when_the_config_allows_it(self):
+        config = metadata_config()
+        config["metadata"]["instance"]["imds_v1"] = True
+        aws = LocalAWS(config=config)
+        self.addCleanup(aws.cleanup)
+        aws.start()
+        url = aws.endpoint + "/_localaws/metadata/ec2/latest/meta-data/instance-id"
+        with urllib.request.urlopen(url, timeout=10) as resp:  # no token at all
+            self.assertEqual(resp.read().decode(), INSTANCE_ID)
+        bad_token = urllib.request.Request(url, headers={"X-aws-ec2-metadata-token": "made-up"})
+        with self.assertRaises(urllib.error.HTTPError) as refused:  # a token sent must still be valid
+            urllib.request.urlopen(bad_token, timeout=10)
+        self.assertEqual(refused.exception.code, 401)
+
     def test_without_a_metadata_section_the_endpoints_answer_404(self):
         aws = LocalAWS()
         self.addCleanup(aws.cleanup)
