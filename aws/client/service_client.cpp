@@ -88,14 +88,22 @@ std::map<std::string, double> published_rate_limits(endpoints::service service) 
 
 service_client::service_client(http::client& http, std::shared_ptr<credentials_provider> credentials,
                                service_target target)
-    : http_(http), credentials_(std::move(credentials)), target_(std::move(target)) {
+    : http_(http),
+      credentials_(std::move(credentials)),
+      target_(std::move(target)),
+      account_(credentials_ ? credentials_->account_hint() : std::string{}) {
     if (!target_.rate_limits) target_.rate_limits = published_rate_limits(target_.service);
-    for (const auto& [operation, rate] : *target_.rate_limits) http_.set_rate_limit(limiter_key(operation), rate);
+    // A limiter already set (by another client of the same account) keeps its rate and what it
+    // learnt from throttles: a new client must not reset the account's shared limiter.
+    for (const auto& [operation, rate] : *target_.rate_limits) {
+        const auto key = limiter_key(operation);
+        if (!http_.rate_limit(key)) http_.set_rate_limit(key, rate);
+    }
 }
 
 std::string service_client::limiter_key(std::string_view operation) const {
-    return std::string(endpoints::names_of(target_.service).signing_name) + ":" + target_.region + ":" +
-           std::string(operation);
+    return std::string(endpoints::names_of(target_.service).signing_name) + ":" + target_.region + ":" + account_ +
+           ":" + std::string(operation);
 }
 
 boost::asio::awaitable<boost::system::result<http::response>> service_client::async_call(service_call call,
@@ -114,20 +122,32 @@ boost::asio::awaitable<boost::system::result<http::response>> service_client::as
     co_return result;
 }
 
+// What the signing hook leaves behind for the call: why it failed, if it did.
+struct service_client::signing_state {
+    std::string host_header;   // as the engine sends it
+    std::string payload_hash;  // hashed once per call, not per attempt
+    enum class failure { none, no_credentials, empty_credentials } failed = failure::none;
+    diagnostics credentials_diag;  // the provider's, when it failed
+};
+
+namespace {
+
+std::string payload_hash_of(const service_call& call) {
+    if (!call.payload_hash.empty()) return call.payload_hash;
+    if (const auto* buffer = std::get_if<http::buffer_source>(&call.body); buffer && buffer->bytes)
+        return sigv4::to_hex(sigv4::sha256_of(*buffer->bytes));
+    if (std::holds_alternative<http::no_body>(call.body)) return std::string(sigv4::empty_payload_sha256);
+    return std::string(sigv4::unsigned_payload);
+}
+
+}  // namespace
+
 // Adds X-Amz-Date, the session token, x-amz-content-sha256 (S3) and Authorization to `req`, signing
 // the headers exactly as the engine will send them (Host included). False: empty credentials.
-bool service_client::sign_request(http::request& req, const std::string& host_header, const service_call& call,
-                                  const sigv4::credentials& creds) const {
-    std::string payload_hash = call.payload_hash;
-    if (payload_hash.empty()) {
-        if (const auto* buffer = std::get_if<http::buffer_source>(&call.body); buffer && buffer->bytes)
-            payload_hash = sigv4::to_hex(sigv4::sha256_of(*buffer->bytes));
-        else if (std::holds_alternative<http::no_body>(call.body))
-            payload_hash = std::string(sigv4::empty_payload_sha256);
-        else
-            payload_hash = std::string(sigv4::unsigned_payload);
-    }
+bool service_client::sign_request(http::request& req, const std::string& host_header, const std::string& payload_hash,
+                                  const service_call& call, const sigv4::credentials& creds) const {
     std::vector<sigv4::header_view> to_sign;
+    to_sign.reserve(req.headers.size() + 1);
     to_sign.push_back({"Host", host_header});
     for (const auto& h : req.headers) to_sign.push_back({h.name, h.value});
     bool s3 = target_.service == endpoints::service::s3;
@@ -145,28 +165,36 @@ bool service_client::sign_request(http::request& req, const std::string& host_he
     return true;
 }
 
+boost::asio::awaitable<boost::system::error_code> service_client::sign_attempt(http::request& req, int attempt_number,
+                                                                               const service_call& call,
+                                                                               signing_state& state) {
+    if (call.options.prepare) {
+        // The caller's own step first: what it adds is signed too.
+        if (auto ec = co_await call.options.prepare(req, attempt_number)) co_return ec;
+    }
+    // Getting credentials may itself call STS: keep its diagnostics apart, so that this call's
+    // are not mislabelled as the AssumeRole's, and report them only if getting them failed.
+    diagnostics credentials_diag;
+    auto got = co_await credentials_->async_get(credentials_diag);
+    if (!got) {
+        state.failed = signing_state::failure::no_credentials;
+        state.credentials_diag = std::move(credentials_diag);
+        co_return got.error();
+    }
+    if (!sign_request(req, state.host_header, state.payload_hash, call, (*got)->creds)) {
+        state.failed = signing_state::failure::empty_credentials;
+        co_return make_error_code(errc::missing_credentials);
+    }
+    co_return boost::system::error_code{};
+}
+
 boost::asio::awaitable<boost::system::result<http::response>> service_client::attempt(const service_call& call,
                                                                                       diagnostics& diag) {
-    credentials_ptr creds;
-    if (!call.anonymous) {
-        // Getting credentials may itself call STS: keep its diagnostics apart, so that this call's
-        // are not mislabelled as the AssumeRole's, and report them only if getting them failed.
-        diagnostics credentials_diag;
-        auto got = co_await credentials_->async_get(credentials_diag);
-        if (!got) {
-            diag = std::move(credentials_diag);
-            if (diag.client_note.empty()) diag.client_note = "no credentials from " + credentials_->describe();
-            co_return got.error();
-        }
-        creds = std::move(*got);
-    }
-
     const endpoints::endpoint& ep = target_.endpoint;
     http::endpoint where{ep.scheme == "https" ? http::scheme::https : http::scheme::http,
                          call.host.empty() ? ep.host : call.host, ep.port};
     endpoints::endpoint host_form = ep;
     host_form.host = where.host;
-    std::string host_header = host_form.host_header();
 
     http::request req;
     req.method = call.method;
@@ -175,19 +203,35 @@ boost::asio::awaitable<boost::system::result<http::response>> service_client::at
     req.headers = call.headers;
     req.body = call.body;
 
-    if (!call.anonymous && !sign_request(req, host_header, call, creds->creds)) {
-        diag.client_note = "the credentials from " + credentials_->describe() + " are empty";
-        co_return make_error_code(errc::missing_credentials);
-    }
-
     http::request_options opts = call.options;
     opts.operation = diag.service + "." + call.operation;
     if (!opts.classify) opts.classify = classifier_for(target_.protocol);
     if (opts.limiter_key.empty()) opts.limiter_key = limiter_key(call.operation);
 
+    // Lives in this frame, which outlives the engine call the hook runs in.
+    signing_state signing;
+    if (!call.anonymous) {
+        signing.host_header = host_form.host_header();
+        signing.payload_hash = payload_hash_of(call);
+        opts.prepare = [this, &call, &signing](http::request& r, int attempt_number) {
+            return sign_attempt(r, attempt_number, call, signing);
+        };
+    }
+
     auto reply = co_await http_.async_send(where, std::move(req), std::move(opts));
     if (!reply) {
-        diag.client_note = "no answer from " + where.key() + " (" + reply.error().message() + ")";
+        switch (signing.failed) {
+            case signing_state::failure::no_credentials:
+                diag = std::move(signing.credentials_diag);
+                if (diag.client_note.empty()) diag.client_note = "no credentials from " + credentials_->describe();
+                break;
+            case signing_state::failure::empty_credentials:
+                diag.client_note = "the credentials from " + credentials_->describe() + " are empty";
+                break;
+            case signing_state::failure::none:
+                diag.client_note = "no answer from " + where.key() + " (" + reply.error().message() + ")";
+                break;
+        }
         co_return reply.error();
     }
     if (success(*reply, target_.protocol)) co_return std::move(*reply);

@@ -6,9 +6,15 @@ namespace {
 class assume_role_provider final : public refreshing_provider {
 public:
     assume_role_provider(std::shared_ptr<service_client> sts, assume_role_settings settings)
-        : refreshing_provider(std::move(settings.timing)), sts_(std::move(sts)), role_(std::move(settings.role)) {
+        : refreshing_provider(std::move(settings.timing)),
+          sts_(std::move(sts)),
+          role_(std::move(settings.role)),
+          account_(account_of_arn(role_.role_arn)) {
         if (role_.role_session_name.empty()) role_.role_session_name = "shiftsync";
     }
+
+    // The role's account: where the assumed session acts, whoever assumes it.
+    std::string account_hint() const override { return account_; }
 
     std::string describe() const override {
         return "assume role " + role_.role_arn + (role_.external_id.empty() ? " (no ExternalId)" : " (ExternalId sent)");
@@ -28,6 +34,7 @@ private:
 
     std::shared_ptr<service_client> sts_;
     config::assume_role_step role_;
+    std::string account_;
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 #pragma once
 // Credentials of an assumed role: STS AssumeRole, with the ExternalId the role's trust policy asks
 // for, cached and refreshed ahead of expiry as refreshing_provider describes. Failures say which
-// role, whether an ExternalId was sent, and STS's own words.
+// role, whether an ExternalId was sent, and STS's own words. Its account_hint() is the role ARN's
+// account (where the session acts), so per-account quotas are kept per customer account.
 
 #include "aws/config/credential_plan.hpp"
 #include "aws/credentials/refreshing_provider.hpp"

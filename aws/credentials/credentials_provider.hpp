@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace shiftsync::aws {
 
@@ -36,7 +37,29 @@ public:
 
     // For messages: "environment variables", "assume role arn:aws:iam::…:role/x (ExternalId sent)".
     virtual std::string describe() const = 0;
+
+    // The AWS account these credentials act in, when it is known without asking AWS (an assumed
+    // role's ARN names it); empty when unknown (static or environment keys). It keys per-account
+    // quotas: the Data API's rate limiters are one per account, region and operation, shared by
+    // every client in the process. Cheap, and fixed for the provider's life (asked once per client).
+    // Wrappers delegate it to the provider they wrap.
+    virtual std::string account_hint() const { return {}; }
 };
+
+// The account field of an ARN ("arn:aws:iam::111122223333:role/x" -> "111122223333"), or empty
+// when `arn` is not an ARN with a 12-digit account.
+inline std::string account_of_arn(std::string_view arn) {
+    std::size_t at = 0;
+    for (int colons = 0; colons < 4; ++colons) {
+        at = arn.find(':', at);
+        if (at == std::string_view::npos) return {};
+        ++at;
+    }
+    if (!arn.starts_with("arn:")) return {};
+    const auto account = arn.substr(at, arn.find(':', at) - at);
+    const bool digits = account.size() == 12 && account.find_first_not_of("0123456789") == std::string_view::npos;
+    return digits ? std::string(account) : std::string{};
+}
 
 // Fixed credentials (a profile's keys, or keys handed in by an embedding application).
 std::shared_ptr<credentials_provider> make_static_provider(sigv4::credentials creds, std::string description);
