@@ -377,6 +377,24 @@ TEST_F(DataApi, ADroppedUserIsProvisionedAgain) {
     EXPECT_EQ(status_of(d), "FINISHED") << error_of(d);
 }
 
+// Session tags can change the RedshiftDbRoles of the same database user from one call to the next;
+// the next statement runs with the new memberships, even on a pooled connection.
+TEST_F(DataApi, ATagChangeAppliesToTheNextStatement) {
+    std::string error;
+    auto root = localaws::redshift::pg::connection::open(cluster_environment::cluster->get().conninfo("dev"), error);
+    ASSERT_TRUE(root) << error;
+    ASSERT_EQ(root->run("CREATE ROLE readers NOLOGIN; CREATE TABLE readers_only(a int); "
+                        "GRANT SELECT ON readers_only TO readers"),
+              "");
+    auto as = [](std::vector<std::string> roles) {
+        return da::caller{"arn:aws:sts::111122223333:assumed-role/tagged/s", {"IAMR:tagged", std::move(roles)}};
+    };
+    EXPECT_EQ(status_of(run(engine(), "SELECT * FROM readers_only", as({"rss_admin", "readers"}))), "FINISHED");
+    auto d = run(engine(), "SELECT * FROM readers_only", as({"rss_admin"}));
+    EXPECT_EQ(error_of(d), "ERROR: permission denied for table readers_only");
+    EXPECT_EQ(status_of(run(engine(), "SELECT * FROM readers_only", as({"readers"}))), "FINISHED");
+}
+
 TEST_F(DataApi, MissingTempGrantSurfacesPostgresError) {
     auto admin = run(engine(), "SELECT 1");
     std::string error;

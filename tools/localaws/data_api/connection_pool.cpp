@@ -7,6 +7,9 @@ namespace pg = redshift::pg;
 
 std::unique_ptr<pg::connection> connection_pool::acquire(const redshift::db_identity& who, const std::string& database,
                                                          std::string& error) {
+    // Every time, not only for new connections: the caller's RedshiftDbRoles may have changed since
+    // the idle connections were opened (cached, so an unchanged identity costs a map lookup).
+    if (error = identities_.ensure_user(who, database); !error.empty()) return nullptr;
     for (;;) {
         std::unique_ptr<pg::connection> conn;
         {
@@ -22,14 +25,14 @@ std::unique_ptr<pg::connection> connection_pool::acquire(const redshift::db_iden
         pollfd readable{PQsocket(conn->native()), POLLIN, 0};
         if (::poll(&readable, 1, 0) == 0 && conn->healthy()) return conn;
     }
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        if (error = identities_.ensure_user(who, database); !error.empty()) return nullptr;
-        auto conn = pg::connection::open(cluster_.conninfo(database, who.db_user), error);
+    auto conn = pg::connection::open(cluster_.conninfo(database, who.db_user), error);
+    if (!conn && error.find("role \"" + who.db_user + "\" does not exist") != std::string::npos) {
         // The role was dropped behind the provisioner's back: provision it again, once.
-        if (conn || error.find("role \"" + who.db_user + "\" does not exist") == std::string::npos) return conn;
         identities_.forget(who.db_user);
+        if (error = identities_.ensure_user(who, database); !error.empty()) return nullptr;
+        conn = pg::connection::open(cluster_.conninfo(database, who.db_user), error);
     }
-    return nullptr;
+    return conn;
 }
 
 void connection_pool::release(const std::string& database, const std::string& db_user,

@@ -26,7 +26,8 @@ public:
                     std::size_t max_idle_per_key = 64)
         : cluster_(cluster), identities_(identities), max_idle_per_key_(max_idle_per_key) {}
 
-    // An idle connection, or a new one (creating the database user first). nullptr + error on failure.
+    // An idle connection, or a new one, after provisioning the database user and reconciling its
+    // role memberships with `who.db_roles`. nullptr + error on failure.
     std::unique_ptr<redshift::pg::connection> acquire(const redshift::db_identity& who, const std::string& database,
                                                       std::string& error);
     void release(const std::string& database, const std::string& db_user,
