@@ -36,11 +36,13 @@ protected:
             return std::nullopt;
         };
         da::engine_options options;
-        options.dialect = da::make_redshift_dialect(cluster_environment::cluster->get(), env);
+        hooks_ = new da::dialect_hooks(da::make_redshift_dialect(cluster_environment::cluster->get(), env));
+        options.dialect = *hooks_;
         engine_ = new da::statement_engine(cluster_environment::cluster->get(), *cluster_environment::identities, options);
     }
     static void TearDownTestSuite() {
         delete engine_;
+        delete hooks_;
         delete store_;
     }
     void TearDown() override { denied_.clear(); }
@@ -106,6 +108,7 @@ protected:
     static inline std::filesystem::path store_dir_;
     static inline localaws::redshift::testing::directory_object_store* store_ = nullptr;
     static inline da::statement_engine* engine_ = nullptr;
+    static inline da::dialect_hooks* hooks_ = nullptr;
     static inline std::set<std::string> denied_;
 };
 
@@ -352,6 +355,32 @@ TEST_F(UnloadCopy, CopyInsideMultiStatementSql) {
     EXPECT_EQ(scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM multi"), "1,3");
     failed("INSERT INTO multi VALUES (9); COPY multi FROM 's3://unload-example/multibad/' IAM_ROLE default CSV");
     EXPECT_EQ(scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM multi"), "1,3") << "all or nothing";
+}
+
+// A cancel that reached the backend between localaws's own round trips (before their COPY ran) was
+// ignored by PostgreSQL; UNLOAD and COPY send it again once their COPY runs, and nothing happens.
+TEST_F(UnloadCopy, CancelledBeforeTheirCopyRunsUnloadAndCopyDoNothing) {
+    ok("CREATE TABLE cancel_target (a int4, b text)");
+    EXPECT_EQ(rows_of("UNLOAD ('select i, md5(i::text) from generate_series(1, 1000) i') "
+                      "TO 's3://unload-example/cancel/src_' IAM_ROLE default FORMAT CSV PARALLEL OFF"),
+              1000);
+    std::string error;
+    auto conn = localaws::redshift::pg::connection::open(
+        cluster_environment::cluster->get().conninfo("dev", connector().identity.db_user), error);
+    ASSERT_TRUE(conn) << error;
+    const da::cancel_probe cancelled = [] { return true; };
+    auto copy = hooks_->run_special(*conn, "COPY cancel_target FROM 's3://unload-example/cancel/src_' "
+                                           "IAM_ROLE default FORMAT CSV", connector(), cancelled);
+    ASSERT_TRUE(copy);
+    EXPECT_EQ(copy->status.sqlstate, "57014") << copy->status.message;
+    EXPECT_EQ(scalar("SELECT count(*) FROM cancel_target"), "0");
+    // Megabytes of rows: more than a socket buffer, so PostgreSQL is still sending when the cancel comes.
+    auto unload = hooks_->run_special(*conn, "UNLOAD ('select i, repeat(md5(i::text), 4) from generate_series(1, 200000) i') "
+                                             "TO 's3://unload-example/cancel/out_' IAM_ROLE default FORMAT CSV",
+                                      connector(), cancelled);
+    ASSERT_TRUE(unload);
+    EXPECT_EQ(unload->status.sqlstate, "57014") << unload->status.message;
+    EXPECT_EQ(keys("cancel/out_"), std::vector<std::string>{});
 }
 
 TEST_F(UnloadCopy, DialectRewritesRunOnPostgres) {

@@ -50,19 +50,20 @@ dialect_hooks make_redshift_dialect(const redshift::pg::cluster& cluster, bulk::
     state->log.ensure("dev");  // so sys_load_error_detail answers (empty) before any COPY; others: on first COPY
     dialect_hooks hooks;
     hooks.rewrite = [](const std::string& sql) { return dialect::rewrite_for_postgres(sql); };
-    hooks.run_special = [state](redshift::pg::connection& conn, const std::string& sql,
-                                const caller& who) -> std::optional<run_outcome> {
+    hooks.run_special = [state](redshift::pg::connection& conn, const std::string& sql, const caller& who,
+                                const cancel_probe& cancelled) -> std::optional<run_outcome> {
         if (dialect::looks_like_unload(sql)) {
             auto parsed = dialect::parse_unload(sql);
             if (auto* e = std::get_if<dialect::parse_error>(&parsed)) return syntax_failure(e->message);
-            bulk::outcome o = bulk::run_unload(conn, std::get<dialect::unload_command>(parsed), state->env);
+            bulk::outcome o = bulk::run_unload(conn, std::get<dialect::unload_command>(parsed), state->env, cancelled);
             if (o.ok) remember(conn, "localaws.last_unload_count", o.rows);
             return to_run_outcome(o);
         }
         if (dialect::looks_like_s3_copy(sql)) {
             auto parsed = dialect::parse_copy(sql);
             if (auto* e = std::get_if<dialect::parse_error>(&parsed)) return syntax_failure(e->message);
-            bulk::copy_context context{&state->log, PQdb(conn.native()), who.identity.db_user, state->next_copy_id++};
+            bulk::copy_context context{&state->log, PQdb(conn.native()), who.identity.db_user, state->next_copy_id++,
+                                       cancelled};
             state->log.ensure(context.database);
             bulk::outcome o = bulk::run_copy(conn, std::get<dialect::copy_command>(parsed), state->env, context);
             if (o.ok) {

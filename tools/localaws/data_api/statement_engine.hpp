@@ -41,9 +41,11 @@
 namespace localaws::data_api {
 
 // Runs statements the dialect layer handles itself (UNLOAD, COPY … FROM 's3://…'): returns nullopt
-// for ordinary SQL. `rewrite` maps Redshift-only syntax to PostgreSQL's. Both optional.
+// for ordinary SQL; `cancelled` tells whether the statement has been cancelled meanwhile (see
+// statement_runner.hpp). `rewrite` maps Redshift-only syntax to PostgreSQL's. Both optional.
 struct dialect_hooks {
-    std::function<std::optional<run_outcome>(redshift::pg::connection&, const std::string& sql, const caller&)>
+    std::function<std::optional<run_outcome>(redshift::pg::connection&, const std::string& sql, const caller&,
+                                             const cancel_probe& cancelled)>
         run_special;
     std::function<std::string(const std::string& sql)> rewrite;
 };

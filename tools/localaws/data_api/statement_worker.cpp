@@ -85,7 +85,7 @@ run_outcome statement_engine::run_one(pg::connection& conn, const bound_sql& sql
         return out;
     }
     if (options_.dialect.run_special) {
-        if (auto special = options_.dialect.run_special(conn, sql.sql, who)) return std::move(*special);
+        if (auto special = options_.dialect.run_special(conn, sql.sql, who, cancelled)) return std::move(*special);
         // Several statements in one Sql, one of them an UNLOAD or COPY from S3: PostgreSQL cannot
         // take the text whole, so run the pieces one by one, in one transaction as the simple
         // protocol would (unless the text manages its own), the last result being the answer.

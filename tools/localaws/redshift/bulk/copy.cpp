@@ -246,6 +246,7 @@ outcome run_copy(pg::connection& conn, const dialect::copy_command& cmd, const e
         pg::command_status status;
         auto started = conn.exec(copy_sql, status);
         if (!status) return failure(status.message, status.sqlstate);
+        if (context.cancelled && context.cancelled()) conn.request_cancel();  // COPY runs: not ignored
         copy_pass pass(conn, cmd, env, sources, converter, excluded);
         auto stream_error = pass.run(true, cmd.max_error);
         const bool abort = stream_error || pass.too_many_errors;
@@ -270,6 +271,9 @@ outcome run_copy(pg::connection& conn, const dialect::copy_command& cmd, const e
             record(pass.errors);
             return failure(load_failed);
         }
+        // A cancel names the line COPY was at, but it is no row to skip: the load ends (ABORTED).
+        // (Checked after our own abandons above, which PostgreSQL reports with the same 57014.)
+        if (status.sqlstate == "57014") return failure(status.message, status.sqlstate);
         // PostgreSQL refused a row our checks let through: find it, count it, try again without it.
         auto line = rejected_line(result.get());
         if (!line || *line == 0) return failure(status.message, status.sqlstate);

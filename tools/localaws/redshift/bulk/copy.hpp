@@ -21,6 +21,7 @@ struct copy_context {
     std::string database;
     std::string db_user;
     std::int64_t query_id = 0;
+    cancel_check cancelled;            // see environment.hpp
 };
 
 outcome run_copy(pg::connection& conn, const dialect::copy_command& cmd, const environment& env,

@@ -20,6 +20,12 @@ namespace localaws::redshift::bulk {
 using role_checker = std::function<std::optional<std::string>(const std::string& role_arn, const std::string& action,
                                                               const std::string& resource_arn)>;
 
+// Whether the statement running the UNLOAD or COPY has been cancelled. The executors ask once
+// PostgreSQL runs their COPY: a cancel request that came earlier may have reached the backend
+// between localaws's own round trips, when PostgreSQL ignores it, so they send it again then
+// (and once COPY runs, PostgreSQL honours it). Empty: never cancelled.
+using cancel_check = std::function<bool()>;
+
 struct environment {
     s3::object_store* store = nullptr;  // must outlive every statement
     role_checker check_role;

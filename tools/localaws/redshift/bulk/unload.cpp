@@ -133,7 +133,8 @@ std::vector<std::pair<std::string, std::string>> schema_of(pg::connection& conn,
 
 }  // namespace
 
-outcome run_unload(pg::connection& conn, const dialect::unload_command& cmd, const environment& env) {
+outcome run_unload(pg::connection& conn, const dialect::unload_command& cmd, const environment& env,
+                   const cancel_check& cancelled) {
     if (!env.store) return failure("UNLOAD needs localaws's S3 store, which is not configured");
     std::string role_arn;
     if (auto denied = authorize_role(env, cmd.iam_role, role_arn)) return *denied;
@@ -145,6 +146,7 @@ outcome run_unload(pg::connection& conn, const dialect::unload_command& cmd, con
     // The extended protocol runs exactly one statement: a query smuggling "); other statement" fails.
     auto started = conn.exec_params(copy_out_sql(cmd), {}, status);
     if (!status) return failure(status.message, status.sqlstate);
+    if (cancelled && cancelled()) conn.request_cancel();  // COPY runs: this one is not ignored
 
     unload_files files(*env.store, cmd, env.slices);
     text_encoder text(cmd);

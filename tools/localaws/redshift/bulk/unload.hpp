@@ -10,6 +10,7 @@
 
 namespace localaws::redshift::bulk {
 
-outcome run_unload(pg::connection& conn, const dialect::unload_command& cmd, const environment& env);
+outcome run_unload(pg::connection& conn, const dialect::unload_command& cmd, const environment& env,
+                   const cancel_check& cancelled = {});
 
 }  // namespace localaws::redshift::bulk

@@ -91,6 +91,14 @@ std::string connection::run(const std::string& sql) {
     return status.ok ? std::string{} : status.message;
 }
 
+void connection::request_cancel() {
+    if (PGcancel* cancel = PQgetCancel(conn_)) {
+        char ignored[256];
+        PQcancel(cancel, ignored, sizeof ignored);
+        PQfreeCancel(cancel);
+    }
+}
+
 std::string quote_identifier(std::string_view name) {
     std::string out = "\"";
     for (char c : name) {

@@ -51,6 +51,9 @@ public:
     result_ptr exec_params(const std::string& sql, const std::vector<std::string>& params, command_status& status);
     // Convenience for setup code: runs SQL, returns an empty string or the error message.
     std::string run(const std::string& sql);
+    // Asks the server to cancel the command this connection is running (a cancel request over a
+    // second connection). PostgreSQL ignores it when the backend is waiting for a command.
+    void request_cancel();
 
     std::string quote_identifier(std::string_view name) const;
     std::string quote_literal(std::string_view value) const;
