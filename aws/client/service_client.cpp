@@ -97,7 +97,7 @@ service_client::service_client(http::client& http, std::shared_ptr<credentials_p
     // learnt from throttles: a new client must not reset the account's shared limiter.
     for (const auto& [operation, rate] : *target_.rate_limits) {
         const auto key = limiter_key(operation);
-        if (!http_.rate_limit(key)) http_.set_rate_limit(key, rate);
+        if (!http_.rate_limit(key)) http_.set_rate_limit(key, rate * target_.quota_share);
     }
 }
 

@@ -55,11 +55,11 @@ TEST_F(limiter_keys, different_accounts_get_separate_limiters_and_one_account_sh
     EXPECT_EQ(first.limiter_key("ExecuteStatement"), "redshift-data:us-east-1:111122223333:ExecuteStatement");
     EXPECT_EQ(other_account.limiter_key("ExecuteStatement"), "redshift-data:us-east-1:444455556666:ExecuteStatement");
     EXPECT_EQ(same_account.limiter_key("ExecuteStatement"), first.limiter_key("ExecuteStatement"));
-    // Each account's limiters start at the published quotas.
+    // Each account's limiters start at its share (95%) of the published quotas.
     for (const auto* client : {&first, &other_account}) {
-        EXPECT_EQ(http_.rate_limit(client->limiter_key("ExecuteStatement")), 30.0);
-        EXPECT_EQ(http_.rate_limit(client->limiter_key("DescribeStatement")), 100.0);
-        EXPECT_EQ(http_.rate_limit(client->limiter_key("GetStatementResult")), 20.0);
+        EXPECT_DOUBLE_EQ(*http_.rate_limit(client->limiter_key("ExecuteStatement")), 30.0 * 0.95);
+        EXPECT_DOUBLE_EQ(*http_.rate_limit(client->limiter_key("DescribeStatement")), 100.0 * 0.95);
+        EXPECT_DOUBLE_EQ(*http_.rate_limit(client->limiter_key("GetStatementResult")), 20.0 * 0.95);
     }
 }
 
@@ -67,12 +67,12 @@ TEST_F(limiter_keys, a_later_client_of_the_same_account_does_not_reset_the_share
     service_client first(http_, role("arn:aws:iam::111122223333:role/a"),
                          data_api(std::map<std::string, double>{{"ExecuteStatement", 5.0}}));
     service_client later(http_, role("arn:aws:iam::111122223333:role/b"), data_api());
-    EXPECT_EQ(http_.rate_limit(later.limiter_key("ExecuteStatement")), 5.0);
+    EXPECT_DOUBLE_EQ(*http_.rate_limit(later.limiter_key("ExecuteStatement")), 5.0 * 0.95);
     // Another account's client sets up its own.
     service_client elsewhere(http_, role("arn:aws:iam::444455556666:role/a"),
                              data_api(std::map<std::string, double>{{"ExecuteStatement", 7.0}}));
-    EXPECT_EQ(http_.rate_limit(elsewhere.limiter_key("ExecuteStatement")), 7.0);
-    EXPECT_EQ(http_.rate_limit(first.limiter_key("ExecuteStatement")), 5.0);
+    EXPECT_DOUBLE_EQ(*http_.rate_limit(elsewhere.limiter_key("ExecuteStatement")), 7.0 * 0.95);
+    EXPECT_DOUBLE_EQ(*http_.rate_limit(first.limiter_key("ExecuteStatement")), 5.0 * 0.95);
 }
 
 TEST_F(limiter_keys, clients_of_unknown_account_share_one_default_limiter_per_operation) {
