@@ -43,7 +43,10 @@ poll_schedule::step poll_schedule::next(double elapsed_ms) {
         // When nearly all statements that ran at least as long as this one has had ended. A
         // held-back wait whose look is already due looks at once.
         const double above = looks_ == 0 ? -1 : last_look_ms_;
-        const double likely_end = history_.quantile(policy_.look_quantile, above) * policy_.look_margin;
+        // The fewer statements seen, the less their quantile says: widen the margin while the
+        // history is thin (a pipeline's first wave, which also runs slower than later ones).
+        const double margin = policy_.look_margin + 1.0 / static_cast<double>(history_.size());
+        const double likely_end = history_.quantile(policy_.look_quantile, above) * margin;
         // Seen still queued: its whole run is ahead of it, so not before a typical run from then.
         const double earliest = looks_ == 0 ? 0.0
                                 : last_look_ms_ + (seen_queued_ ? clamp_wait(history_.quantile(0.5)) : clamp_wait(0));

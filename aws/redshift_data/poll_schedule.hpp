@@ -5,7 +5,8 @@
 // The aim is one DescribeStatement per statement, soon after the statement ends. A client learns
 // how long its statements take at the server (CreatedAt -> UpdatedAt of the last 64 that finished:
 // server timestamps, so neither client-side queueing nor clock offsets enter) and looks when nearly
-// all of them would have ended: the `look_quantile` of that window, times a margin. After a miss
+// all of them would have ended: the `look_quantile` of that window, times a margin (wider while
+// few have been seen: 1/n more after n statements). After a miss
 // at time t it asks the same of the statements that ran longer than t, so a long tail (a busy
 // warehouse queueing statements) costs one more look, not a string of short ones; a statement seen
 // still queued (SUBMITTED, PICKED) has its whole run ahead, so it is not looked at again before a

@@ -48,9 +48,9 @@ TEST(PollSchedule, OthersHoldBackUntilAScoutLearnsThenLookWhenDue) {
     EXPECT_EQ(held.sleep_ms, 10);
 
     for (int i = 0; i < 10; ++i) history.record(100);
-    auto due = waiting.next(30);  // 30 ms in: first look at 100 * 1.1, so 80 ms from now
+    auto due = waiting.next(30);  // 30 ms in: first look at 100 x (1.1 + 1/10: only ten seen)
     EXPECT_TRUE(due.look);
-    EXPECT_DOUBLE_EQ(due.sleep_ms, 100 * policy.look_margin - 30);
+    EXPECT_DOUBLE_EQ(due.sleep_ms, 100 * (policy.look_margin + 0.1) - 30);
     EXPECT_EQ(waiting.next(500).sleep_ms, 0);  // already past it: look at once
 }
 
@@ -70,10 +70,11 @@ TEST(PollSchedule, AfterAMissItAsksTheStatementsThatRanLongerAndBacksOffPastThem
     for (int i = 0; i < 39; ++i) history.record(50);
     history.record(400);  // one slow one in forty
     poll_schedule s(policy, history, false);
+    const double margin = policy.look_margin + 1.0 / 40;
     auto first = s.next(0);
-    EXPECT_DOUBLE_EQ(first.sleep_ms, 50 * policy.look_margin);
+    EXPECT_DOUBLE_EQ(first.sleep_ms, 50 * margin);
     s.missed(55);
-    EXPECT_DOUBLE_EQ(s.next(55).sleep_ms, 400 * policy.look_margin - 55);  // the slow one's end
+    EXPECT_DOUBLE_EQ(s.next(55).sleep_ms, 400 * margin - 55);  // the slow one's end
     s.missed(440);
     EXPECT_EQ(s.next(440).sleep_ms, 110);  // longer than anything seen: a quarter of the time waited...
     s.missed(550);
