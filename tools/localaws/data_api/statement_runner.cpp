@@ -64,12 +64,9 @@ void wait_for_result(PGconn* conn, const cancel_probe& cancelled, canceller& can
         pollfd readable{PQsocket(conn), POLLIN, 0};
         if (readable.fd < 0) return;  // no connection: PQgetResult says so
         int ready = ::poll(&readable, 1, cancelled ? resend_interval_ms : -1);
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready < 0) return;
-        if (ready == 0) {
-            if (cancelled()) cancel.send();
-            continue;
-        }
+        if (ready < 0 && errno != EINTR) return;
+        if (ready == 0 && cancelled()) cancel.send();
+        // Also after a timeout: data an encrypting layer already holds never shows up in poll.
         if (!PQconsumeInput(conn)) return;  // the connection broke: PQgetResult reports it
     }
 }
