@@ -35,6 +35,7 @@ public:
         : refreshing_provider({}), sts_(std::move(sts)), token_file_(std::move(token_file)),
           role_arn_(std::move(role_arn)), session_name_(std::move(session_name)) {}
     std::string describe() const override { return "web identity token " + token_file_ + " for " + role_arn_; }
+    std::string account_hint() const override { return account_of_arn(role_arn_); }
 
 private:
     boost::asio::awaitable<boost::system::result<timed_credentials>> async_fetch(diagnostics& diag) override {
@@ -80,6 +81,15 @@ public:
         if (chosen_) chosen_->invalidate();
     }
     std::string describe() const override { return chosen_ ? chosen_->describe() : "the default credential chain"; }
+    // Known only when every link acts in the same known account (which link answers is learnt
+    // only on the first call, after the clients that ask this were built).
+    std::string account_hint() const override {
+        if (chosen_) return chosen_->account_hint();
+        std::string account = links_.empty() ? std::string() : links_.front()->account_hint();
+        for (const auto& link : links_)
+            if (link->account_hint() != account) return {};
+        return account;
+    }
 
 private:
     std::vector<std::shared_ptr<credentials_provider>> links_;
@@ -223,6 +233,7 @@ boost::system::result<std::shared_ptr<credentials_provider>> make_credentials_ch
         }
         void invalidate() override { inner->invalidate(); }
         std::string describe() const override { return inner->describe(); }
+        std::string account_hint() const override { return inner->account_hint(); }
     };
     auto h = std::make_shared<holder>();
     h->config = std::move(shared);

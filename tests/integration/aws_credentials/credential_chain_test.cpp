@@ -126,6 +126,25 @@ TEST_F(CredentialChain, ExplicitRoleOnTopOfEnvironmentKeys) {
     EXPECT_NE(who->arn.find("assumed-role/shiftsync-connector/shiftsync"), std::string::npos);
 }
 
+// The account keys the Data API's shared rate limiters (one per account, region and operation).
+TEST_F(CredentialChain, KnowsTheAccountOfTheRoleItAssumesForTheSharedRateLimiters) {
+    write("config", connector_profile + "external_id = " + localaws::testing::connector_external_id + "\n");
+    diagnostics diag;
+    auto by_profile = make_credentials_chain(http, settings("connector"), diag);
+    ASSERT_TRUE(by_profile) << diag.to_string();
+    EXPECT_EQ((*by_profile)->account_hint(), "111122223333");
+
+    auto s = settings("operator");
+    s.role_arn = "arn:aws:iam::444455556666:role/elsewhere";
+    auto explicit_role = make_credentials_chain(http, s, diag);
+    ASSERT_TRUE(explicit_role) << diag.to_string();
+    EXPECT_EQ((*explicit_role)->account_hint(), "444455556666");
+
+    auto keys_only = make_credentials_chain(http, settings("operator"), diag);
+    ASSERT_TRUE(keys_only) << diag.to_string();
+    EXPECT_EQ((*keys_only)->account_hint(), "");  // static keys do not say their account
+}
+
 TEST_F(CredentialChain, WrongOrMissingExternalIdIsAccessDeniedAndSaysSo) {
     for (std::string external : {std::string("external_id = wrong-id\n"), std::string()}) {
         write("config", connector_profile + external);
