@@ -1,10 +1,11 @@
-// data_api_bench: N small statements (`select pg_sleep(S), :n`) pipelined through ExecuteStatement ->
+// data_api_bench: N small statements (`select :n`, or `select pg_sleep(S), :n` with --sleep) pipelined
+// through ExecuteStatement ->
 // wait (adaptive DescribeStatement polling) -> GetStatementResult, K at a time, as the connector
 // role against localaws. Prints one JSON line: statements/s, DescribeStatement calls per statement,
 // detection delay (from the statement's end at the server, DescribeStatement's UpdatedAt, to the
 // client knowing) and how many calls were throttled.
 //
-//   data_api_bench --endpoint http://127.0.0.1:P [--statements 2000] [--concurrency 100] [--sleep 0.05]
+//   data_api_bench --endpoint http://127.0.0.1:P [--statements 2000] [--concurrency 100] [--sleep 0]
 //                  [--quota-limits on|off] [--look-quantile Q] [--look-margin M]
 
 #include "aws/credentials/assume_role_provider.hpp"
@@ -33,7 +34,7 @@ struct options {
     std::string endpoint;
     int statements = 2000;
     int concurrency = 100;
-    double sleep_seconds = 0.05;
+    double sleep_seconds = 0;  // 0: `select :n` (the latency is added by localaws, see run.sh)
     bool quota_limits = true;  // start from the published quotas (off: unlimited until throttled)
     wait_policy policy;        // the library's defaults unless tuned from the command line
 };
@@ -81,7 +82,8 @@ int main(int argc, char** argv) {
     long long polls_total = 0;
     std::vector<double> detection_ms, run_ms;
     std::array<int, 10> polls_histogram{};
-    const std::string sql = "select pg_sleep(" + std::to_string(o.sleep_seconds) + "), :n as n";
+    const std::string sql = o.sleep_seconds > 0 ? "select pg_sleep(" + std::to_string(o.sleep_seconds) + "), :n as n"
+                                                : std::string("select :n as n");
     auto worker = [&]() -> asio::awaitable<void> {
         for (int n = next++; n < o.statements; n = next++) {
             diagnostics diag;

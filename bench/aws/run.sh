@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Data API pipelining: shiftsync vs boto3 (32 threads) on the same 2,000 statements with 50 ms of
-# server-side work each, against one localaws, twice: without quotas, then with the published
-# per-account quotas (ExecuteStatement 30/s, DescribeStatement 100/s, GetStatementResult 20/s).
+# Data API pipelining: shiftsync vs boto3 (32 threads) on the same 2,000 statements (`select :n`)
+# with 50 ms of statement latency added by localaws (its StatementStarted fault rule holds each
+# statement 50 ms before running it), against one localaws, twice: without quotas, then with the
+# published per-account quotas (ExecuteStatement 30/s, DescribeStatement 100/s, GetStatementResult 20/s).
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,13 +36,17 @@ if label.startswith("published"):
 PY
 }
 
-echo "== Data API pipelining: ${statements} statements of 50 ms, shiftsync vs boto3 (32 threads)"
+latency='{"service":"redshift-data","operation":"StatementStarted","latency_ms":50}'
+set_faults() { curl -sf -X PUT "$endpoint/_localaws/faults" -H 'Content-Type: application/json' -d "[$1]" >/dev/null; }
+set_faults "$latency"
+
+echo "== Data API pipelining: ${statements} statements (select :n) with 50 ms added latency, shiftsync vs boto3 (32 threads)"
 # Warm-up, not measured: PostgreSQL starts on the first Data API call and its connections open on
 # first use; whoever ran first would pay for both.
 "$build/bin/data_api_bench" --endpoint "$endpoint" --statements 300 --concurrency 64 --quota-limits off >/dev/null
 run_pair "no quotas (shiftsync told so: --quota-limits off)" off
-curl -sf -X PUT "$endpoint/_localaws/faults" -H 'Content-Type: application/json' -d '[
-  {"service":"redshift-data","operation":"ExecuteStatement","quota_per_second":30},
-  {"service":"redshift-data","operation":"DescribeStatement","quota_per_second":100},
-  {"service":"redshift-data","operation":"GetStatementResult","quota_per_second":20}]' >/dev/null
+set_faults "$latency,
+  {\"service\":\"redshift-data\",\"operation\":\"ExecuteStatement\",\"quota_per_second\":30},
+  {\"service\":\"redshift-data\",\"operation\":\"DescribeStatement\",\"quota_per_second\":100},
+  {\"service\":\"redshift-data\",\"operation\":\"GetStatementResult\",\"quota_per_second\":20}"
 run_pair "published quotas (GetStatementResult 20/s bounds both; shiftsync aims at 95% of each)" on
