@@ -63,6 +63,13 @@ void faults::clear() {
     rules_.clear();
 }
 
+std::chrono::milliseconds faults::exact_latency(std::string_view service, std::string_view operation) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& r : rules_)
+        if (r.service == service && r.operation == operation) return r.latency;
+    return std::chrono::milliseconds{0};
+}
+
 json::value faults::to_json() const {
     std::lock_guard lock(mutex_);
     json::array out;

@@ -61,6 +61,10 @@ public:
 
     fault_decision decide(std::string_view service, std::string_view operation);
 
+    // The latency of the first rule naming exactly this service and operation ("*" rules do not
+    // count); zero when there is none. For holds that are not requests (a statement's start).
+    std::chrono::milliseconds exact_latency(std::string_view service, std::string_view operation) const;
+
 private:
     mutable std::mutex mutex_;
     std::vector<fault_rule> rules_;

@@ -134,14 +134,7 @@ private:
     // No request carries that operation name, so the rule never delays a call; only exact names
     // count ("*" rules are for requests), so no other test's rule changes how statements run.
     std::chrono::milliseconds statement_started_hold() {
-        const json::value rules = app_.faults().to_json();
-        if (!rules.is_array()) return {};
-        for (const auto& rule : rules.as_array()) {
-            const auto& o = rule.as_object();
-            if (o.at("service") == "redshift-data" && o.at("operation") == "StatementStarted")
-                return std::chrono::milliseconds(o.at("latency_ms").to_number<std::int64_t>());
-        }
-        return {};
+        return app_.faults().exact_latency("redshift-data", "StatementStarted");
     }
 
     // UNLOAD/COPY acting with IAM_ROLE: Redshift must be trusted by the role, and the role's policy
