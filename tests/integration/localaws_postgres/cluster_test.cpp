@@ -1,15 +1,12 @@
 // The cluster manager and identity provisioning against a real PostgreSQL 15.
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <thread>
 
 #include "tools/localaws/redshift/identity.hpp"
 #include "tools/localaws/redshift/pg/connection.hpp"
 #include "tools/localaws/redshift/testing/test_cluster.hpp"
+#include "tests/support/free_port.hpp"
 
 namespace lr = localaws::redshift;
 namespace pg = localaws::redshift::pg;
@@ -31,19 +28,6 @@ std::unique_ptr<pg::connection> open(pg::cluster& c, const std::string& db, cons
     auto conn = pg::connection::open(c.conninfo(db, user), error);
     EXPECT_TRUE(conn) << error;
     return conn;
-}
-
-// A loopback port nothing listens on right now (bound to 0, then released).
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
 }
 
 }  // namespace
@@ -234,7 +218,7 @@ TEST(PgCluster, PasswordLoginOverTcpUntilExpiry) {
     lr::testing::test_cluster holder;  // only for its temporary directory
     pg::cluster_options options;
     options.dir = holder.dir() / "tcp";
-    options.tcp_port = free_port();
+    options.tcp_port = shiftsync::testing::free_loopback_port();
     pg::cluster cluster(options);
     ASSERT_EQ(cluster.start(), "");
     lr::identity_provisioner identities(cluster);

@@ -1,5 +1,7 @@
 #include "nginx_fixture.hpp"
 
+#include "tests/support/free_port.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -25,20 +27,6 @@ void run_or_throw(const std::string& command) {
     if (std::system((command + " >/dev/null 2>&1").c_str()) != 0) throw std::runtime_error("failed: " + command);
 }
 
-// Asks the kernel for a free loopback port. nginx binds it a moment later; nothing else on this
-// machine races for ephemeral ports that fast in practice.
-std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
 bool accepts_connections(std::uint16_t port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
@@ -59,8 +47,8 @@ nginx_fixture::nginx_fixture() {
     try {
         for (const char* sub : {"www", "scratch", "logs", "temp"}) fs::create_directories(dir_ / sub);
         make_certificates();
-        http_port_ = free_port();
-        https_port_ = free_port();
+        http_port_ = shiftsync::testing::free_loopback_port();
+        https_port_ = shiftsync::testing::free_loopback_port();
         write_config();
         start();
     } catch (...) {
