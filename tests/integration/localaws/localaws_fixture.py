@@ -43,6 +43,15 @@ def default_config():
         return json.load(f)
 
 
+def with_connector_account_role(name, policies):
+    """The default config plus a role `name` in the connector's account (111122223333), trusted like
+    the documented connector role, with its own `policies`."""
+    config = default_config()
+    customer = next(a for a in config["accounts"] if a["id"] == "111122223333")
+    customer["roles"].append({"name": name, "trust_policy": customer["roles"][0]["trust_policy"], "policies": policies})
+    return config
+
+
 class LocalAWS:
     """One localaws process. start() blocks until it printed its ready line."""
 

@@ -7,7 +7,7 @@ import unittest
 
 from botocore.exceptions import ClientError
 
-from localaws_fixture import BUCKET, NO_RETRIES, LocalAWSTestCase, default_config
+from localaws_fixture import BUCKET, NO_RETRIES, LocalAWSTestCase, with_connector_account_role
 
 MiB = 1024 * 1024
 
@@ -21,16 +21,8 @@ class MultipartTest(LocalAWSTestCase):
     @classmethod
     def config(cls):
         # The documented role plus a "full-s3" role that also has the multipart housekeeping actions.
-        config = default_config()
-        customer = next(a for a in config["accounts"] if a["id"] == "111122223333")
-        documented = customer["roles"][0]
-        customer["roles"].append({
-            "name": "full-s3",
-            "trust_policy": documented["trust_policy"],
-            "policies": [{"name": "all-s3", "document": {"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}],
-        })
-        return config
+        return with_connector_account_role("full-s3", [{"name": "all-s3", "document": {
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}])
 
     @classmethod
     def setUpClass(cls):

@@ -6,7 +6,7 @@ import unittest
 import boto3
 from botocore.exceptions import ClientError
 
-from localaws_fixture import EXTERNAL_ID, NO_RETRIES, REGION, LocalAWSTestCase, default_config
+from localaws_fixture import EXTERNAL_ID, NO_RETRIES, REGION, LocalAWSTestCase, default_config, with_connector_account_role
 
 LIMITED_ROLE = "arn:aws:iam::111122223333:role/no-serverless"
 
@@ -15,15 +15,9 @@ class ServerlessTest(LocalAWSTestCase):
     @classmethod
     def config(cls):
         # The default setup plus a role that may be assumed but lacks redshift-serverless:GetCredentials.
-        config = default_config()
-        customer = next(a for a in config["accounts"] if a["id"] == "111122223333")
+        customer = next(a for a in default_config()["accounts"] if a["id"] == "111122223333")
         documented = customer["roles"][0]
-        customer["roles"].append({
-            "name": "no-serverless",
-            "trust_policy": documented["trust_policy"],
-            "policies": [documented["policies"][1]],  # S3 only
-        })
-        return config
+        return with_connector_account_role("no-serverless", [documented["policies"][1]])  # S3 only
 
     def client(self, session):
         return session.client("redshift-serverless", endpoint_url=self.aws.endpoint, config=NO_RETRIES)
