@@ -71,19 +71,13 @@ asio::awaitable<service_response> delete_objects(request_context& ctx) {
 asio::awaitable<service_response> get_object_attributes(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:GetObjectAttributes", object_arn(t.bucket, t.key)))
-        co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_object(ctx, t, "s3:GetObjectAttributes")) co_return service_response::from_error(*refused);
     auto requested = ctx.headers.get("x-amz-object-attributes");
     if (requested.empty())
         co_return service_response::from_error(invalid_argument("Invalid attribute name specified.", "x-amz-object-attributes", ""));
     auto wants = [&](std::string_view name) { return requested.find(name) != std::string_view::npos; };
     auto obj = a.store().stat(t.bucket, t.key);
-    if (!obj) {
-        if (ctx.authorize("s3:ListBucket", bucket_arn(t.bucket)))
-            co_return service_response::from_error({403, "AccessDenied", "Access Denied", {}, true});
-        co_return service_response::from_error(no_such_key(t.key));
-    }
+    if (!obj) co_return service_response::from_error(missing_key(ctx, t));
     int max_parts = 1000, marker = 0;
     if (const auto* v = ctx.headers.find("x-amz-max-parts")) std::from_chars(v->data(), v->data() + v->size(), max_parts);
     if (const auto* v = ctx.headers.find("x-amz-part-number-marker")) std::from_chars(v->data(), v->data() + v->size(), marker);

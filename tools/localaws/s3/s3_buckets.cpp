@@ -100,8 +100,7 @@ asio::awaitable<service_response> create_bucket(request_context& ctx) {
 
 asio::awaitable<service_response> head_bucket(request_context& ctx) {
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:ListBucket", bucket_arn(t.bucket))) co_return service_response::from_error(*denied);
-    if (!ctx.application.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_bucket(ctx, t, "s3:ListBucket")) co_return service_response::from_error(*refused);
     service_response r;
     r.add_header("x-amz-bucket-region", ctx.application.region());
     co_return r;
@@ -123,8 +122,7 @@ asio::awaitable<service_response> delete_bucket(request_context& ctx) {
 
 asio::awaitable<service_response> get_bucket_location(request_context& ctx) {
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:GetBucketLocation", bucket_arn(t.bucket))) co_return service_response::from_error(*denied);
-    if (!ctx.application.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_bucket(ctx, t, "s3:GetBucketLocation")) co_return service_response::from_error(*refused);
     // us-east-1 is the empty LocationConstraint.
     std::string region = ctx.application.region() == "us-east-1" ? "" : ctx.application.region();
     xml_writer x;
@@ -143,8 +141,7 @@ asio::awaitable<service_response> list_objects(request_context& ctx) {
     };
     std::string prefix = param("prefix"), delimiter = param("delimiter");
     iam::condition_context cond{{"s3:prefix", prefix}, {"s3:delimiter", delimiter}};
-    if (auto denied = ctx.authorize("s3:ListBucket", bucket_arn(t.bucket), cond)) co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_bucket(ctx, t, "s3:ListBucket", cond)) co_return service_response::from_error(*refused);
     std::size_t max_keys = 1000;
     if (const auto* mk = ctx.query_param("max-keys")) {
         long long v = -1;

@@ -1,5 +1,6 @@
 #include "tools/localaws/s3/s3_common.hpp"
 
+#include "tools/localaws/server/app.hpp"
 #include "tools/localaws/server/http_util.hpp"
 #include "sigv4/uri_encoding.hpp"
 
@@ -21,6 +22,29 @@ target target_of(const request_context& ctx) {
     t.bucket = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
     if (slash != std::string::npos) t.key = path.substr(slash + 1);
     return t;
+}
+
+namespace {
+std::optional<aws_error> authorize_then_find_bucket(const request_context& ctx, const target& t, std::string_view action,
+                                                    std::string_view resource_arn, const iam::condition_context& extra) {
+    if (auto denied = ctx.authorize(action, resource_arn, extra)) return denied;
+    if (!ctx.application.store().bucket_exists(t.bucket)) return no_such_bucket(t.bucket);
+    return std::nullopt;
+}
+}  // namespace
+
+std::optional<aws_error> authorize_bucket(const request_context& ctx, const target& t, std::string_view action,
+                                          const iam::condition_context& extra) {
+    return authorize_then_find_bucket(ctx, t, action, bucket_arn(t.bucket), extra);
+}
+
+std::optional<aws_error> authorize_object(const request_context& ctx, const target& t, std::string_view action) {
+    return authorize_then_find_bucket(ctx, t, action, object_arn(t.bucket, t.key), {});
+}
+
+aws_error missing_key(const request_context& ctx, const target& t) {
+    if (ctx.authorize("s3:ListBucket", bucket_arn(t.bucket))) return {403, "AccessDenied", "Access Denied", {}, true};
+    return no_such_key(t.key);
 }
 
 std::string resolve_operation(const request_context& ctx) {

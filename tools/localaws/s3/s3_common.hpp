@@ -5,6 +5,7 @@
 #include "tools/localaws/s3/disk_store.hpp"
 #include "tools/localaws/server/request.hpp"
 
+#include <optional>
 #include <string>
 
 namespace localaws::s3 {
@@ -26,6 +27,16 @@ inline std::string bucket_arn(std::string_view bucket) { return "arn:aws:s3:::" 
 inline std::string object_arn(std::string_view bucket, std::string_view key) {
     return "arn:aws:s3:::" + std::string(bucket) + "/" + std::string(key);
 }
+
+// The preamble of every operation on an existing bucket, in S3's order: IAM first (a caller without
+// access learns nothing about the bucket), then NoSuchBucket. nullopt: go ahead.
+std::optional<aws_error> authorize_bucket(const request_context& ctx, const target& t, std::string_view action,
+                                          const iam::condition_context& extra = {});
+std::optional<aws_error> authorize_object(const request_context& ctx, const target& t, std::string_view action);
+
+// A key that is not there: NoSuchKey, or AccessDenied when the caller may not s3:ListBucket (S3 does
+// not reveal whether a key exists to who cannot list the bucket).
+aws_error missing_key(const request_context& ctx, const target& t);
 
 aws_error no_such_bucket(std::string_view bucket);
 aws_error no_such_key(std::string_view key);

@@ -29,8 +29,7 @@ std::string upload_id_of(const request_context& ctx) {
 asio::awaitable<service_response> create_multipart_upload(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:PutObject", object_arn(t.bucket, t.key))) co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_object(ctx, t, "s3:PutObject")) co_return service_response::from_error(*refused);
     object_meta meta = meta_from_request(ctx);
     if (auto alg_name = ctx.headers.get("x-amz-checksum-algorithm"); !alg_name.empty()) {
         auto alg = parse_checksum_algorithm(alg_name);
@@ -60,8 +59,7 @@ asio::awaitable<service_response> create_multipart_upload(request_context& ctx) 
 asio::awaitable<service_response> upload_part(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:PutObject", object_arn(t.bucket, t.key))) co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_object(ctx, t, "s3:PutObject")) co_return service_response::from_error(*refused);
     int number = 0;
     const auto* pn = ctx.query_param("partNumber");
     if (!pn || std::from_chars(pn->data(), pn->data() + pn->size(), number).ec != std::errc{} || number < 1 || number > 10000)
@@ -99,8 +97,7 @@ asio::awaitable<service_response> upload_part(request_context& ctx) {
 asio::awaitable<service_response> complete_multipart_upload(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:PutObject", object_arn(t.bucket, t.key))) co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_object(ctx, t, "s3:PutObject")) co_return service_response::from_error(*refused);
     std::string id = upload_id_of(ctx);
     pugi::xml_document doc;
     if (!doc.load_buffer(ctx.body.data(), ctx.body.size()) || !doc.child("CompleteMultipartUpload"))
@@ -156,9 +153,7 @@ asio::awaitable<service_response> complete_multipart_upload(request_context& ctx
 asio::awaitable<service_response> abort_multipart_upload(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:AbortMultipartUpload", object_arn(t.bucket, t.key)))
-        co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_object(ctx, t, "s3:AbortMultipartUpload")) co_return service_response::from_error(*refused);
     std::string id = upload_id_of(ctx);
     auto abort_upload = [&a, t, id] {
         auto upload = a.uploads().find(t.bucket, id);
@@ -176,9 +171,7 @@ asio::awaitable<service_response> abort_multipart_upload(request_context& ctx) {
 asio::awaitable<service_response> list_parts(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:ListMultipartUploadParts", object_arn(t.bucket, t.key)))
-        co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_object(ctx, t, "s3:ListMultipartUploadParts")) co_return service_response::from_error(*refused);
     std::string id = upload_id_of(ctx);
     int marker = 0, max_parts = 1000;
     if (const auto* m = ctx.query_param("part-number-marker")) std::from_chars(m->data(), m->data() + m->size(), marker);
@@ -235,9 +228,7 @@ asio::awaitable<service_response> list_parts(request_context& ctx) {
 asio::awaitable<service_response> list_multipart_uploads(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:ListBucketMultipartUploads", bucket_arn(t.bucket)))
-        co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_bucket(ctx, t, "s3:ListBucketMultipartUploads")) co_return service_response::from_error(*refused);
     std::string prefix = ctx.query_param("prefix") ? *ctx.query_param("prefix") : "";
     auto list_uploads = [&a, t] { return a.uploads().list(t.bucket); };
     auto uploads = co_await offload(a.blocking_pool(), list_uploads);

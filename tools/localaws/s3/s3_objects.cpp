@@ -110,8 +110,7 @@ struct opened {
 asio::awaitable<service_response> put_object(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:PutObject", object_arn(t.bucket, t.key))) co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_object(ctx, t, "s3:PutObject")) co_return service_response::from_error(*refused);
     if (t.key.size() > 1024) co_return service_response::from_error({400, "KeyTooLongError", "Your key is too long", {}, true});
     if (const auto* inm = ctx.headers.find("if-none-match"); inm && *inm == "*" && a.store().head(t.bucket, t.key))
         co_return service_response::from_error({412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", {{"Condition", "If-None-Match"}}, true});
@@ -150,8 +149,7 @@ asio::awaitable<service_response> put_object(request_context& ctx) {
 asio::awaitable<service_response> get_object(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:GetObject", object_arn(t.bucket, t.key))) co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_object(ctx, t, "s3:GetObject")) co_return service_response::from_error(*refused);
     const bool head = ctx.method == "HEAD";
     auto range_header = ctx.headers.get("range");
     auto open_object = [&a, t, head, range_header] {
@@ -180,12 +178,7 @@ asio::awaitable<service_response> get_object(request_context& ctx) {
     opened result;
     if (small) result = open_object();
     else result = co_await offload(a.blocking_pool(), open_object);
-    if (result.missing) {
-        // Without s3:ListBucket, S3 does not reveal whether the key exists.
-        if (ctx.authorize("s3:ListBucket", bucket_arn(t.bucket)))
-            co_return service_response::from_error({403, "AccessDenied", "Access Denied", {}, true});
-        co_return service_response::from_error(no_such_key(t.key));
-    }
+    if (result.missing) co_return service_response::from_error(missing_key(ctx, t));
     stored_object obj{result.reader->info(), result.reader->meta()};
     if (auto cond = check_conditions(ctx, obj)) {
         if (*cond == 304) {
@@ -245,8 +238,7 @@ asio::awaitable<service_response> get_object(request_context& ctx) {
 asio::awaitable<service_response> delete_object(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (auto denied = ctx.authorize("s3:DeleteObject", object_arn(t.bucket, t.key))) co_return service_response::from_error(*denied);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
+    if (auto refused = authorize_object(ctx, t, "s3:DeleteObject")) co_return service_response::from_error(*refused);
     auto remove_object = [&a, t] { return a.store().remove(t.bucket, t.key); };
     auto ec = co_await offload(a.blocking_pool(), remove_object);
     if (ec) co_return service_response::from_error(internal_error());
