@@ -8,23 +8,6 @@
 #include <unistd.h>
 
 namespace localaws::s3 {
-namespace {
-std::error_code last_error() { return {errno, std::generic_category()}; }
-
-std::error_code write_all(int fd, const void* data, std::size_t size) {
-    const auto* p = static_cast<const char*>(data);
-    while (size > 0) {
-        ssize_t n = ::write(fd, p, size);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return last_error();
-        }
-        p += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return {};
-}
-}  // namespace
 
 disk_writer::disk_writer(disk_store& store, std::string bucket, std::string key, std::filesystem::path temp, int fd)
     : store_(store), bucket_(std::move(bucket)), key_(std::move(key)), temp_(std::move(temp)), fd_(fd),

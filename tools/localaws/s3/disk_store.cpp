@@ -11,14 +11,11 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 
 namespace localaws::s3 {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 namespace {
-
-std::error_code last_error() { return {errno, std::generic_category()}; }
 
 std::string key_file_name(std::string_view key) {
     std::string hex;
@@ -27,17 +24,12 @@ std::string key_file_name(std::string_view key) {
 }
 
 std::optional<bucket_info> read_bucket_file(const fs::path& dir) {
-    std::ifstream in(dir / "bucket.json");
-    if (!in) return std::nullopt;
-    std::stringstream text;
-    text << in.rdbuf();
-    boost::system::error_code ec;
-    auto v = json::parse(text.str(), ec);
-    if (ec || !v.is_object()) return std::nullopt;
+    auto file = read_json_object(dir / "bucket.json");
+    if (!file) return std::nullopt;
     bucket_info b;
     b.name = dir.filename().string();
-    if (const auto* o = v.as_object().if_contains("owner"); o && o->is_string()) b.owner_account = o->as_string();
-    if (const auto* c = v.as_object().if_contains("created_ms"); c && c->is_int64())
+    if (const auto* o = file->if_contains("owner"); o && o->is_string()) b.owner_account = o->as_string();
+    if (const auto* c = file->if_contains("created_ms"); c && c->is_int64())
         b.created = std::chrono::system_clock::time_point(std::chrono::milliseconds(c->as_int64()));
     return b;
 }

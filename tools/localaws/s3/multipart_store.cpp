@@ -11,14 +11,11 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 namespace localaws::s3 {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 namespace {
-
-std::error_code last_error() { return {errno, std::generic_category()}; }
 
 bool safe_upload_id(std::string_view id) {
     if (id.empty() || id.size() > 128) return false;
@@ -51,14 +48,9 @@ json::object upload_to_json(const upload_info& u) {
 }
 
 std::optional<upload_info> read_upload(const fs::path& dir, std::string_view bucket) {
-    std::ifstream in(dir / "upload.json");
-    if (!in) return std::nullopt;
-    std::stringstream text;
-    text << in.rdbuf();
-    boost::system::error_code ec;
-    auto v = json::parse(text.str(), ec);
-    if (ec || !v.is_object()) return std::nullopt;
-    const auto& o = v.as_object();
+    auto read = read_json_object(dir / "upload.json");
+    if (!read) return std::nullopt;
+    const auto& o = *read;
     upload_info u;
     u.upload_id = dir.filename().string();
     u.bucket = bucket;
@@ -85,18 +77,7 @@ part_writer::~part_writer() {
 
 std::error_code part_writer::write(std::span<const std::byte> data) {
     size_ += data.size();
-    const auto* p = reinterpret_cast<const char*>(data.data());
-    std::size_t left = data.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd_, p, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return last_error();
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    return {};
+    return write_all(fd_, data.data(), data.size());
 }
 
 std::error_code part_writer::commit(int part_number, const std::string& etag, const std::string& checksum) {
@@ -108,7 +89,7 @@ std::error_code part_writer::commit(int part_number, const std::string& etag, co
     obj.meta.etag = obj.info.etag;
     obj.meta.checksum_value = checksum;
     std::string trailer = encode_trailer(obj);
-    if (::write(fd_, trailer.data(), trailer.size()) != static_cast<ssize_t>(trailer.size())) return last_error();
+    if (auto ec = write_all(fd_, trailer.data(), trailer.size())) return ec;
     if (auto ec = sync_fd(fd_)) return ec;
     ::close(fd_);
     fd_ = -1;
