@@ -7,9 +7,9 @@
 //   Signature    = Base64(HMAC-SHA1(secret, StringToSign))
 #include "tools/localaws/auth/sigv2_presign.hpp"
 
+#include "sigv4/authorization.hpp"
 #include "sigv4/uri_encoding.hpp"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -101,22 +101,14 @@ verified_request verify_sigv2_presigned(const verify_input& in, const iam::direc
         if (!subs[i].second.empty()) sts += "=" + subs[i].second;
     }
     std::string expected = hmac_sha1_base64(key->secret, sts);
-    if (expected.size() != signature.size() || CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) != 0) {
+    if (!shiftsync::sigv4::signatures_equal(expected, signature)) {
         v.why = failure::signature_mismatch;
         v.string_to_sign = std::move(sts);
         return v;
     }
-    if (!key->session_token.empty()) {
-        auto token = amz.find("x-amz-security-token");
-        if (token == amz.end() || token->second != key->session_token) {
-            v.why = failure::bad_token;
-            return v;
-        }
-        if (in.shifted_now >= key->who.expiration) {
-            v.why = failure::expired_token;
-            return v;
-        }
-    }
+    auto token = amz.find("x-amz-security-token");
+    v.why = check_session_token(*key, token == amz.end() ? std::string_view{} : std::string_view(token->second), in.shifted_now);
+    if (v.why != failure::none) return v;
     v.who = std::move(key->who);
     v.payload_hash = "UNSIGNED-PAYLOAD";
     return v;

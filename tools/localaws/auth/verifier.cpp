@@ -58,6 +58,14 @@ std::string scope_service(std::string_view authorization_header, std::string_vie
     return std::string(rest.substr(0, rest.find('/')));
 }
 
+failure check_session_token(const iam::key_record& key, std::string_view presented,
+                            std::chrono::system_clock::time_point now) {
+    if (key.session_token.empty()) return failure::none;
+    if (presented != key.session_token) return failure::bad_token;
+    if (now >= key.who.expiration) return failure::expired_token;
+    return failure::none;
+}
+
 verified_request verify(const verify_input& in, const iam::directory& directory) {
     const header_list& headers = *in.headers;
     std::string error;
@@ -160,17 +168,8 @@ verified_request verify(const verify_input& in, const iam::directory& directory)
         return v;
     }
 
-    // Only a correctly signed request learns whether its token is good (as in AWS).
-    if (!key->session_token.empty()) {
-        if (token != key->session_token) {
-            v.why = failure::bad_token;
-            return v;
-        }
-        if (in.shifted_now >= key->who.expiration) {
-            v.why = failure::expired_token;
-            return v;
-        }
-    }
+    v.why = check_session_token(*key, token, in.shifted_now);
+    if (v.why != failure::none) return v;
     v.who = std::move(key->who);
     v.payload_hash = std::string(payload_hash);
     if (in.s3 && payload_hash == sv::streaming_payload)

@@ -67,6 +67,12 @@ std::string scope_service(std::string_view authorization_header, std::string_vie
 
 verified_request verify(const verify_input& in, const iam::directory& directory);
 
+// The check every signature version makes once the signature matched (only then, as in AWS: a
+// wrongly signed request learns nothing about its token): a temporary key needs its session token
+// (`presented`, empty when absent) and must not have expired. failure::none for long-term keys.
+failure check_session_token(const iam::key_record& key, std::string_view presented,
+                            std::chrono::system_clock::time_point now);
+
 // The failure rendered as the service's protocol wants it (codes differ between S3, Query and JSON).
 enum class error_dialect { s3, query, json };
 aws_error to_aws_error(const verified_request& v, error_dialect dialect, std::chrono::system_clock::time_point now);
