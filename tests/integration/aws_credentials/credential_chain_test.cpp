@@ -1,86 +1,27 @@
 // The credential chain as a user sets it up after the connector guide: the operator's keys in the
 // credentials file, the customer's role with its ExternalId in the config file.
 
-#include "aws/credentials/chain.hpp"
 #include "aws/credentials/environment_provider.hpp"
 #include "aws/s3/s3_client.hpp"
-#include "aws/sts/sts_client.hpp"
-#include "localaws_process.hpp"
+#include "chain_fixture.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
-#include "tests/support/run_until_done.hpp"
-
-#include <filesystem>
-#include <fstream>
-#include <map>
-
-namespace asio = boost::asio;
-namespace fs = std::filesystem;
 using namespace shiftsync;
 using namespace shiftsync::aws;
+using shiftsync::testing::run_until_done;
 
 namespace {
 
-template <class T>
-T run(boost::asio::io_context& ctx, boost::asio::awaitable<T> task) {
-    return shiftsync::testing::run_until_done(ctx, std::move(task));
-}
-
-class CredentialChain : public ::testing::Test {
+class CredentialChain : public shiftsync::testing::chain_fixture {
 protected:
-    static void SetUpTestSuite() { aws_ = new localaws::testing::localaws_process(LOCALAWS_BIN); }
-    static void TearDownTestSuite() {
-        delete aws_;
-        aws_ = nullptr;
-    }
+    static void SetUpTestSuite() { start_localaws("shiftsync-creds-"); }
 
     void SetUp() override {
-        home = fs::temp_directory_path() / ("shiftsync-creds-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::create_directories(home);
-        env["AWS_CONFIG_FILE"] = (home / "config").string();
-        env["AWS_SHARED_CREDENTIALS_FILE"] = (home / "credentials").string();
+        chain_fixture::SetUp();
         env["AWS_EC2_METADATA_DISABLED"] = "true";  // never reach for a metadata service here
         write("credentials", std::string("[operator]\naws_access_key_id = ") + localaws::testing::operator_access_key +
                                  "\naws_secret_access_key = " + localaws::testing::operator_secret_key + "\n");
     }
-    void TearDown() override { fs::remove_all(home); }
-
-    void write(const std::string& name, const std::string& text) { std::ofstream(home / name) << text; }
-
-    chain_settings settings(std::string profile = {}) {
-        chain_settings s;
-        s.profile = std::move(profile);
-        s.region = localaws::testing::region;
-        s.sts_endpoint_sources.explicit_url = aws_->endpoint();
-        s.env = [this](const char* name) -> const char* {
-            auto it = env.find(name);
-            return it == env.end() ? nullptr : it->second.c_str();
-        };
-        return s;
-    }
-
-    // Builds the chain and asks STS who it is.
-    boost::system::result<sts::caller_identity> who_am_i(const chain_settings& s, diagnostics& diag) {
-        auto provider = make_credentials_chain(http, s, diag);
-        if (!provider) return provider.error();
-        std::string error;
-        auto ep = endpoints::resolve(endpoints::service::sts, "us-east-1", {.explicit_url = aws_->endpoint()}, error);
-        service_client service(http, *provider, {endpoints::service::sts, *ep, "us-east-1", wire_protocol::query});
-        sts::sts_client sts(service);
-        return run(ctx, sts.async_get_caller_identity(diag));
-    }
-
-    static localaws::testing::localaws_process* aws_;
-    fs::path home;
-    std::map<std::string, std::string> env;
-    asio::io_context ctx;
-    engine::http::client http{ctx.get_executor()};
 };
-
-localaws::testing::localaws_process* CredentialChain::aws_ = nullptr;
 
 const std::string connector_profile = std::string("[profile connector]\nrole_arn = ") +
                                       localaws::testing::connector_role_arn + "\nsource_profile = operator\n";
@@ -197,8 +138,8 @@ TEST_F(CredentialChain, AFailedCallIsReportedAsItselfNotAsTheAssumeRoleBeforeIt)
     s3::s3_client s3(service);
     diagnostics call_diag;
     std::string body;
-    auto got = run(ctx, s3.async_get_object(localaws::testing::staging_bucket, "no/such/key", std::nullopt,
-                                            engine::http::string_sink{}, call_diag, &body));
+    auto got = run_until_done(ctx, s3.async_get_object(localaws::testing::staging_bucket, "no/such/key", std::nullopt,
+                                                       engine::http::string_sink{}, call_diag, &body));
     ASSERT_FALSE(got);
     EXPECT_EQ(call_diag.service, "s3");
     EXPECT_EQ(call_diag.operation, "GetObject");
@@ -209,21 +150,21 @@ TEST_F(CredentialChain, EnvironmentProviderReadsTheInjectedLookupOnEveryCall) {
     ASSERT_EQ(std::getenv("AWS_ACCESS_KEY_ID"), nullptr);
     auto provider = make_environment_provider(settings().env);
     diagnostics missing;
-    auto none = run(ctx, provider->async_get(missing));
+    auto none = run_until_done(ctx, provider->async_get(missing));
     ASSERT_FALSE(none);
     EXPECT_EQ(none.error(), make_error_code(errc::missing_credentials));
 
     env["AWS_ACCESS_KEY_ID"] = localaws::testing::operator_access_key;
     env["AWS_SECRET_ACCESS_KEY"] = localaws::testing::operator_secret_key;
     diagnostics diag;
-    auto first = run(ctx, provider->async_get(diag));
+    auto first = run_until_done(ctx, provider->async_get(diag));
     ASSERT_TRUE(first) << diag.to_string();
     EXPECT_EQ((*first)->creds.access_key_id, localaws::testing::operator_access_key);
     EXPECT_EQ((*first)->creds.session_token, "");
 
     // A rotated environment is seen on the next call.
     env["AWS_SESSION_TOKEN"] = "rotated-session-token";
-    auto second = run(ctx, provider->async_get(diag));
+    auto second = run_until_done(ctx, provider->async_get(diag));
     ASSERT_TRUE(second) << diag.to_string();
     EXPECT_EQ((*second)->creds.session_token, "rotated-session-token");
 

@@ -3,23 +3,12 @@
 // sessions of the connector role, so GetCallerIdentity with them names the role. The environment is
 // injected through chain_settings::env; the process environment is never touched.
 
-#include "aws/credentials/chain.hpp"
-#include "aws/sts/sts_client.hpp"
-#include "localaws_process.hpp"
+#include "chain_fixture.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
-#include "tests/support/run_until_done.hpp"
-
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 
 namespace asio = boost::asio;
-namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace shiftsync;
 using namespace shiftsync::aws;
@@ -33,10 +22,7 @@ const std::string role_session_prefix = "arn:aws:sts::111122223333:assumed-role/
 // The default setup, with the connector role also trusting EC2 and ECS tasks and served as the
 // instance's and the container's role.
 std::string metadata_config() {
-    std::ifstream in(SHIFTSYNC_SOURCE_DIR "/tools/localaws/config/default.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    json::value config = json::parse(text.str());
+    json::value config = json::parse(shiftsync::testing::default_localaws_config());
     auto& role = config.at("accounts").as_array().at(1).at("roles").as_array().at(0).as_object();
     role.at("trust_policy").at("Statement").as_array().push_back(json::object{
         {"Effect", "Allow"},
@@ -61,29 +47,10 @@ unsigned short refused_port() {
     return port;
 }
 
-class MetadataCredentials : public ::testing::Test {
+class MetadataCredentials : public shiftsync::testing::chain_fixture {
 protected:
-    static void SetUpTestSuite() {
-        config_dir_ = new fs::path(fs::temp_directory_path() / ("shiftsync-metadata-" + std::to_string(::getpid())));
-        fs::create_directories(*config_dir_);
-        std::ofstream(*config_dir_ / "localaws.json") << metadata_config();
-        aws_ = new localaws::testing::localaws_process(LOCALAWS_BIN,
-                                                        {"--config", (*config_dir_ / "localaws.json").string()});
-    }
-    static void TearDownTestSuite() {
-        delete aws_;
-        aws_ = nullptr;
-        fs::remove_all(*config_dir_);
-        delete config_dir_;
-    }
-
-    void SetUp() override {
-        home = *config_dir_ / ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        fs::create_directories(home);
-        // Empty config files: the chain finds nothing there and goes on to the metadata sources.
-        env["AWS_CONFIG_FILE"] = (home / "config").string();
-        env["AWS_SHARED_CREDENTIALS_FILE"] = (home / "credentials").string();
-    }
+    // No config files are written: the chain finds nothing there and goes on to the metadata sources.
+    static void SetUpTestSuite() { start_localaws("shiftsync-metadata-", metadata_config()); }
 
     std::string imds_base() const { return aws_->endpoint() + "/_localaws/metadata/ec2"; }
     std::string container_uri() const { return aws_->endpoint() + "/_localaws/metadata/container/credentials"; }
@@ -95,31 +62,8 @@ protected:
         env["AWS_EC2_METADATA_DISABLED"] = "true";
     }
 
-    chain_settings settings() {
-        chain_settings s;
-        s.region = localaws::testing::region;
-        s.sts_endpoint_sources.explicit_url = aws_->endpoint();
-        s.env = [this](const char* name) -> const char* {
-            auto it = env.find(name);
-            return it == env.end() ? nullptr : it->second.c_str();
-        };
-        return s;
-    }
-
-    boost::system::result<sts::caller_identity> who_am_i(diagnostics& diag) {
-        auto provider = make_credentials_chain(http, settings(), diag);
-        if (!provider) return provider.error();
-        return who_am_i(*provider, diag);
-    }
-
-    boost::system::result<sts::caller_identity> who_am_i(const std::shared_ptr<credentials_provider>& provider,
-                                                         diagnostics& diag) {
-        std::string error;
-        auto ep = endpoints::resolve(endpoints::service::sts, "us-east-1", {.explicit_url = aws_->endpoint()}, error);
-        service_client service(http, provider, {endpoints::service::sts, *ep, "us-east-1", wire_protocol::query});
-        sts::sts_client sts(service);
-        return shiftsync::testing::run_until_done(ctx, sts.async_get_caller_identity(diag));
-    }
+    using chain_fixture::who_am_i;
+    boost::system::result<sts::caller_identity> who_am_i(diagnostics& diag) { return who_am_i(settings(), diag); }
 
     // Requests localaws counted for one metadata operation ("ec2-metadata.GetToken").
     std::uint64_t counted(const std::string& name) {
@@ -139,17 +83,7 @@ protected:
         EXPECT_TRUE(reply && reply->status == 200);
         return reply ? reply->body : std::string();
     }
-
-    static localaws::testing::localaws_process* aws_;
-    static fs::path* config_dir_;
-    fs::path home;
-    std::map<std::string, std::string> env;
-    asio::io_context ctx;
-    engine::http::client http{ctx.get_executor()};
 };
-
-localaws::testing::localaws_process* MetadataCredentials::aws_ = nullptr;
-fs::path* MetadataCredentials::config_dir_ = nullptr;
 
 }  // namespace
 

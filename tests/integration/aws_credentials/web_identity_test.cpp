@@ -3,25 +3,14 @@
 // our provider's unsigned AssumeRoleWithWebIdentity to localaws, whose OIDC provider holds the public
 // key and whose role trusts only that provider and subject. The environment is injected.
 
-#include "aws/credentials/chain.hpp"
-#include "aws/sts/sts_client.hpp"
-#include "localaws_process.hpp"
+#include "chain_fixture.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include "tests/support/run_until_done.hpp"
 
 #include <ctime>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 
-namespace asio = boost::asio;
-namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace shiftsync;
 using namespace shiftsync::aws;
@@ -95,10 +84,7 @@ private:
 
 // The default setup plus the OIDC provider and a role that trusts only it, for one subject.
 std::string web_identity_config(const std::string& public_pem) {
-    std::ifstream in(SHIFTSYNC_SOURCE_DIR "/tools/localaws/config/default.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    json::value config = json::parse(text.str());
+    json::value config = json::parse(shiftsync::testing::default_localaws_config());
     auto& customer = config.at("accounts").as_array().at(1).as_object();
     customer["oidc_providers"] = json::array{
         json::object{{"url", issuer}, {"client_ids", json::array{"sts.amazonaws.com"}}, {"public_key_pem", public_pem}}};
@@ -118,73 +104,28 @@ std::string web_identity_config(const std::string& public_pem) {
     return json::serialize(config);
 }
 
-class WebIdentity : public ::testing::Test {
+class WebIdentity : public shiftsync::testing::chain_fixture {
 protected:
     static void SetUpTestSuite() {
         issuer_ = new token_issuer;
-        dir_ = new fs::path(fs::temp_directory_path() / ("shiftsync-webid-" + std::to_string(::getpid())));
-        fs::create_directories(*dir_);
-        std::ofstream(*dir_ / "localaws.json") << web_identity_config(issuer_->public_pem());
-        aws_ = new localaws::testing::localaws_process(LOCALAWS_BIN, {"--config", (*dir_ / "localaws.json").string()});
+        start_localaws("shiftsync-webid-", web_identity_config(issuer_->public_pem()));
     }
     static void TearDownTestSuite() {
-        delete aws_;
-        fs::remove_all(*dir_);
-        delete dir_;
+        chain_fixture::TearDownTestSuite();
         delete issuer_;
     }
 
     void SetUp() override {
-        home = *dir_ / ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        fs::create_directories(home);
-        env["AWS_CONFIG_FILE"] = (home / "config").string();
-        env["AWS_SHARED_CREDENTIALS_FILE"] = (home / "credentials").string();
+        chain_fixture::SetUp();
         env["AWS_EC2_METADATA_DISABLED"] = "true";
         token_file = (home / "token").string();
     }
 
     void write_token(const std::string& token) { std::ofstream(token_file) << token; }
 
-    chain_settings settings(std::string profile = {}) {
-        chain_settings s;
-        s.profile = std::move(profile);
-        s.region = localaws::testing::region;
-        s.sts_endpoint_sources.explicit_url = aws_->endpoint();
-        s.env = [this](const char* name) -> const char* {
-            auto it = env.find(name);
-            return it == env.end() ? nullptr : it->second.c_str();
-        };
-        return s;
-    }
-
-    boost::system::result<sts::caller_identity> who_am_i(const std::shared_ptr<credentials_provider>& provider,
-                                                         diagnostics& diag) {
-        std::string error;
-        auto ep = endpoints::resolve(endpoints::service::sts, "us-east-1", {.explicit_url = aws_->endpoint()}, error);
-        service_client service(http, provider, {endpoints::service::sts, *ep, "us-east-1", wire_protocol::query});
-        sts::sts_client sts(service);
-        return shiftsync::testing::run_until_done(ctx, sts.async_get_caller_identity(diag));
-    }
-
-    boost::system::result<sts::caller_identity> who_am_i(const chain_settings& s, diagnostics& diag) {
-        auto provider = make_credentials_chain(http, s, diag);
-        if (!provider) return provider.error();
-        return who_am_i(*provider, diag);
-    }
-
-    static token_issuer* issuer_;
-    static fs::path* dir_;
-    static localaws::testing::localaws_process* aws_;
-    fs::path home;
+    inline static token_issuer* issuer_ = nullptr;
     std::string token_file;
-    std::map<std::string, std::string> env;
-    asio::io_context ctx;
-    engine::http::client http{ctx.get_executor()};
 };
-
-token_issuer* WebIdentity::issuer_ = nullptr;
-fs::path* WebIdentity::dir_ = nullptr;
-localaws::testing::localaws_process* WebIdentity::aws_ = nullptr;
 
 }  // namespace
 
