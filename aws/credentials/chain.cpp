@@ -2,6 +2,7 @@
 
 #include "aws/credentials/assume_role_provider.hpp"
 #include "aws/credentials/environment_provider.hpp"
+#include "aws/credentials/metadata_endpoint.hpp"
 #include "aws/credentials/refreshing_provider.hpp"
 #include "aws/sts/sts_client.hpp"
 
@@ -14,14 +15,11 @@ namespace {
 
 namespace http = engine::http;
 
-const char* lookup(const endpoints::env_lookup& env, const char* name) {
-    const char* v = env ? env(name) : std::getenv(name);
-    return v && *v ? v : nullptr;
-}
+using detail::env_value;
 
 // AWS_EC2_METADATA_DISABLED=true (any case, as botocore reads it) keeps the chain off IMDS.
 bool imds_disabled(const endpoints::env_lookup& env) {
-    const char* v = lookup(env, "AWS_EC2_METADATA_DISABLED");
+    const char* v = env_value(env, "AWS_EC2_METADATA_DISABLED");
     if (!v) return false;
     std::string value(v);
     for (auto& ch : value) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -165,12 +163,12 @@ boost::system::result<std::shared_ptr<credentials_provider>> make_credentials_ch
     const auto& env = settings.env;
     std::string explicit_profile = settings.profile;
     if (explicit_profile.empty())
-        if (const char* p = lookup(env, "AWS_PROFILE")) explicit_profile = p;
+        if (const char* p = env_value(env, "AWS_PROFILE")) explicit_profile = p;
     std::string profile_name = explicit_profile.empty() ? "default" : explicit_profile;
 
     config::file_locations where = config::file_locations::from_environment();
-    if (const char* c = lookup(env, "AWS_CONFIG_FILE")) where.config_path = c;
-    if (const char* c = lookup(env, "AWS_SHARED_CREDENTIALS_FILE")) where.credentials_path = c;
+    if (const char* c = env_value(env, "AWS_CONFIG_FILE")) where.config_path = c;
+    if (const char* c = env_value(env, "AWS_SHARED_CREDENTIALS_FILE")) where.credentials_path = c;
     std::string error;
     auto config = config::shared_config::load(where, error);
     if (!config) {
@@ -182,7 +180,8 @@ boost::system::result<std::shared_ptr<credentials_provider>> make_credentials_ch
     builder b{http, settings, shared.get(), shared->find_profile(profile_name)};
 
     std::vector<std::shared_ptr<credentials_provider>> links;
-    if (lookup(env, "AWS_ACCESS_KEY_ID") && explicit_profile.empty()) links.push_back(make_environment_provider(env));
+    if (env_value(env, "AWS_ACCESS_KEY_ID") && explicit_profile.empty())
+        links.push_back(make_environment_provider(env));
     if (b.profile) {
         auto plan = config::plan_credentials(*shared, profile_name, error);
         if (!plan) {
@@ -198,15 +197,16 @@ boost::system::result<std::shared_ptr<credentials_provider>> make_credentials_ch
         return make_error_code(errc::invalid_config);
     }
     if (explicit_profile.empty()) {
-        const char* token_file = lookup(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
-        const char* role = lookup(env, "AWS_ROLE_ARN");
+        const char* token_file = env_value(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
+        const char* role = env_value(env, "AWS_ROLE_ARN");
         if (token_file && role) {
             auto sts = b.sts_on(make_static_provider({}, "nobody"), diag);
             if (!sts) return sts.error();
-            const char* session = lookup(env, "AWS_ROLE_SESSION_NAME");
+            const char* session = env_value(env, "AWS_ROLE_SESSION_NAME");
             links.push_back(make_web_identity_provider(*sts, token_file, role, session ? session : "shiftsync"));
         }
-        if (lookup(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || lookup(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+        if (env_value(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ||
+            env_value(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI"))
             links.push_back(make_container_provider(http, env));
         if (!imds_disabled(env)) links.push_back(make_imds_provider(http, env));
     }

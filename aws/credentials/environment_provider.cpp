@@ -1,6 +1,6 @@
 #include "aws/credentials/environment_provider.hpp"
 
-#include <cstdlib>
+#include "aws/credentials/metadata_endpoint.hpp"
 
 namespace shiftsync::aws {
 namespace {
@@ -28,10 +28,7 @@ public:
     std::string describe() const override { return "environment variables (AWS_ACCESS_KEY_ID)"; }
 
 private:
-    const char* lookup(const char* name) const {
-        const char* v = env_ ? env_(name) : std::getenv(name);
-        return v && *v ? v : nullptr;
-    }
+    const char* lookup(const char* name) const { return detail::env_value(env_, name); }
 
     std::function<const char*(const char*)> env_;
     credentials_ptr cached_;
