@@ -197,8 +197,6 @@ asio::awaitable<service_response> list_parts(request_context& ctx) {
         .element("PartNumberMarker", std::to_string(marker));
     int listed = 0, last = marker;
     bool truncated = false;
-    std::string body_parts;
-    xml_writer px;
     for (const auto& p : found.parts) {
         if (p.number <= marker) continue;
         if (listed == max_parts) {
