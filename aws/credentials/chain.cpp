@@ -117,6 +117,18 @@ struct builder {
                                                                wire_protocol::query});
     }
 
+    // AssumeRoleWithWebIdentity goes unsigned (the token is the credential), so its STS client has
+    // no credentials of its own. An empty session name is "shiftsync", as for the other roles.
+    boost::system::result<std::shared_ptr<credentials_provider>> web_identity(std::string token_file,
+                                                                             std::string role_arn,
+                                                                             std::string session_name,
+                                                                             diagnostics& diag) const {
+        auto sts = sts_on(make_static_provider({}, "nobody"), diag);
+        if (!sts) return sts.error();
+        if (session_name.empty()) session_name = "shiftsync";
+        return make_web_identity_provider(*sts, std::move(token_file), std::move(role_arn), std::move(session_name));
+    }
+
     boost::system::result<std::shared_ptr<credentials_provider>> from_plan(const config::credential_plan& plan,
                                                                           diagnostics& diag) const {
         std::shared_ptr<credentials_provider> current;
@@ -129,11 +141,10 @@ struct builder {
             case config::base_source::container: current = make_container_provider(http, settings.env); break;
             case config::base_source::ec2_metadata: current = make_imds_provider(http, settings.env); break;
             case config::base_source::web_identity: {
-                auto sts = sts_on(make_static_provider({}, "nobody"), diag);
-                if (!sts) return sts.error();
                 const auto& role = plan.roles.front();
-                current = make_web_identity_provider(*sts, plan.web_identity_token_file, role.role_arn,
-                                                     role.role_session_name.empty() ? "shiftsync" : role.role_session_name);
+                auto web = web_identity(plan.web_identity_token_file, role.role_arn, role.role_session_name, diag);
+                if (!web) return web.error();
+                current = *web;
                 first_role = 1;
                 break;
             }
@@ -200,10 +211,10 @@ boost::system::result<std::shared_ptr<credentials_provider>> make_credentials_ch
         const char* token_file = env_value(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
         const char* role = env_value(env, "AWS_ROLE_ARN");
         if (token_file && role) {
-            auto sts = b.sts_on(make_static_provider({}, "nobody"), diag);
-            if (!sts) return sts.error();
             const char* session = env_value(env, "AWS_ROLE_SESSION_NAME");
-            links.push_back(make_web_identity_provider(*sts, token_file, role, session ? session : "shiftsync"));
+            auto web = b.web_identity(token_file, role, session ? session : "", diag);
+            if (!web) return web.error();
+            links.push_back(*web);
         }
         if (env_value(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ||
             env_value(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI"))
