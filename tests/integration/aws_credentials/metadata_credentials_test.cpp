@@ -4,11 +4,10 @@
 // injected through chain_settings::env; the process environment is never touched.
 
 #include "chain_fixture.hpp"
+#include "tests/support/free_port.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 
-namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace shiftsync;
 using namespace shiftsync::aws;
@@ -36,15 +35,6 @@ std::string metadata_config() {
         {"container",
          json::object{{"role_arn", localaws::testing::connector_role_arn}, {"authorization_token", container_token}}}};
     return json::serialize(config);
-}
-
-// A loopback port that refuses connections: bound once, then closed.
-unsigned short refused_port() {
-    asio::io_context io;
-    asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
-    auto port = a.local_endpoint().port();
-    a.close();
-    return port;
 }
 
 class MetadataCredentials : public shiftsync::testing::chain_fixture {
@@ -176,7 +166,8 @@ TEST_F(MetadataCredentials, ChainMovesOnPastAFailingContainerToImds) {
 }
 
 TEST_F(MetadataCredentials, ImdsEndpointRefusingConnectionsFailsFastAndSaysWhere) {
-    const std::string dead = "http://127.0.0.1:" + std::to_string(refused_port());
+    // Nothing listens there: connections are refused.
+    const std::string dead = "http://127.0.0.1:" + std::to_string(shiftsync::testing::free_loopback_port());
     env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = dead;
     diagnostics diag;
     auto started = std::chrono::steady_clock::now();
