@@ -47,7 +47,7 @@ protected:
 
     void use_container(const std::string& token) {
         env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = container_uri();
-        std::ofstream(home / "token") << token << "\n";
+        write("token", token + "\n");
         env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = (home / "token").string();
         env["AWS_EC2_METADATA_DISABLED"] = "true";
     }

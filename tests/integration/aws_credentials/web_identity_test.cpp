@@ -142,8 +142,8 @@ TEST_F(WebIdentity, TokenFileAndRoleArnFromTheEnvironment) {
 
 TEST_F(WebIdentity, ProfileWithWebIdentityTokenFile) {
     write_token(issuer_->token());
-    std::ofstream(home / "config") << "[profile pod]\nrole_arn = " << web_role_arn
-                                   << "\nweb_identity_token_file = " << token_file << "\nrole_session_name = pod-1\n";
+    write("config", std::string("[profile pod]\nrole_arn = ") + web_role_arn + "\nweb_identity_token_file = " +
+                        token_file + "\nrole_session_name = pod-1\n");
     diagnostics diag;
     auto who = who_am_i(settings("pod"), diag);
     ASSERT_TRUE(who) << diag.to_string();
