@@ -64,8 +64,6 @@ inline std::string account_of_arn(std::string_view arn) {
 // Fixed credentials (a profile's keys, or keys handed in by an embedding application).
 std::shared_ptr<credentials_provider> make_static_provider(sigv4::credentials creds, std::string description);
 
-// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, read on each call (so a rotated
-// environment is seen); missing_credentials when they are not set.
-std::shared_ptr<credentials_provider> make_environment_provider();
+// The environment's keys: make_environment_provider in environment_provider.hpp.
 
 }  // namespace shiftsync::aws

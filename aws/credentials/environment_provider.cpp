@@ -40,6 +40,4 @@ std::shared_ptr<credentials_provider> make_environment_provider(std::function<co
     return std::make_shared<environment_provider>(std::move(env));
 }
 
-std::shared_ptr<credentials_provider> make_environment_provider() { return make_environment_provider(nullptr); }
-
 }  // namespace shiftsync::aws
