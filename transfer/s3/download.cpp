@@ -93,14 +93,14 @@ asio::awaitable<void> fetch_and_deliver(transfer_context& ctx, const object_loca
         failure.record(fetched.error(), diag);
         co_return;
     }
-    const std::uint64_t size = part.size();
     const std::uint64_t offset = plan.ranges.empty() ? 0 : plan.ranges[index].first;
     auto accepted = co_await destination.async_accept(index, offset, std::move(part));
-    if (!accepted) {
-        failure.record(accepted.error(), diag);
-        co_return;
-    }
-    ctx.counters().bytes += size;
+    if (!accepted) failure.record(accepted.error(), diag);
+}
+
+// A single download's size, for progress (a recursive copy counts what it listed instead).
+void expect(transfer_context& ctx, const download_plan& plan) {
+    if (ctx.counters().objects_expected == 0) ctx.counters().bytes_expected = plan.size;
 }
 
 // Fetches every range of the plan, reserving each range's buffer in order before its GET.
@@ -164,6 +164,7 @@ asio::awaitable<result<download_result>> download_file(transfer_context& ctx, ob
         co_return planned.error();
     }
     download_plan plan = std::move(*planned);
+    expect(ctx, plan);
     const std::string partial = partial_path(destination);
     auto created = local_file::create(partial);
     if (!created) {
@@ -219,6 +220,7 @@ asio::awaitable<result<download_result>> download_stream(transfer_context& ctx, 
         co_return planned.error();
     }
     download_plan plan = std::move(*planned);
+    expect(ctx, plan);
     ordered_destination sink(std::move(consume));
     fan_out_failure failure = co_await fetch_all(ctx, from, plan, sink);
     if (failure) {

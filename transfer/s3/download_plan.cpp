@@ -75,10 +75,13 @@ asio::awaitable<result<download_plan>> async_plan_download(transfer_context& ctx
 
 namespace {
 
+// Bytes are counted as they arrive (progress moves within a range), and uncounted when a retry
+// starts the range again, so the final count is exact.
 asio::awaitable<result<void>> append_to(std::shared_ptr<std::string> buffer, std::uint64_t limit,
-                                        std::span<const std::byte> chunk) {
+                                        std::uint64_t* counted, std::span<const std::byte> chunk) {
     if (buffer->size() + chunk.size() > limit) co_return make_error_code(errc::size_mismatch);
     buffer->append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+    *counted += chunk.size();
     co_return result<void>{};
 }
 
@@ -92,10 +95,12 @@ asio::awaitable<result<void>> async_fetch_range(transfer_context& ctx, const obj
     buffer->clear();
     buffer->reserve(range.length);
     const std::uint64_t limit = range.length;
+    std::uint64_t* counted = &ctx.counters().bytes;
     engine::http::consumer_sink sink{
-        [buffer, limit](std::span<const std::byte> chunk) { return append_to(buffer, limit, chunk); },
-        [buffer] {
-            buffer->clear();  // a retry starts the range again
+        [buffer, limit, counted](std::span<const std::byte> chunk) { return append_to(buffer, limit, counted, chunk); },
+        [buffer, counted] {
+            *counted -= buffer->size();  // a retry starts the range again
+            buffer->clear();
             return true;
         }};
     aws::s3::get_options get{.if_match = plan.etag, .checksum_mode = plan.single_get};
