@@ -7,6 +7,8 @@
 
 #include <fmt/core.h>
 
+#include <csignal>
+
 #include <malloc.h>
 
 namespace shiftsync::cli {
@@ -55,6 +57,8 @@ bool transfer_run::open() {
     // Part buffers are large and short-lived: serve them from mmap so freeing one gives its pages
     // back at once, and the process's RSS follows the memory budget instead of the heap's peak.
     ::mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    // A closed stdout (`| head`) is a write error to report and clean up after, not a silent death.
+    std::signal(SIGPIPE, SIG_IGN);
 
     std::optional<std::size_t> fixed;
     if (flags_.concurrency > 0) fixed = flags_.concurrency;
