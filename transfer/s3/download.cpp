@@ -98,9 +98,17 @@ asio::awaitable<void> fetch_and_deliver(transfer_context& ctx, const object_loca
     if (!accepted) failure.record(accepted.error(), diag);
 }
 
-// A single download's size, for progress (a recursive copy counts what it listed instead).
-void expect(transfer_context& ctx, const download_plan& plan) {
-    if (ctx.counters().objects_expected == 0) ctx.counters().bytes_expected = plan.size;
+// The plan, with the failure explained; a single download's size announced for progress (a
+// recursive copy counts what it listed instead).
+asio::awaitable<result<download_plan>> plan_for(transfer_context& ctx, const object_location& from,
+                                                const std::optional<known_object>& known, aws::diagnostics& diag) {
+    auto planned = co_await detail::async_plan_download(ctx, from, known, diag);
+    if (!planned) {
+        detail::explain(from, planned.error(), diag);
+        co_return planned.error();
+    }
+    if (ctx.counters().objects_expected == 0) ctx.counters().bytes_expected = planned->size;
+    co_return planned;
 }
 
 // Fetches every range of the plan, reserving each range's buffer in order before its GET.
@@ -158,13 +166,9 @@ std::string disk_full_note(const std::string& destination, std::uint64_t needed)
 asio::awaitable<result<download_result>> download_file(transfer_context& ctx, object_location from,
                                                        std::string destination, std::optional<known_object> known,
                                                        aws::diagnostics& diag) {
-    auto planned = co_await detail::async_plan_download(ctx, from, known, diag);
-    if (!planned) {
-        detail::explain(from, planned.error(), diag);
-        co_return planned.error();
-    }
+    auto planned = co_await plan_for(ctx, from, known, diag);
+    if (!planned) co_return planned.error();
     download_plan plan = std::move(*planned);
-    expect(ctx, plan);
     const std::string partial = partial_path(destination);
     auto created = local_file::create(partial);
     if (!created) {
@@ -214,13 +218,9 @@ asio::awaitable<result<download_result>> download_file(transfer_context& ctx, ob
 asio::awaitable<result<download_result>> download_stream(transfer_context& ctx, object_location from,
                                                          chunk_consumer consume, std::optional<known_object> known,
                                                          aws::diagnostics& diag) {
-    auto planned = co_await detail::async_plan_download(ctx, from, known, diag);
-    if (!planned) {
-        detail::explain(from, planned.error(), diag);
-        co_return planned.error();
-    }
+    auto planned = co_await plan_for(ctx, from, known, diag);
+    if (!planned) co_return planned.error();
     download_plan plan = std::move(*planned);
-    expect(ctx, plan);
     ordered_destination sink(std::move(consume));
     fan_out_failure failure = co_await fetch_all(ctx, from, plan, sink);
     if (failure) {

@@ -83,6 +83,20 @@ asio::awaitable<result<upload_result>> put_whole(transfer_context& ctx, part_buf
     co_return upload_result{std::move(*etag), part.size(), 0};
 }
 
+// The end of every multipart upload: complete it if no part failed, else abandon it (abort, or
+// journal and warn) and report the first failure.
+asio::awaitable<result<upload_result>> complete_or_abandon(multipart_upload& upload, fan_out_failure& failure,
+                                                           std::uint64_t size, aws::diagnostics& diag) {
+    if (!failure) {
+        auto etag = co_await upload.async_complete(diag);
+        if (etag) co_return upload_result{std::move(*etag), size, upload.parts_sent()};
+        failure.record(etag.error(), diag);
+    }
+    co_await upload.async_abandon();
+    diag = failure.diag;
+    co_return failure.error;
+}
+
 asio::awaitable<void> send_file_part(transfer_context& ctx, multipart_upload& upload, std::shared_ptr<local_file> file,
                                      std::uint64_t number, std::uint64_t offset, std::uint64_t length,
                                      fan_out_failure& failure) {
@@ -143,14 +157,7 @@ asio::awaitable<result<upload_result>> upload_file(transfer_context& ctx, std::s
             failure.diag.client_note = changed_note(path, *file);
         }
     }
-    if (!failure) {
-        auto etag = co_await upload.async_complete(diag);
-        if (etag) co_return upload_result{std::move(*etag), size, upload.parts_sent()};
-        failure.record(etag.error(), diag);
-    }
-    co_await upload.async_abandon();
-    diag = failure.diag;
-    co_return failure.error;
+    co_return co_await complete_or_abandon(upload, failure, size, diag);
 }
 
 // Reserves a part of `capacity` bytes and fills it from the stream (fewer bytes only at its end).
@@ -215,14 +222,7 @@ asio::awaitable<result<upload_result>> upload_stream(transfer_context& ctx, stre
         }
         co_await group.async_wait();
     }
-    if (!failure) {
-        auto etag = co_await upload.async_complete(diag);
-        if (etag) co_return upload_result{std::move(*etag), total, upload.parts_sent()};
-        failure.record(etag.error(), diag);
-    }
-    co_await upload.async_abandon();
-    diag = failure.diag;
-    co_return failure.error;
+    co_return co_await complete_or_abandon(upload, failure, total, diag);
 }
 
 asio::awaitable<result<std::size_t>> read_descriptor(engine::cpu_pool& files, std::shared_ptr<local_file> file,
