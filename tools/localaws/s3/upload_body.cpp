@@ -75,8 +75,17 @@ asio::awaitable<received_body> receive_body(request_context& ctx, checksum_algor
     auto buffer = std::make_shared<std::vector<std::byte>>(chunk_size);
     auto& pool = ctx.application.blocking_pool();
     for (;;) {
+        // Fill the whole chunk before handing it to the pool: a socket read returns what one
+        // segment brought (often 64 KiB), and a pool round trip per segment costs more in
+        // thread switches than the hashing it moves off the network thread.
         std::optional<aws_error> error;
-        std::size_t n = co_await ctx.body_stream->read(*buffer, error);
+        std::size_t n = 0;
+        for (;;) {
+            std::size_t got = co_await ctx.body_stream->read(std::span(*buffer).subspan(n), error);
+            if (error) break;
+            n += got;
+            if (got == 0 || n == buffer->size()) break;
+        }
         if (error) {
             out.error = std::move(error);
             co_return out;
