@@ -27,7 +27,9 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // app.exit prints the help, the version or the error; CLI11's own codes (105 for a value not
+        // in a set, 106 for a missing argument, ...) all mean a usage error, which is exit 2 here.
+        return app.exit(e) == 0 ? 0 : 2;
     }
     for (auto& [sub, run] : commands)
         if (sub->parsed()) return run();

@@ -11,7 +11,7 @@ import time
 import unittest
 
 from transfer_fixture import (ABORT_LIST_ROLE, ABORT_ROLE, BUCKET, EXTERNAL_ID, MiB, PART, REGION,
-                              LocalAwsTransferCase, data, journal_upload_ids, kill9, multipart_etag_file, sha256,
+                              LocalAwsTransferCase, data, journal_open_uploads, kill9, multipart_etag_file, sha256,
                               sha256_file)
 
 
@@ -123,7 +123,7 @@ class Faults(LocalAwsTransferCase):
         self.assertEqual(r.returncode, 1, str(r))
         self.assertIn("InternalError", r.err(), "the error says what S3 answered")
         self.assert_no_object("faults/persistent.bin")
-        journaled = journal_upload_ids(journal)
+        journaled = journal_open_uploads(journal)
         for key, upload_id in self.open_uploads("faults/persistent"):
             self.assertIn(upload_id, journaled, "an upload left in progress is either aborted or in the journal")
 
@@ -200,7 +200,7 @@ class Faults(LocalAwsTransferCase):
         shiftsync must have written it there before sending parts, or a crash loses it."""
         journal = self.path("killed-journal-2.jsonl")
         upload_id = self.killed_upload("two.bin", journal)
-        self.assertIn(upload_id, journal_upload_ids(journal), "the upload was journaled before the crash")
+        self.assertIn(upload_id, journal_open_uploads(journal), "the upload was journaled before the crash")
         r = self.ss.run("rm", "--incomplete-uploads", f"s3://{BUCKET}/", "--journal", journal,
                         connect=connect_as(self.aws.endpoint, ABORT_ROLE))
         self.assert_ok(r)

@@ -203,9 +203,18 @@ def strings_in(value):
             yield from strings_in(v)
 
 
-def journal_upload_ids(path):
-    """Upload ids named in the journal: any string value of an entry that localaws could have issued."""
-    return {s for entry in read_journal(path) for s in strings_in(entry)}
+def journal_open_uploads(path):
+    """{upload id: key} the journal names as still open. Its format (transfer/s3/upload_journal.hpp): JSON
+    lines {"event": "started"|"finished", "bucket", "key", "upload_id", "time"}."""
+    open_uploads = {}
+    for entry in read_journal(path):
+        if entry["event"] == "started":
+            open_uploads[entry["upload_id"]] = entry["key"]
+        elif entry["event"] == "finished":
+            open_uploads.pop(entry["upload_id"], None)
+        else:
+            raise AssertionError(f"unknown journal event {entry['event']!r}")
+    return open_uploads
 
 
 def listxattrs(path):
@@ -318,10 +327,11 @@ class LocalAwsTransferCase(unittest.TestCase):
             super().tearDownClass()
 
     @classmethod
-    def connector_actions(cls, principal_prefix=CONNECTOR_PRINCIPAL):
-        """(granted, refused) IAM actions of every request the connector role made."""
+    def connector_actions(cls, principal_prefix=CONNECTOR_PRINCIPAL, since=0):
+        """(granted, refused) IAM actions of every request the connector role made (from the log's entry
+        number `since` on)."""
         granted, refused = set(), set()
-        for entry in cls.aws.request_log():
+        for entry in cls.aws.request_log()[since:]:
             if not entry.get("principal", "").startswith(principal_prefix):
                 continue
             for action in entry.get("actions", []):
