@@ -57,6 +57,9 @@ def local_tree(root):
 
 class InteropCases:
     odd_keys = ODD_KEYS
+    # False where the server cannot take a ListObjectsV2 with '/' in its prefix or delimiter (moto 5.2.1
+    # with signature checks on refuses boto3's own): then the listing steps are left out.
+    lists_by_prefix = True
 
     # ---------------------------------------------------------------- helpers
     def folder(self, *parts):
@@ -179,8 +182,10 @@ class InteropCases:
                 dest = self.path("odd-down", f"{i}.bin")
                 self.cp(self.url(key + ".boto3"), dest)
                 self.assertEqual(sha256_file(dest), sha256(other))
-        listed = {o["Key"] for o in self.s3.list_objects_v2(Bucket=self.bucket, Prefix="odd keys/")["Contents"]}
+        listed = {o["Key"] for o in self.s3.list_objects_v2(Bucket=self.bucket, Prefix="odd keys")["Contents"]}
         self.assertEqual(listed, set(self.odd_keys) | {k + ".boto3" for k in self.odd_keys})
+        if not self.lists_by_prefix:
+            return
         r = self.ss.run("ls", self.url("odd keys/"), "--recursive")
         self.assertEqual(r.returncode, 0, str(r))
         for key in self.odd_keys:
@@ -198,11 +203,13 @@ class InteropCases:
         expected = self.make_tree(root)
         r = self.cp(root, self.url("tree/"), "--recursive", "--part-size", "5MiB", "--json")
         self.check_report(r.json(), sum(TREE.values()), objects=len(TREE))
-        listed = {o["Key"]: o["Size"] for o in self.s3.list_objects_v2(Bucket=self.bucket, Prefix="tree/")["Contents"]}
+        listed = {o["Key"]: o["Size"] for o in self.s3.list_objects_v2(Bucket=self.bucket, Prefix="tree")["Contents"]}
         self.assertEqual(listed, {"tree/" + rel: size for rel, size in TREE.items()},
                          "the tree's files, keyed by their path under the prefix (empty files too)")
         for rel in TREE:
             self.assertEqual(self.boto3_sha("tree/" + rel), expected[rel], rel)
+        if not self.lists_by_prefix:
+            return
 
         by_cli = os.path.join(self.tmp, "tree-by-cli")
         self.cli("s3", "cp", self.url("tree/"), by_cli, "--recursive", "--only-show-errors")

@@ -50,6 +50,8 @@ class Memory(LocalAwsTransferCase):
         p.wait(timeout=600)
         reader.join()
         err = err[0]
+        p.stdout.close()
+        p.stderr.close()
         with open(time_file) as f:
             report = f.read()
         match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)

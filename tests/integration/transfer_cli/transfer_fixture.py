@@ -422,3 +422,6 @@ def kill9(process):
     if process.poll() is None:
         os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    for pipe in (process.stdin, process.stdout, process.stderr):
+        if pipe:
+            pipe.close()
