@@ -100,3 +100,64 @@ boost::asio::awaitable<boost::system::result<std::vector<delete_failure>>> s3_cl
 }
 
 }  // namespace shiftsync::aws::s3
+
+namespace shiftsync::aws::s3 {
+
+boost::system::result<object_attributes> parse_object_attributes(std::string_view text, int& next_marker) {
+    pugi::xml_document doc;
+    if (!xml::parse(doc, text)) return make_error_code(errc::malformed_response);
+    pugi::xml_node root = doc.document_element();  // GetObjectAttributesResponse (AWS) or ...Output
+    object_attributes out;
+    auto number = [](const std::string& digits, auto& value) {
+        std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    };
+    std::string etag = xml::child_text(root, "ETag");
+    if (!etag.empty()) out.etag = etag.front() == '"' ? etag : "\"" + etag + "\"";
+    number(xml::child_text(root, "ObjectSize"), out.size);
+    if (pugi::xml_node sum = root.child("Checksum")) {
+        out.checksum_crc32c = xml::child_text(sum, "ChecksumCRC32C");
+        out.checksum_type = xml::child_text(sum, "ChecksumType");
+    }
+    next_marker = 0;
+    if (pugi::xml_node parts = root.child("ObjectParts")) {
+        number(xml::child_text(parts, "PartsCount"), out.parts_count);
+        for (pugi::xml_node p : parts.children("Part")) {
+            object_part part;
+            number(xml::child_text(p, "PartNumber"), part.number);
+            number(xml::child_text(p, "Size"), part.size);
+            part.checksum_crc32c = xml::child_text(p, "ChecksumCRC32C");
+            out.parts.push_back(std::move(part));
+        }
+        if (xml::child_text(parts, "IsTruncated") == "true")
+            number(xml::child_text(parts, "NextPartNumberMarker"), next_marker);
+    }
+    return out;
+}
+
+boost::asio::awaitable<boost::system::result<object_attributes>> s3_client::async_get_object_attributes(
+    const std::string& bucket, const std::string& key, diagnostics& diag) {
+    object_attributes all;
+    int marker = 0;
+    do {
+        service_call call = make_call("GetObjectAttributes", "GET", bucket, key, "attributes=");
+        call.headers.add("x-amz-object-attributes", "ETag,Checksum,ObjectParts,ObjectSize");
+        call.headers.add("x-amz-max-parts", "1000");
+        if (marker > 0) call.headers.add("x-amz-part-number-marker", std::to_string(marker));
+        call.options.priority = engine::priority::control;
+        auto reply = co_await service_.async_call(std::move(call), diag);
+        if (!reply) co_return reply.error();
+        int next = 0;
+        auto page = parse_object_attributes(reply->body, next);
+        if (!page) co_return page.error();
+        if (marker == 0) {
+            all = std::move(*page);
+        } else {
+            for (auto& p : page->parts) all.parts.push_back(std::move(p));
+        }
+        if (next != 0 && next <= marker) co_return make_error_code(errc::malformed_response);  // no progress
+        marker = next;
+    } while (marker != 0);
+    co_return all;
+}
+
+}  // namespace shiftsync::aws::s3

@@ -2,6 +2,7 @@
 #include "aws/protocol/xml.hpp"
 #include "aws/s3/s3_client.hpp"
 #include "aws/s3/xml_writer.hpp"
+#include "sigv4/signer.hpp"
 #include "sigv4/uri_encoding.hpp"
 
 namespace shiftsync::aws::s3 {
@@ -22,7 +23,9 @@ std::string complete_multipart_body(const std::vector<completed_part>& parts) {
     for (const auto& p : parts) {
         body += "<Part><PartNumber>" + std::to_string(p.part_number) + "</PartNumber><ETag>";
         append_xml_escaped(body, p.etag);
-        body += "</ETag></Part>";
+        body += "</ETag>";
+        if (!p.checksum_crc32c.empty()) body += "<ChecksumCRC32C>" + p.checksum_crc32c + "</ChecksumCRC32C>";
+        body += "</Part>";
     }
     body += "</CompleteMultipartUpload>";
     return body;
@@ -30,7 +33,16 @@ std::string complete_multipart_body(const std::vector<completed_part>& parts) {
 
 boost::asio::awaitable<boost::system::result<std::string>> s3_client::async_create_multipart_upload(
     const std::string& bucket, const std::string& key, diagnostics& diag) {
+    multipart_options plain{.crc32c = false};
+    co_return co_await async_create_multipart_upload(bucket, key, plain, diag);
+}
+
+boost::asio::awaitable<boost::system::result<std::string>> s3_client::async_create_multipart_upload(
+    const std::string& bucket, const std::string& key, const multipart_options& options, diagnostics& diag) {
     service_call call = make_call("CreateMultipartUpload", "POST", bucket, key, "uploads=");
+    if (!options.content_type.empty()) call.headers.add("Content-Type", options.content_type);
+    for (const auto& [name, value] : options.metadata) call.headers.add("x-amz-meta-" + name, value);
+    if (options.crc32c) call.headers.add("x-amz-checksum-algorithm", "CRC32C");
     call.options.priority = engine::priority::control;
     auto reply = co_await service_.async_call(std::move(call), diag);
     if (!reply) co_return reply.error();
@@ -44,7 +56,18 @@ boost::asio::awaitable<boost::system::result<std::string>> s3_client::async_crea
 boost::asio::awaitable<boost::system::result<std::string>> s3_client::async_upload_part(
     const std::string& bucket, const std::string& key, const std::string& upload_id, int part_number,
     http::body_source body, diagnostics& diag) {
+    const std::string no_checksum;
+    co_return co_await async_upload_part(bucket, key, upload_id, part_number, std::move(body), no_checksum, diag);
+}
+
+boost::asio::awaitable<boost::system::result<std::string>> s3_client::async_upload_part(
+    const std::string& bucket, const std::string& key, const std::string& upload_id, int part_number,
+    http::body_source body, const std::string& crc32c_base64, diagnostics& diag) {
     service_call call = make_call("UploadPart", "PUT", bucket, key, upload_query(upload_id, part_number));
+    if (!crc32c_base64.empty()) {
+        call.headers.add("x-amz-checksum-crc32c", crc32c_base64);
+        call.payload_hash = std::string(sigv4::unsigned_payload);
+    }
     call.body = std::move(body);
     call.options.priority = engine::priority::bulk;
     auto reply = co_await service_.async_call(std::move(call), diag);
@@ -81,6 +104,47 @@ boost::asio::awaitable<boost::system::result<void>> s3_client::async_abort_multi
                                               diag);
     if (!reply) co_return reply.error();
     co_return boost::system::result<void>{};
+}
+
+}  // namespace shiftsync::aws::s3
+
+namespace shiftsync::aws::s3 {
+
+boost::system::result<multipart_uploads_page> parse_list_multipart_uploads(std::string_view text) {
+    pugi::xml_document doc;
+    if (!xml::parse(doc, text)) return make_error_code(errc::malformed_response);
+    pugi::xml_node root = doc.child("ListMultipartUploadsResult");
+    if (!root) return make_error_code(errc::malformed_response);
+    multipart_uploads_page page;
+    for (pugi::xml_node u : root.children("Upload"))
+        page.uploads.push_back({xml::child_text(u, "Key"), xml::child_text(u, "UploadId"), xml::child_text(u, "Initiated")});
+    if (xml::child_text(root, "IsTruncated") == "true") {
+        page.next_key_marker = xml::child_text(root, "NextKeyMarker");
+        page.next_upload_id_marker = xml::child_text(root, "NextUploadIdMarker");
+    }
+    return page;
+}
+
+boost::asio::awaitable<boost::system::result<multipart_uploads_page>> s3_client::async_list_multipart_uploads(
+    const std::string& bucket, const std::string& prefix, const std::string& key_marker,
+    const std::string& upload_id_marker, diagnostics& diag) {
+    // Query parameters in canonical (sorted) order, as sent.
+    std::string query;
+    auto add = [&query](std::string_view name, std::string_view value) {
+        if (!query.empty()) query.push_back('&');
+        query += name;
+        query.push_back('=');
+        sigv4::append_uri_encoded(query, value);
+    };
+    if (!key_marker.empty()) add("key-marker", key_marker);
+    if (!prefix.empty()) add("prefix", prefix);
+    if (!upload_id_marker.empty()) add("upload-id-marker", upload_id_marker);
+    add("uploads", "");
+    service_call call = make_call("ListMultipartUploads", "GET", bucket, "", std::move(query));
+    call.options.priority = engine::priority::control;
+    auto reply = co_await service_.async_call(std::move(call), diag);
+    if (!reply) co_return reply.error();
+    co_return parse_list_multipart_uploads(reply->body);
 }
 
 }  // namespace shiftsync::aws::s3

@@ -2,6 +2,8 @@
 #include "aws/s3/checksums.hpp"
 #include "aws/s3/s3_client.hpp"
 
+#include "sigv4/signer.hpp"
+
 #include <charconv>
 
 namespace shiftsync::aws::s3 {
@@ -36,6 +38,9 @@ object_head head_from(const http::response& r) {
     object_head out;
     if (const auto* v = r.headers.find("ETag")) out.etag = *v;
     if (const auto* v = r.headers.find("Last-Modified")) out.last_modified = *v;
+    if (const auto* v = r.headers.find("Content-Type")) out.content_type = *v;
+    if (const auto* v = r.headers.find("x-amz-checksum-crc32c")) out.checksum_crc32c = *v;
+    if (const auto* v = r.headers.find("x-amz-checksum-type")) out.checksum_type = *v;
     if (const auto* range = r.headers.find("Content-Range")) {
         out.size = total_from_content_range(*range).value_or(0);
     } else if (const auto* length = r.headers.find("Content-Length")) {
@@ -45,6 +50,10 @@ object_head head_from(const http::response& r) {
     return out;
 }
 
+void add_metadata(service_call& call, const object_metadata& metadata) {
+    for (const auto& [name, value] : metadata) call.headers.add("x-amz-meta-" + name, value);
+}
+
 }  // namespace
 
 boost::asio::awaitable<boost::system::result<std::string>> s3_client::async_put_object(
@@ -52,7 +61,11 @@ boost::asio::awaitable<boost::system::result<std::string>> s3_client::async_put_
     diagnostics& diag) {
     service_call call = make_call("PutObject", "PUT", bucket, key);
     if (!options.content_type.empty()) call.headers.add("Content-Type", options.content_type);
-    if (const auto* buffer = std::get_if<http::buffer_source>(&body); buffer && buffer->bytes) {
+    add_metadata(call, options.metadata);
+    if (!options.precomputed_crc32c.empty()) {
+        call.headers.add("x-amz-checksum-crc32c", options.precomputed_crc32c);
+        call.payload_hash = std::string(sigv4::unsigned_payload);
+    } else if (const auto* buffer = std::get_if<http::buffer_source>(&body); buffer && buffer->bytes) {
         if (options.crc32c) call.headers.add("x-amz-checksum-crc32c", crc32c().update(*buffer->bytes).base64());
         if (options.content_md5) call.headers.add("Content-MD5", content_md5(*buffer->bytes));
     }
@@ -75,6 +88,22 @@ boost::asio::awaitable<boost::system::result<object_head>> s3_client::async_get_
     object_head head = head_from(*reply);
     if (body_out) *body_out = std::move(reply->body);
     co_return head;
+}
+
+boost::asio::awaitable<boost::system::result<object_head>> s3_client::async_get_object(
+    const std::string& bucket, const std::string& key, const get_options& options, http::body_sink sink,
+    diagnostics& diag) {
+    service_call call = make_call("GetObject", "GET", bucket, key);
+    if (options.range)
+        call.headers.add("Range", "bytes=" + std::to_string(options.range->first) + "-" +
+                                      std::to_string(options.range->last));
+    if (!options.if_match.empty()) call.headers.add("If-Match", options.if_match);
+    if (options.checksum_mode) call.headers.add("x-amz-checksum-mode", "ENABLED");
+    call.options.sink = std::move(sink);
+    call.options.priority = engine::priority::bulk;
+    auto reply = co_await service_.async_call(std::move(call), diag);
+    if (!reply) co_return reply.error();
+    co_return head_from(*reply);
 }
 
 boost::asio::awaitable<boost::system::result<object_head>> s3_client::async_head_object(const std::string& bucket,

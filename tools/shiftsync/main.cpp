@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
     add(shiftsync::cli::add_sign_command);
     add(shiftsync::cli::add_query_command);
     add(shiftsync::cli::add_discover_command);
+    add(shiftsync::cli::add_cp_command);
+    add(shiftsync::cli::add_ls_command);
+    add(shiftsync::cli::add_rm_command);
 
     try {
         app.parse(argc, argv);

@@ -13,5 +13,8 @@ using command_runner = std::function<int()>;
 command_runner add_sign_command(CLI::App& app);
 command_runner add_query_command(CLI::App& app);
 command_runner add_discover_command(CLI::App& app);
+command_runner add_cp_command(CLI::App& app);
+command_runner add_ls_command(CLI::App& app);
+command_runner add_rm_command(CLI::App& app);
 
 }  // namespace shiftsync::cli

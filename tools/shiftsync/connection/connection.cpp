@@ -15,6 +15,8 @@ const char* env(const char* name) {
     return v && *v ? v : nullptr;
 }
 
+}  // namespace
+
 // --region, else AWS_REGION / AWS_DEFAULT_REGION, else the profile's region.
 std::string resolve_region(const connection_flags& flags, const aws::config::shared_config* config) {
     if (!flags.region.empty()) return flags.region;
@@ -28,11 +30,13 @@ std::string resolve_region(const connection_flags& flags, const aws::config::sha
     return {};
 }
 
-}  // namespace
-
 void connection_flags::add_to(CLI::App& command) {
     command.add_option("--workgroup", workgroup, "Redshift Serverless workgroup")->capture_default_str();
     command.add_option("--database", database, "Database")->capture_default_str();
+    add_aws_to(command);
+}
+
+void connection_flags::add_aws_to(CLI::App& command) {
     command.add_option("--region", region, "AWS region (default: AWS_REGION or the profile's)");
     command.add_option("--profile", profile, "Profile in the shared config/credentials files");
     command.add_option("--role-arn", role_arn, "IAM role to assume (the customer's connector role)");

@@ -4,6 +4,7 @@
 // credential chain and the Data API client, all on one io_context (the CLI is the sync edge).
 
 #include "aws/client/service_client.hpp"
+#include "aws/config/shared_config.hpp"
 #include "aws/redshift_data/redshift_data_client.hpp"
 
 #include <CLI/CLI.hpp>
@@ -25,7 +26,12 @@ struct connection_flags {
     std::string endpoint_url;
 
     void add_to(CLI::App& command);
+    // Only the AWS flags (--region --profile --role-arn --external-id --endpoint-url): S3 commands.
+    void add_aws_to(CLI::App& command);
 };
+
+// --region, else AWS_REGION / AWS_DEFAULT_REGION, else the profile's region ("" if none).
+std::string resolve_region(const connection_flags& flags, const aws::config::shared_config* config);
 
 class connection {
 public:

@@ -1,0 +1,55 @@
+#pragma once
+// What the S3 subcommands (cp, ls, rm) share: the AWS flags resolved to an engine client sized for
+// the run, the credential chain, the S3 endpoint and client, all on one io_context; and running a
+// task so that SIGINT/SIGTERM cancel it (everything in flight is cancelled, started uploads are
+// abandoned, partial files removed) before the command exits 130.
+
+#include "aws/s3/s3_client.hpp"
+#include "tools/shiftsync/connection/connection.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+
+namespace shiftsync::cli {
+
+// Exit codes, the same for every subcommand.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failed = 1;
+inline constexpr int exit_usage = 2;
+inline constexpr int exit_interrupted = 130;
+
+class s3_session {
+public:
+    // On failure prints why (with what to do) and returns nullptr.
+    static std::unique_ptr<s3_session> open(const connection_flags& flags, std::size_t max_connections);
+    ~s3_session();
+
+    boost::asio::io_context& context() { return ctx_; }
+    engine::http::client& http() { return *http_; }
+    aws::s3::s3_client& s3() { return *s3_; }
+
+    // Runs `task` to completion; the first SIGINT/SIGTERM cancels it (a second one exits at once).
+    template <class T>
+    T run(boost::asio::awaitable<T> task);
+
+    bool interrupted() const { return interrupted_; }
+    std::uint64_t retries() const;
+
+private:
+    s3_session() = default;
+    void run_until(const bool& done);
+    void arm_signals(std::function<void()> on_first);
+
+    boost::asio::io_context ctx_;
+    std::unique_ptr<engine::http::client> http_;
+    std::unique_ptr<aws::service_client> service_;
+    std::unique_ptr<aws::s3::s3_client> s3_;
+    bool interrupted_ = false;
+    struct signals;
+    std::unique_ptr<signals> signals_;
+};
+
+}  // namespace shiftsync::cli
+
+#include "tools/shiftsync/connection/s3_session_run.ipp"

@@ -1,0 +1,32 @@
+#pragma once
+// The transfer layer's own failures (AWS's and the engine's keep their categories). The words a
+// user acts on go in aws::diagnostics::client_note beside the code.
+
+#include <boost/system/error_code.hpp>
+
+namespace shiftsync::transfer {
+
+enum class errc {
+    ok = 0,
+    source_missing = 1,   // the local source does not exist or cannot be read
+    source_is_directory,  // a directory given where a file was expected (use --recursive)
+    source_changed,       // the file changed size while it was uploaded
+    object_changed,       // the object's ETag changed during a download (412 PreconditionFailed)
+    checksum_mismatch,    // the bytes received do not match the checksum S3 stored
+    size_mismatch,        // S3 sent fewer or more bytes than it announced
+    disk_full,            // no room for the download (the partial file is removed)
+    io_error,             // a local read, write, fsync or rename failed
+    some_failed,          // a recursive copy in which some objects failed (each was reported)
+    unsafe_key,           // an object key that would write outside the destination directory
+};
+
+const boost::system::error_category& transfer_category() noexcept;
+
+inline boost::system::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), transfer_category()};
+}
+
+}  // namespace shiftsync::transfer
+
+template <>
+struct boost::system::is_error_code_enum<shiftsync::transfer::errc> : std::true_type {};
