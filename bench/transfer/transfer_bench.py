@@ -33,6 +33,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -512,6 +513,8 @@ def main():
             print(f"{tool}: skipped (not installed; tools/setup/install-deps.sh installs rclone)")
             clients = [c for c in clients if not c.startswith(tool)]
 
+    # SIGTERM (a timeout, run-all.sh stopped) ends the run through the finally below: temp dirs go too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = tempfile.mkdtemp(prefix="shiftsync-bench-transfer-", dir=args.work_parent or work_parent(args))
     aws = LocalAWS(data_dir=os.path.join(work, "data"), extra_args=["--threads", str(args.localaws_threads)])
     os.environ["LOCALAWS_BIN"] = args.localaws
