@@ -713,6 +713,16 @@ def report(cases, case_specs, clients, results, uncapped):
                 cells.append(f"{ours / theirs:.2f}x" if ours and theirs else "n/a")
             print(f"{case_specs[case][0]:<24}{cells[0]:>20}{cells[1]:>24}{cells[2]:>18}")
         print("goals: >= 3x aws s3 cp, >= 1.5x tuned rclone")
+    # localaws moved at least what any client moved through it, caps on: when a client beat the raw
+    # client (the machine's load drifts; CompleteMultipartUpload's copy varies most), that rate stands in.
+    ceiling = {}
+    for case in cases:
+        best = max([r["rate"] for (c, _), r in results.items() if c == case and r and not r["wrong"]], default=0)
+        ceiling[case] = max(uncapped[case], best)
+        if best > uncapped[case]:
+            print(f"note: {case}: a client moved {best / 1e6:.0f} MB/s through shaped localaws, more than the raw "
+                  f"client's uncapped {uncapped[case] / 1e6:.0f} MB/s; that is the ceiling used below")
+    uncapped = ceiling
     print(f"\nbound = min(localaws uncapped, connections x {CAP // 1_000_000} MB/s); "
           f"goal for shiftsync: >= 85% of it on the big-file cases")
     print(f"{'case':<24}{'client':<14}{'conns':>6}{'uncapped':>10}{'conns x cap':>12}{'bound':>8}{'MB/s':>8}{'share':>8}")
