@@ -21,7 +21,8 @@ driver: presigned URLs (boto3 presigns them before the clock starts), raw keep-a
 loopback sockets, sendfile(2) for request bodies, recv_into + pwrite for responses, N connections in
 parallel. On the 1 GiB cases each client's share of min(localaws uncapped, connections x 40 MB/s) is
 printed, where connections is what shiftsync's --json reports ("connections"), else the peak number of
-data requests (GetObject/PutObject/UploadPart) in flight at once, from localaws's request log.
+data requests (GetObject/PutObject/UploadPart) in flight at once, from localaws's request log (at
+most the peak of open connections, sampled from /proc/net/tcp).
 
 Usage: transfer_bench.py --build build [--quick] [--clients shiftsync,aws-cli,rclone,rclone-tuned]
 """
@@ -620,7 +621,7 @@ def run(args, clients, cases, work, aws, s3, bench):
         "download-tree": (f"{tree_label} download", tree_bytes, True),
     }
     results = {}
-    print("conns: data requests in flight at once (peak, localaws request log; shiftsync: its --json if it says);"
+    print("conns: data requests in flight at once (peak, localaws request log, at most open; shiftsync: its --json if it says);"
           " open: connections to localaws (peak, /proc/net/tcp); errors: 4xx/5xx but HeadObject 404s;"
           " CPU: seconds, user+system")
     print(f"{'case':<24}{'client':<14}{'seconds':>8}{'MB/s':>8}{'conns':>7}{'open':>6}{'requests':>10}"
@@ -654,7 +655,9 @@ def run(args, clients, cases, work, aws, s3, bench):
             complete_s = sum(r["latency_ms"] for r in o.records if r["operation"] == "CompleteMultipartUpload") / 1000
             conns = connections_in(summary) if client == "shiftsync" else None
             conns_source = "--json" if conns else "log"
-            conns = conns or o.peak_in_flight()
+            # The log's times are whole milliseconds, so back-to-back requests on one connection can
+            # look overlapped: never count more than the connections that were open.
+            conns = conns or (min(o.peak_in_flight(), o.peak_open) if o.peak_open else o.peak_in_flight())
             rate = nbytes / seconds
             results[(case, client)] = {"rate": rate, "conns": conns, "wrong": wrong}
             print(f"{label:<24}{client:<14}{seconds:8.2f}{rate / 1e6:8.1f}{conns:>7}{o.peak_open:>6}"
