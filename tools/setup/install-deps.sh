@@ -12,7 +12,7 @@ packages=(
   libssl-dev libsimdjson-dev libpugixml-dev zlib1g-dev libzstd-dev libisal-dev
   libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libpq-dev libbz2-dev
   # real peers the tests and benchmarks start on loopback
-  postgresql-15 postgresql-client-15 nginx wrk curl openssl
+  postgresql-15 postgresql-client-15 nginx wrk curl openssl rclone
   # /usr/bin/time -v: peak RSS in the transfer CLI memory suite
   time
   # python side: botocore/boto3/awscli are preinstalled on the images; python3 is needed either way

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import http.client
 import os
+import socket
 import unittest
 import urllib.parse
 import zlib
@@ -108,6 +109,22 @@ class StreamingTest(LocalAWSTestCase):
             at = body.index(payload[:16]) + 3
             body = body[:at] + bytes([body[at] ^ 1]) + body[at + 1:]
         return self.send(path, headers, body)
+
+    def test_expect_100_continue_is_matched_in_any_case(self):
+        # RFC 9110: the expectation is case-insensitive; aws-sdk-go v1 (rclone) sends "100-Continue" and,
+        # without the interim answer, waits a second before each body.
+        payload = os.urandom(200_000)
+        url = urllib.parse.urlsplit(self.s3.generate_presigned_url(
+            "put_object", Params={"Bucket": BUCKET, "Key": "stream/expect"}, ExpiresIn=600))
+        head = (f"PUT {url.path}?{url.query} HTTP/1.1\r\nHost: 127.0.0.1:{self.aws.port}\r\n"
+                f"Content-Length: {len(payload)}\r\nExpect: 100-Continue\r\n\r\n")
+        with socket.create_connection(("127.0.0.1", self.aws.port), timeout=0.5) as sock:
+            sock.sendall(head.encode())
+            self.assertTrue(sock.recv(1024).startswith(b"HTTP/1.1 100 Continue\r\n\r\n"))  # else a timeout
+            sock.sendall(payload)
+            sock.settimeout(30)
+            self.assertTrue(sock.recv(1024).startswith(b"HTTP/1.1 200 "))
+        self.assertEqual(self.s3.get_object(Bucket=BUCKET, Key="stream/expect")["Body"].read(), payload)
 
     def test_signed_chunks(self):
         payload = os.urandom(300_000)

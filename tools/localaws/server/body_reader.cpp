@@ -46,7 +46,7 @@ asio::awaitable<std::size_t> parser_body_reader::read(std::span<std::byte> into,
     error.reset();
     // "Expect: 100-continue": the client sends its body only once told to, which is when someone
     // first wants it — a handler that refuses the request early (AccessDenied) never asks.
-    if (!c_.continue_sent && !c_.parser->is_done() && c_.parser->get()[http::field::expect] == "100-continue") {
+    if (!c_.continue_sent && !c_.parser->is_done() && expects_continue(*c_.parser)) {
         c_.continue_sent = true;
         static constexpr std::string_view line = "HTTP/1.1 100 Continue\r\n\r\n";
         auto [ec, n] = co_await asio::async_write(c_.socket, asio::buffer(line.data(), line.size()),

@@ -7,6 +7,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
@@ -27,6 +28,12 @@ struct connection {
     bool continue_sent = false;
     std::vector<std::byte> scratch;  // body reads of buffered requests, sized on first use
 };
+
+// "Expect: 100-continue", compared as RFC 9110 says: case-insensitively (aws-sdk-go v1, and so
+// rclone, sends "100-Continue"; answered late, it waits a second before each upload body).
+inline bool expects_continue(const request_parser& parser) {
+    return boost::beast::iequals(parser.get()[http::field::expect], "100-continue");
+}
 
 // Reads the request body through Beast's parser. For S3 it also decodes aws-chunked bodies, checks
 // chunk signatures, and compares the body's SHA-256 with x-amz-content-sha256.
