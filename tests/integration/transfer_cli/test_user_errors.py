@@ -94,7 +94,8 @@ class UserErrors(LocalAwsTransferCase):
                 r = self.failed(*args)
                 self.assertIn("AccessDenied", r.err())
                 self.assertIn(action, r.err())
-                self.assertIn(resource, r.err())
+                url = "s3://" + resource[len("arn:aws:s3:::"):]
+                self.assertTrue(resource in r.err() or url in r.err(), f"the message names {resource} or {url}")
         self.assertEqual(self.get("secret.txt", bucket=OTHER_BUCKET), b"not for the connector")
         self.assertFalse(os.path.exists(self.path("denied/secret.txt")))
 

@@ -21,10 +21,14 @@ std::string describe_failure(const boost::system::error_code& ec, const aws::dia
     if (diag.code.empty() && diag.http_status == 0)
         return diag.client_note.empty() ? ec.message() : diag.client_note;
     std::string text = diag.to_string();
+    std::string action = s3_action_for(diag.operation);
     if (ec == aws::errc::access_denied) {
-        std::string action = s3_action_for(diag.operation);
         if (!action.empty() && text.find(action) == std::string::npos)
             text += ". The credentials in use need " + action + " on that bucket or object";
+    } else if (diag.http_status == 403 && diag.code == "Forbidden" && !action.empty()) {
+        // S3 answers a HEAD with no body, so a refused HeadObject has no error code to show.
+        text += ". A HEAD answer carries no error code: this is AccessDenied unless the request was signed wrong; "
+                "the credentials in use need " + action + " on that bucket or object";
     }
     return text;
 }
