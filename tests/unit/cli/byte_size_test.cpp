@@ -35,3 +35,11 @@ TEST(s3_action_for, names_the_permission_each_operation_needs) {
     EXPECT_EQ(shiftsync::cli::s3_action_for("ListMultipartUploads"), "s3:ListBucketMultipartUploads");
     EXPECT_EQ(shiftsync::cli::s3_action_for("Nope"), "");
 }
+
+TEST(describe_failure, a_refused_head_names_access_denied_and_the_permission) {
+    shiftsync::aws::diagnostics diag{.service = "s3", .operation = "HeadObject", .http_status = 403,
+                                     .code = "Forbidden"};  // a HEAD answer has no body to read a code from
+    auto text = shiftsync::cli::describe_failure(shiftsync::aws::errc::service_error, diag);
+    EXPECT_NE(text.find("AccessDenied"), std::string::npos) << text;
+    EXPECT_NE(text.find("s3:GetObject"), std::string::npos) << text;
+}
