@@ -5,8 +5,10 @@ so that a retry is certain too), SlowDown bursts, CompleteMultipartUpload answer
 <Error> body — must give byte-exact results, with the retries counted in --json. Persistent faults
 must fail cleanly: exit 1, no destination object (its upload aborted or in the journal), no
 destination file and no .shiftsync-partial. An object overwritten during a download fails the
-download (If-Match). A kill -9 mid-upload leaves an upload that `rm --incomplete-uploads` aborts."""
+download (If-Match). Ctrl-C exits 130 leaving neither an object nor a file. A kill -9 mid-upload leaves
+an upload that `rm --incomplete-uploads` aborts."""
 import os
+import signal
 import time
 import unittest
 
@@ -173,6 +175,32 @@ class Faults(LocalAwsTransferCase):
         code, err = self.finish(p)
         self.assertEqual(code, 1, err)
         self.assertRegex(err, r"(?i)chang|PreconditionFailed", "the message says the object changed")
+        self.assert_no_local(dest)
+
+    # ---------------------------------------------------------------- Ctrl-C
+    def test_sigint_mid_upload_exits_130_and_leaves_no_object(self):
+        src, _ = self.file("up/interrupted.bin", 4 * PART, 15)
+        journal = self.path("interrupted-journal.jsonl")
+        self.aws.set_faults([rule("UploadPart", bandwidth_bytes_per_second=512 * 1024)])
+        p = self.ss.start("cp", src, f"s3://{BUCKET}/interrupted/up.bin", "--part-size", "5MiB", "--journal", journal)
+        self.addCleanup(kill9, p)
+        self.wait_for("an upload in progress", lambda: self.open_uploads("interrupted/"), process=p)
+        time.sleep(0.5)
+        p.send_signal(signal.SIGINT)
+        code, err = self.finish(p, timeout=60)
+        self.assertEqual(code, 130, err)
+        self.assert_no_object("interrupted/up.bin")
+        journaled = journal_open_uploads(journal)
+        for _, upload_id in self.open_uploads("interrupted/"):
+            self.assertIn(upload_id, journaled, "an interrupted upload is aborted or in the journal")
+
+    def test_sigint_mid_download_exits_130_and_leaves_no_file(self):
+        self.put_object("faults/interrupted.bin", 20 * MiB, 16)
+        dest = os.path.join(self.folder("down-interrupted"), "interrupted.bin")
+        p = self.start_slow_download("faults/interrupted.bin", dest, 1 * MiB)
+        p.send_signal(signal.SIGINT)
+        code, err = self.finish(p, timeout=60)
+        self.assertEqual(code, 130, err)
         self.assert_no_local(dest)
 
     # ---------------------------------------------------------------- kill -9
