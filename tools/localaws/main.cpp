@@ -15,6 +15,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -36,6 +37,12 @@ int main(int argc, char** argv) {
     cli.add_option("--request-log", request_log, "JSON-lines request log (default: <data-dir>/requests.jsonl)");
     cli.add_option("--threads", threads, "network threads")->check(CLI::Range(1u, 64u));
     CLI11_PARSE(cli, argc, argv);
+
+    // A client that hangs up mid-response must cost localaws that connection, not its life.
+    // sendfile(2) (GetObject bodies) cannot take MSG_NOSIGNAL as Asio's sends do, so a write to a
+    // peer that went away raises SIGPIPE, whose default action ends the process. Ignored, the write
+    // fails with EPIPE instead and the response writer drops the connection.
+    std::signal(SIGPIPE, SIG_IGN);
 
     try {
         std::string config_text(localaws::default_config_json);

@@ -1,9 +1,15 @@
 // shiftsync: the command line. Subcommands live in commands/, one file each.
+//
+// Exit codes, the same for every subcommand: 0 done, 1 failed (an AWS call, a transfer), 2 usage or
+// configuration error (a bad flag, a missing argument, no region), 130 interrupted (cp, ls, rm and
+// presign cancel and clean up first; the others end by SIGINT's default action, which the shell
+// reports as 128 + 2).
 
 #include "tools/shiftsync/commands/commands.hpp"
 
 #include <fmt/core.h>
 
+#include <exception>
 #include <vector>
 
 int main(int argc, char** argv) {
@@ -23,15 +29,23 @@ int main(int argc, char** argv) {
     add(shiftsync::cli::add_cp_command);
     add(shiftsync::cli::add_ls_command);
     add(shiftsync::cli::add_rm_command);
+    add(shiftsync::cli::add_presign_command);
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        // app.exit prints the help, the version or the error; CLI11's own codes (105 for a value not
-        // in a set, 106 for a missing argument, ...) all mean a usage error, which is exit 2 here.
+        // CLI11 prints help and the version (its exit code 0), or the error and a pointer to --help;
+        // its own error codes (106, 109, 114, ...) all mean "usage error" here.
         return app.exit(e) == 0 ? 0 : 2;
     }
-    for (auto& [sub, run] : commands)
-        if (sub->parsed()) return run();
+    try {
+        for (auto& [sub, run] : commands)
+            if (sub->parsed()) return run();
+    } catch (const std::exception& e) {
+        // Commands report their own failures; this is the last resort (out of memory, an Asio
+        // exception): still "failed", not an abort.
+        fmt::print(stderr, "shiftsync: {}\n", e.what());
+        return 1;
+    }
     return 2;
 }

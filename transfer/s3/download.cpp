@@ -129,7 +129,7 @@ asio::awaitable<fan_out_failure> fetch_all(transfer_context& ctx, const object_l
             failure.record(reserved.error(), {});
             break;
         }
-        part_buffer part{std::move(*reserved)};
+        part_buffer part{std::move(*reserved), ctx.buffers().take(length)};
         auto task = fetch_and_deliver(ctx, from, plan, i, std::move(part), destination, failure);
         co_await group.async_spawn(std::move(task));
     }

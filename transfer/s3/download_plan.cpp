@@ -92,8 +92,7 @@ asio::awaitable<result<void>> async_fetch_range(transfer_context& ctx, const obj
                                                 aws::diagnostics& diag) {
     const span_of_object range = plan.ranges.empty() ? span_of_object{} : plan.ranges[index];
     auto buffer = part.bytes;
-    buffer->clear();
-    buffer->reserve(range.length);
+    buffer->clear();  // capacity for the whole range was taken with the buffer
     const std::uint64_t limit = range.length;
     std::uint64_t* counted = &ctx.counters().bytes;
     engine::http::consumer_sink sink{

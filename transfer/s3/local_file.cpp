@@ -5,6 +5,8 @@
 #include <cerrno>
 
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,6 +86,14 @@ boost::system::error_code local_file::write_exact(std::uint64_t offset, std::spa
 
 boost::system::error_code local_file::preallocate(std::uint64_t size) const {
     if (size == 0) return {};
+    struct statfs fs {};
+    if (::fstatfs(fd_, &fs) == 0) {
+        // Not enough free space: say so now, before any byte is fetched.
+        if (static_cast<std::uint64_t>(fs.f_bavail) * static_cast<std::uint64_t>(fs.f_bsize) < size)
+            return make_error_code(errc::disk_full);
+        // tmpfs "preallocates" by zeroing memory (0.6 s per GiB) and gains nothing from it.
+        if (fs.f_type == TMPFS_MAGIC) return {};
+    }
     int rc = ::posix_fallocate(fd_, 0, static_cast<off_t>(size));
     // Some file systems cannot preallocate; then the first write that finds no room says so.
     if (rc == 0 || rc == EOPNOTSUPP || rc == EINVAL) return {};

@@ -32,7 +32,8 @@ public:
     // Reads until `out` is full or the end of the stream (pipes, stdin); returns the count.
     boost::system::result<std::size_t> read_some_full(std::span<char> out) const;
     boost::system::error_code write_exact(std::uint64_t offset, std::span<const char> data) const;
-    // Reserves `size` bytes on disk now, so a full disk fails before any byte is fetched.
+    // Reserves `size` bytes on disk now (on tmpfs only checks the free space), so a full disk
+    // fails before any byte is fetched.
     boost::system::error_code preallocate(std::uint64_t size) const;
     boost::system::error_code sync() const;
     // The size now (to notice a source that grew or shrank while it was uploaded).

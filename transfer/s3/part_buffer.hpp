@@ -13,7 +13,7 @@ namespace shiftsync::transfer::s3 {
 
 struct part_buffer {
     engine::memory_budget::reservation reservation;
-    std::shared_ptr<std::string> bytes = std::make_shared<std::string>();
+    std::shared_ptr<std::string> bytes = std::make_shared<std::string>();  // or one from the buffer_pool
     std::string crc32c;  // base64 of the big-endian CRC32C; empty when checksums are off
 
     engine::http::body_source body() const { return engine::http::buffer_source{bytes}; }

@@ -12,6 +12,7 @@
 #include "engine/scheduler/async_limiter.hpp"
 #include "engine/scheduler/cpu_pool.hpp"
 #include "engine/scheduler/memory_budget.hpp"
+#include "transfer/s3/buffer_pool.hpp"
 #include "transfer/s3/part_plan.hpp"
 #include "transfer/s3/upload_journal.hpp"
 
@@ -46,7 +47,7 @@ public:
                      engine::cpu_pool& cpu, engine::cpu_pool& files, transfer_settings settings,
                      upload_journal* journal, warning_fn warn)
         : s3_(s3), memory_(memory), cpu_(cpu), files_(files), settings_(settings), journal_(journal),
-          warn_(std::move(warn)), request_slots_(std::move(executor), settings.requests_in_flight) {}
+          warn_(std::move(warn)), request_slots_(std::move(executor), settings.requests_in_flight), buffers_(memory) {}
 
     aws::s3::s3_client& s3() { return s3_; }
     engine::memory_budget& memory() { return memory_; }
@@ -55,6 +56,7 @@ public:
     const transfer_settings& settings() const { return settings_; }
     upload_journal* journal() { return journal_; }
     engine::async_limiter& request_slots() { return request_slots_; }
+    buffer_pool& buffers() { return buffers_; }
     transfer_counters& counters() { return counters_; }
 
     // Says `text` once per run for each `topic` (the refused abort is said once, not per upload).
@@ -74,6 +76,7 @@ private:
     upload_journal* journal_;
     warning_fn warn_;
     engine::async_limiter request_slots_;
+    buffer_pool buffers_;
     transfer_counters counters_;
     std::set<std::string> warned_;
 };

@@ -48,6 +48,7 @@ asio::awaitable<result<part_buffer>> fill_from_file(transfer_context& ctx, std::
     auto reserved = co_await ctx.memory().async_reserve(length);
     if (!reserved) co_return reserved.error();
     part.reservation = std::move(*reserved);
+    part.bytes = ctx.buffers().take(length);
     part.bytes->resize(length);
     read_part read{std::move(file), part.bytes, offset, ctx.settings().checksums};
     auto done = co_await ctx.files().async_run(std::move(read));
@@ -167,6 +168,7 @@ asio::awaitable<result<part_buffer>> fill_from_stream(transfer_context& ctx, con
     auto reserved = co_await ctx.memory().async_reserve(capacity);
     if (!reserved) co_return reserved.error();
     part.reservation = std::move(*reserved);
+    part.bytes = ctx.buffers().take(capacity);
     part.bytes->resize(capacity);
     auto got = co_await read(std::span<char>(part.bytes->data(), part.bytes->size()));
     if (!got) co_return got.error();

@@ -125,7 +125,10 @@ asio::awaitable<std::uint64_t> write_response(app& a, connection& c, service_res
                 if (wec) co_return sent;
                 continue;
             }
-            abort_connection(c);  // the file ended early or the peer went away: never look complete
+            // EPIPE or ECONNRESET: the client hung up (SIGPIPE is ignored in main, so sendfile
+            // returns the error rather than ending the process). 0: the file ended early. Either
+            // way the promised length cannot be met: drop the connection, never look complete.
+            abort_connection(c);
             co_return sent;
         }
         ok = plan.keep_alive;

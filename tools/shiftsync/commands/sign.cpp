@@ -74,8 +74,12 @@ int run_sign(const sign_flags& flags) {
     bool s3 = flags.service == "s3";
     auto options = s3 ? sigv4::signing_options::for_s3(flags.region, when)
                       : sigv4::signing_options::for_service(flags.service, flags.region, when);
+    // An S3 presigned URL is made before anyone knows the body it will carry: S3 (and botocore,
+    // and the library's signer) sign the constant UNSIGNED-PAYLOAD there, never the hash of the
+    // empty body read here. Everything else signs the body's hash unless told otherwise.
+    const bool presign = flags.presign_seconds != 0;
     std::string body_hash;
-    if (flags.unsigned_payload) {
+    if (flags.unsigned_payload || (s3 && presign)) {
         options.payload_hash = sigv4::unsigned_payload;
     } else {
         body_hash = sigv4::to_hex(sigv4::sha256_of(raw->request.body));
@@ -86,7 +90,7 @@ int run_sign(const sign_flags& flags) {
     sigv4::signer signer;
     sigv4::signature sig;
     sigv4::sign_error result;
-    if (flags.presign_seconds > 0) {
+    if (presign) {
         options.expires = std::chrono::seconds(flags.presign_seconds);
         result = signer.presign(raw->request.view(scratch), creds, options, sig);
     } else {
@@ -119,7 +123,8 @@ command_runner add_sign_command(CLI::App& app) {
     cmd->add_option("--region", flags->region, "Region (us-east-1, ...)")->required();
     cmd->add_option("--time", flags->time, "Signing time, 20150830T123600Z or ISO 8601 (default: now)");
     cmd->add_option("--presign", flags->presign_seconds, "Make a presigned URL valid for this many seconds");
-    cmd->add_flag("--unsigned-payload", flags->unsigned_payload, "Sign with UNSIGNED-PAYLOAD instead of the body hash");
+    cmd->add_flag("--unsigned-payload", flags->unsigned_payload,
+                  "Sign with UNSIGNED-PAYLOAD instead of the body hash (S3 presigned URLs always do)");
     cmd->add_flag("--show-token", flags->show_token, "Print the session token instead of hiding it");
     cmd->footer("Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.");
     return [flags] { return run_sign(*flags); };

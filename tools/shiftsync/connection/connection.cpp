@@ -50,21 +50,19 @@ void report(std::string_view command, std::string_view what, const boost::system
     fmt::print(stderr, "shiftsync {}: {}: {}\n", command, what, detail);
 }
 
-std::unique_ptr<connection> connection::open(const connection_flags& flags) {
+std::optional<resolved_service> resolve_service(const connection_flags& flags, engine::http::client& http,
+                                                aws::endpoints::service service, aws::wire_protocol protocol) {
     std::string error;
     auto config = aws::config::shared_config::load(aws::config::file_locations::from_environment(), error);
     if (!config) {
         fmt::print(stderr, "shiftsync: cannot read the AWS config files: {}\n", error);
-        return nullptr;
+        return std::nullopt;
     }
     std::string region = resolve_region(flags, &*config);
     if (region.empty()) {
         fmt::print(stderr, "shiftsync: no region. Pass --region, set AWS_REGION, or set region in the profile.\n");
-        return nullptr;
+        return std::nullopt;
     }
-    std::unique_ptr<connection> c(new connection(flags));
-    c->http_ = std::make_unique<engine::http::client>(c->ctx_.get_executor());
-
     std::string profile_name = flags.profile.empty() ? aws::config::profile_name_from_environment() : flags.profile;
     aws::endpoints::endpoint_sources sources{.explicit_url = flags.endpoint_url, .config = &*config,
                                              .profile = config->find_profile(profile_name)};
@@ -74,20 +72,27 @@ std::unique_ptr<connection> connection::open(const connection_flags& flags) {
                               .external_id = flags.external_id,
                               .sts_endpoint_sources = {.explicit_url = flags.endpoint_url}};
     aws::diagnostics diag;
-    auto credentials = aws::make_credentials_chain(*c->http_, chain, diag);
+    auto credentials = aws::make_credentials_chain(http, chain, diag);
     if (!credentials) {
         report("", "credentials", credentials.error(), diag);
-        return nullptr;
+        return std::nullopt;
     }
-    auto data_endpoint = aws::endpoints::resolve(aws::endpoints::service::redshift_data, region, sources, error);
-    if (!data_endpoint) {
-        fmt::print(stderr, "shiftsync: Redshift Data API endpoint: {}\n", error);
-        return nullptr;
+    auto endpoint = aws::endpoints::resolve(service, region, sources, error);
+    if (!endpoint) {
+        const bool s3 = service == aws::endpoints::service::s3;
+        fmt::print(stderr, "shiftsync: {} endpoint: {}\n", s3 ? "S3" : "Redshift Data API", error);
+        return std::nullopt;
     }
-    c->service_ = std::make_unique<aws::service_client>(
-        *c->http_, *credentials,
-        aws::service_target{aws::endpoints::service::redshift_data, *data_endpoint, region,
-                            aws::wire_protocol::json_1_1});
+    return resolved_service{aws::service_target{service, *endpoint, region, protocol}, *credentials};
+}
+
+std::unique_ptr<connection> connection::open(const connection_flags& flags) {
+    std::unique_ptr<connection> c(new connection(flags));
+    c->http_ = std::make_unique<engine::http::client>(c->ctx_.get_executor());
+    auto data_api = resolve_service(flags, *c->http_, aws::endpoints::service::redshift_data,
+                                    aws::wire_protocol::json_1_1);
+    if (!data_api) return nullptr;
+    c->service_ = std::make_unique<aws::service_client>(*c->http_, data_api->credentials, data_api->target);
     c->data_ = std::make_unique<aws::redshift_data::redshift_data_client>(*c->service_);
     return c;
 }

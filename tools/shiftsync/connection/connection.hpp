@@ -1,7 +1,9 @@
 #pragma once
-// The connection flags every Redshift subcommand shares (--workgroup --database --region --profile
-// --role-arn --external-id --endpoint-url), and what they resolve to: an engine client, the
-// credential chain and the Data API client, all on one io_context (the CLI is the sync edge).
+// The connection flags the subcommands share (--region --profile --role-arn --external-id
+// --endpoint-url, and --workgroup --database for the Redshift ones), what they resolve to for one
+// service (resolve_service: its endpoint and the credential chain), and the Data API connection: an
+// engine client, the chain and the Data API client on one io_context (the CLI is the sync edge).
+// The S3 commands' counterpart is s3_session.
 
 #include "aws/client/service_client.hpp"
 #include "aws/config/shared_config.hpp"
@@ -32,6 +34,17 @@ struct connection_flags {
 
 // --region, else AWS_REGION / AWS_DEFAULT_REGION, else the profile's region ("" if none).
 std::string resolve_region(const connection_flags& flags, const aws::config::shared_config* config);
+
+// One service as the flags name it: where it is (endpoint, region, protocol) and the credential
+// chain to sign with (--role-arn assumed on top of it). connection (the Data API) and s3_session
+// (S3) build their clients from it. On failure it prints why (with what to do) to stderr and
+// returns nullopt: a usage or configuration error (exit code 2), nothing has been sent yet.
+struct resolved_service {
+    aws::service_target target;
+    std::shared_ptr<aws::credentials_provider> credentials;
+};
+std::optional<resolved_service> resolve_service(const connection_flags& flags, engine::http::client& http,
+                                                aws::endpoints::service service, aws::wire_protocol protocol);
 
 class connection {
 public:

@@ -1,6 +1,5 @@
 #include "tools/shiftsync/connection/s3_session.hpp"
 
-#include "aws/credentials/chain.hpp"
 #include "engine/http/client.hpp"
 
 #include <boost/asio/signal_set.hpp>
@@ -19,46 +18,15 @@ struct s3_session::signals {
 s3_session::~s3_session() = default;
 
 std::unique_ptr<s3_session> s3_session::open(const connection_flags& flags, std::size_t max_connections) {
-    std::string error;
-    auto config = aws::config::shared_config::load(aws::config::file_locations::from_environment(), error);
-    if (!config) {
-        fmt::print(stderr, "shiftsync: cannot read the AWS config files: {}\n", error);
-        return nullptr;
-    }
-    std::string region = resolve_region(flags, &*config);
-    if (region.empty()) {
-        fmt::print(stderr, "shiftsync: no region. Pass --region, set AWS_REGION, or set region in the profile.\n");
-        return nullptr;
-    }
     std::unique_ptr<s3_session> s(new s3_session());
     engine::http::client_config http_config;
     http_config.pool.max_connections = max_connections;
     // Enough for every part request plus control calls (listing, STS refresh) beside them.
     http_config.max_in_flight = max_connections * 4 + 16;
     s->http_ = std::make_unique<engine::http::client>(s->ctx_.get_executor(), http_config);
-
-    std::string profile_name = flags.profile.empty() ? aws::config::profile_name_from_environment() : flags.profile;
-    aws::endpoints::endpoint_sources sources{.explicit_url = flags.endpoint_url, .config = &*config,
-                                             .profile = config->find_profile(profile_name)};
-    aws::chain_settings chain{.profile = flags.profile,
-                              .region = region,
-                              .role_arn = flags.role_arn,
-                              .external_id = flags.external_id,
-                              .sts_endpoint_sources = {.explicit_url = flags.endpoint_url}};
-    aws::diagnostics diag;
-    auto credentials = aws::make_credentials_chain(*s->http_, chain, diag);
-    if (!credentials) {
-        report("", "credentials", credentials.error(), diag);
-        return nullptr;
-    }
-    auto endpoint = aws::endpoints::resolve(aws::endpoints::service::s3, region, sources, error);
-    if (!endpoint) {
-        fmt::print(stderr, "shiftsync: S3 endpoint: {}\n", error);
-        return nullptr;
-    }
-    s->service_ = std::make_unique<aws::service_client>(
-        *s->http_, *credentials,
-        aws::service_target{aws::endpoints::service::s3, *endpoint, region, aws::wire_protocol::rest_xml});
+    auto s3 = resolve_service(flags, *s->http_, aws::endpoints::service::s3, aws::wire_protocol::rest_xml);
+    if (!s3) return nullptr;
+    s->service_ = std::make_unique<aws::service_client>(*s->http_, s3->credentials, s3->target);
     s->s3_ = std::make_unique<aws::s3::s3_client>(*s->service_);
     return s;
 }

@@ -28,6 +28,10 @@ public:
     boost::asio::io_context& context() { return ctx_; }
     engine::http::client& http() { return *http_; }
     aws::s3::s3_client& s3() { return *s3_; }
+    // Where S3 is (path-style addressing whenever the endpoint is an override, as the AWS CLI does
+    // for custom endpoints: endpoints::uses_path_style) and what signs for it: for presigned URLs.
+    const aws::service_target& target() const { return service_->target(); }
+    aws::credentials_provider& credentials() { return service_->credentials(); }
 
     // Runs `task` to completion; the first SIGINT/SIGTERM cancels it (a second one exits at once).
     template <class T>
