@@ -31,8 +31,15 @@ std::optional<std::chrono::milliseconds> retry_after_hint(const header_list& hea
     return std::nullopt;
 }
 
+// A server that closed an idle connection just as we reused it never read our request: the
+// kernel's buffers took what was sent. Past what those buffers hold (a few hundred KiB), the
+// server was reading the body, so a reset there is a real failure, counted and retried by the
+// retry policy (a part upload reset mid-body, say), not a free resend.
+constexpr std::uint64_t race_window_bytes = 256 * 1024;
+
 bool keep_alive_race(const error_code& ec, const detail::connection& conn, const detail::exchange_outcome& outcome) {
-    return ec && conn.reused && !outcome.response_started && ec != errc::cancelled && !is_timeout(ec);
+    return ec && conn.reused && !outcome.response_started && outcome.bytes_sent <= race_window_bytes &&
+           ec != errc::cancelled && !is_timeout(ec);
 }
 
 }  // namespace

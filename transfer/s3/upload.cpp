@@ -131,7 +131,13 @@ asio::awaitable<result<upload_result>> upload_file(transfer_context& ctx, std::s
             diag.client_note = changed_note(path, *file);
             co_return make_error_code(errc::source_changed);
         }
-        co_return co_await put_whole(ctx, std::move(*part), where, options, diag);
+        auto put = co_await put_whole(ctx, std::move(*part), where, options, diag);
+        if (!put || !check_unchanged(*file)) co_return put;
+        // The file changed while its bytes were on the way: the object is not the file. Take it back.
+        aws::diagnostics ignored;
+        co_await ctx.s3().async_delete_object(where.bucket, where.key, ignored);
+        diag.client_note = changed_note(path, *file);
+        co_return make_error_code(errc::source_changed);
     }
 
     multipart_upload upload(ctx, where);

@@ -23,6 +23,10 @@ std::unique_ptr<s3_session> s3_session::open(const connection_flags& flags, std:
     http_config.pool.max_connections = max_connections;
     // Enough for every part request plus control calls (listing, STS refresh) beside them.
     http_config.max_in_flight = max_connections * 4 + 16;
+    // A bulk copy rides out a burst of S3 throttling (SlowDown) rather than fail a 1,000-part
+    // upload on one part's third 503: 8 attempts with full-jitter backoff up to 20 s each, and the
+    // adaptive rate limiter slowing every request meanwhile.
+    http_config.retry.max_attempts = 8;
     s->http_ = std::make_unique<engine::http::client>(s->ctx_.get_executor(), http_config);
     auto s3 = resolve_service(flags, *s->http_, aws::endpoints::service::s3, aws::wire_protocol::rest_xml);
     if (!s3) return nullptr;
