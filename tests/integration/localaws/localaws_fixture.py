@@ -52,6 +52,33 @@ def with_connector_account_role(name, policies):
     return config
 
 
+def aws_cli(endpoint, credentials, *args, check=True, timeout=300, s3_sigv4=True, stdin_text=""):
+    """`aws --endpoint-url ENDPOINT ...` with its own config and credentials files (never ~/.aws),
+    and no AWS_* variable of the caller's. `check`: a non-zero exit fails with the CLI's stderr."""
+    home = tempfile.mkdtemp(prefix="localaws-cli-")
+    try:
+        config_file = os.path.join(home, "config")
+        creds_file = os.path.join(home, "credentials")
+        with open(config_file, "w") as f:
+            f.write(f"[default]\nregion = {REGION}\n")
+            if s3_sigv4:
+                f.write("s3 =\n    signature_version = s3v4\n")
+        with open(creds_file, "w") as f:
+            f.write(f"[default]\naws_access_key_id = {credentials['AccessKeyId']}\n"
+                    f"aws_secret_access_key = {credentials['SecretAccessKey']}\n")
+            if credentials.get("SessionToken"):
+                f.write(f"aws_session_token = {credentials['SessionToken']}\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(AWS_CONFIG_FILE=config_file, AWS_SHARED_CREDENTIALS_FILE=creds_file, HOME=home)
+        p = subprocess.run(["aws", "--endpoint-url", endpoint, *args], env=env, input=stdin_text,
+                           capture_output=True, text=True, timeout=timeout)
+        if check and p.returncode != 0:
+            raise AssertionError(f"aws {' '.join(args)} exited {p.returncode}: {p.stderr[-2000:]}")
+        return p
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 class LocalAWS:
     """One localaws process. start() blocks until it printed its ready line."""
 
@@ -163,29 +190,12 @@ class LocalAWS:
                              aws_session_token=c["SessionToken"], region_name=REGION)
 
     def cli(self, *args, credentials=None, check=True, timeout=300, s3_sigv4=True, stdin_text=""):
-        """Runs `aws --endpoint-url <localaws> ...` with its own config and credentials files.
-        s3_sigv4=False leaves the CLI v1's default, which presigns S3 URLs with SigV2."""
-        home = tempfile.mkdtemp(prefix="localaws-cli-")
-        try:
-            config_file = os.path.join(home, "config")
-            creds_file = os.path.join(home, "credentials")
-            with open(config_file, "w") as f:
-                f.write(f"[default]\nregion = {REGION}\n")
-                if s3_sigv4:
-                    f.write("s3 =\n    signature_version = s3v4\n")
-            c = credentials or {"AccessKeyId": OPERATOR_KEY, "SecretAccessKey": OPERATOR_SECRET}
-            with open(creds_file, "w") as f:
-                f.write(f"[default]\naws_access_key_id = {c['AccessKeyId']}\n"
-                        f"aws_secret_access_key = {c['SecretAccessKey']}\n")
-                if c.get("SessionToken"):
-                    f.write(f"aws_session_token = {c['SessionToken']}\n")
-            env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-            env.update(AWS_CONFIG_FILE=config_file, AWS_SHARED_CREDENTIALS_FILE=creds_file, HOME=home)
-            return subprocess.run(["aws", "--endpoint-url", self.endpoint] + list(args), env=env, input=stdin_text,
-                                  capture_output=True, text=True, check=check, timeout=timeout)
-        finally:
-            shutil.rmtree(home, ignore_errors=True)
-
+        """Runs `aws --endpoint-url <localaws> ...` with its own config and credentials files (the
+        operator's keys unless `credentials` is given). s3_sigv4=False leaves the CLI v1's default,
+        which presigns S3 URLs with SigV2."""
+        c = credentials or {"AccessKeyId": OPERATOR_KEY, "SecretAccessKey": OPERATOR_SECRET}
+        return aws_cli(self.endpoint, c, *args, check=check, timeout=timeout, s3_sigv4=s3_sigv4,
+                       stdin_text=stdin_text)
 
 class LocalAWSTestCase(unittest.TestCase):
     """One localaws per test class. Override `config()` for a custom setup."""

@@ -29,7 +29,7 @@ import random
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration", "localaws"))
-from localaws_fixture import (BUCKET, EXTERNAL_ID, OPERATOR_KEY, OPERATOR_SECRET, REGION, ROLE_ARN,  # noqa: E402
+from localaws_fixture import (BUCKET, aws_cli, EXTERNAL_ID, OPERATOR_KEY, OPERATOR_SECRET, REGION, ROLE_ARN,  # noqa: E402
                               LocalAWS, _die_with_parent, default_config)
 
 import boto3  # noqa: E402
@@ -226,28 +226,7 @@ def listxattrs(path):
 
 # ---------------------------------------------------------------- the AWS CLI, anywhere
 
-def aws_cli(endpoint, credentials, *args, check=True, timeout=300):
-    """`aws --endpoint-url ENDPOINT ...` with its own config and credentials files (never ~/.aws)."""
-    home = tempfile.mkdtemp(prefix="shiftsync-awscli-")
-    try:
-        config_file = os.path.join(home, "config")
-        creds_file = os.path.join(home, "credentials")
-        with open(config_file, "w") as f:
-            f.write(f"[default]\nregion = {REGION}\ns3 =\n    signature_version = s3v4\n")
-        with open(creds_file, "w") as f:
-            f.write(f"[default]\naws_access_key_id = {credentials['AccessKeyId']}\n"
-                    f"aws_secret_access_key = {credentials['SecretAccessKey']}\n")
-            if credentials.get("SessionToken"):
-                f.write(f"aws_session_token = {credentials['SessionToken']}\n")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(AWS_CONFIG_FILE=config_file, AWS_SHARED_CREDENTIALS_FILE=creds_file, HOME=home)
-        p = subprocess.run(["aws", "--endpoint-url", endpoint, *args], env=env, capture_output=True, text=True,
-                           timeout=timeout)
-        if check and p.returncode != 0:
-            raise AssertionError(f"aws {' '.join(args)} exited {p.returncode}: {p.stderr[-2000:]}")
-        return p
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+# aws_cli(endpoint, credentials, *args) comes from localaws_fixture.
 
 
 # ---------------------------------------------------------------- localaws with the documented setup
