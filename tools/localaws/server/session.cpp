@@ -20,6 +20,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+
+#include <memory>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
@@ -302,22 +304,36 @@ asio::awaitable<bool> handle_one(app& a, connection& c) {
 }
 
 // Closes a connection that has been idle (between requests) for `limit`.
-struct idle_watch {
+//
+// Shared with its timer's handler, and marked `over` when the connection ends: a timer that had
+// already expired when the connection ended still runs its handler, with no error, after the
+// connection's frame is gone; the handler must then find a live watch that says "over", not a
+// dangling `this` (a closed socket touched after free crashed localaws once).
+struct idle_watch : std::enable_shared_from_this<idle_watch> {
+    idle_watch(asio::any_io_executor executor, connection& conn, std::chrono::steady_clock::duration idle_limit)
+        : timer(std::move(executor)), c(conn), limit(idle_limit) {}
+
     asio::steady_timer timer;
-    connection& c;
+    connection& c;  // valid while !over
     std::chrono::steady_clock::duration limit;
     std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
     bool busy = false;
+    bool over = false;
 
     void arm(std::chrono::steady_clock::duration after) {
         timer.expires_after(after);
-        timer.async_wait([this](boost::system::error_code ec) {
-            if (ec) return;  // cancelled: the connection is over
-            auto idle_for = std::chrono::steady_clock::now() - last_activity;
-            if (busy || idle_for < limit) return arm(busy ? limit : limit - idle_for);
+        timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (ec || self->over) return;  // cancelled, or the connection is over
+            auto idle_for = std::chrono::steady_clock::now() - self->last_activity;
+            if (self->busy || idle_for < self->limit) return self->arm(self->busy ? self->limit : self->limit - idle_for);
             boost::system::error_code ignored;
-            c.socket.close(ignored);
+            self->c.socket.close(ignored);
         });
+    }
+
+    void end() {
+        over = true;
+        timer.cancel();
     }
 };
 
@@ -336,23 +352,23 @@ asio::awaitable<void> serve_connection(app& a, tcp::socket socket) {
     // keep-alive connections. One timer per connection, armed once and not reset per request (that
     // cost a scheduler round trip each time): when it fires it looks at the last activity and re-arms
     // or closes. It runs on the connection's strand, so closing the socket from it is safe.
-    idle_watch watch{asio::steady_timer(c.socket.get_executor()), c, a.idle_timeout()};
-    watch.arm(watch.limit);
+    auto watch = std::make_shared<idle_watch>(c.socket.get_executor(), c, a.idle_timeout());
+    watch->arm(watch->limit);
     for (;;) {
         c.parser.emplace();
         c.parser->body_limit(boost::none);
         c.parser->header_limit(64 * 1024);
         c.continue_sent = false;
-        watch.last_activity = std::chrono::steady_clock::now();
+        watch->last_activity = std::chrono::steady_clock::now();
         auto [ec, n] = co_await http::async_read_header(c.socket, c.buffer, *c.parser, asio::as_tuple(asio::use_awaitable));
         (void)n;
         if (ec) break;
-        watch.busy = true;
+        watch->busy = true;
         bool again = co_await handle_one(a, c);
-        watch.busy = false;
+        watch->busy = false;
         if (!again) break;
     }
-    watch.timer.cancel();
+    watch->end();
     c.socket.shutdown(tcp::socket::shutdown_send, ignored);
     c.socket.close(ignored);
 }
