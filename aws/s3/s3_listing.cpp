@@ -1,6 +1,7 @@
 // S3 ListObjectsV2 and DeleteObjects.
 #include "aws/protocol/xml.hpp"
 #include "aws/s3/checksums.hpp"
+#include "aws/s3/query_params.hpp"
 #include "aws/s3/s3_client.hpp"
 #include "aws/s3/xml_writer.hpp"
 #include "sigv4/uri_encoding.hpp"
@@ -9,13 +10,6 @@
 
 namespace shiftsync::aws::s3 {
 namespace {
-
-void add_param(std::string& query, std::string_view name, std::string_view value) {
-    if (!query.empty()) query.push_back('&');
-    sigv4::append_uri_encoded(query, name);
-    query.push_back('=');
-    sigv4::append_uri_encoded(query, value);
-}
 
 constexpr std::size_t delete_batch = 1000;  // S3's limit per DeleteObjects request
 
@@ -67,12 +61,12 @@ boost::system::result<std::vector<delete_failure>> parse_delete_objects_result(s
 boost::asio::awaitable<boost::system::result<list_page>> s3_client::async_list_objects_v2(
     const std::string& bucket, const list_request& request, diagnostics& diag) {
     std::string query;
-    add_param(query, "list-type", "2");
-    if (!request.continuation_token.empty()) add_param(query, "continuation-token", request.continuation_token);
-    if (!request.delimiter.empty()) add_param(query, "delimiter", request.delimiter);
-    add_param(query, "max-keys", std::to_string(request.max_keys));
-    if (!request.prefix.empty()) add_param(query, "prefix", request.prefix);
-    if (!request.start_after.empty()) add_param(query, "start-after", request.start_after);
+    add_query_param(query, "list-type", "2");
+    if (!request.continuation_token.empty()) add_query_param(query, "continuation-token", request.continuation_token);
+    if (!request.delimiter.empty()) add_query_param(query, "delimiter", request.delimiter);
+    add_query_param(query, "max-keys", std::to_string(request.max_keys));
+    if (!request.prefix.empty()) add_query_param(query, "prefix", request.prefix);
+    if (!request.start_after.empty()) add_query_param(query, "start-after", request.start_after);
     auto reply = co_await service_.async_call(make_call("ListObjectsV2", "GET", bucket, "", std::move(query)), diag);
     if (!reply) co_return reply.error();
     auto page = parse_list_objects_v2(reply->body);

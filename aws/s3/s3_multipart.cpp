@@ -1,5 +1,6 @@
 // S3 multipart uploads: Create, UploadPart, Complete (with its 200-that-is-an-error), Abort.
 #include "aws/protocol/xml.hpp"
+#include "aws/s3/query_params.hpp"
 #include "aws/s3/s3_client.hpp"
 #include "aws/s3/xml_writer.hpp"
 #include "sigv4/signer.hpp"
@@ -106,10 +107,6 @@ boost::asio::awaitable<boost::system::result<void>> s3_client::async_abort_multi
     co_return boost::system::result<void>{};
 }
 
-}  // namespace shiftsync::aws::s3
-
-namespace shiftsync::aws::s3 {
-
 boost::system::result<multipart_uploads_page> parse_list_multipart_uploads(std::string_view text) {
     pugi::xml_document doc;
     if (!xml::parse(doc, text)) return make_error_code(errc::malformed_response);
@@ -130,16 +127,10 @@ boost::asio::awaitable<boost::system::result<multipart_uploads_page>> s3_client:
     const std::string& upload_id_marker, diagnostics& diag) {
     // Query parameters in canonical (sorted) order, as sent.
     std::string query;
-    auto add = [&query](std::string_view name, std::string_view value) {
-        if (!query.empty()) query.push_back('&');
-        query += name;
-        query.push_back('=');
-        sigv4::append_uri_encoded(query, value);
-    };
-    if (!key_marker.empty()) add("key-marker", key_marker);
-    if (!prefix.empty()) add("prefix", prefix);
-    if (!upload_id_marker.empty()) add("upload-id-marker", upload_id_marker);
-    add("uploads", "");
+    if (!key_marker.empty()) add_query_param(query, "key-marker", key_marker);
+    if (!prefix.empty()) add_query_param(query, "prefix", prefix);
+    if (!upload_id_marker.empty()) add_query_param(query, "upload-id-marker", upload_id_marker);
+    add_query_param(query, "uploads", "");
     service_call call = make_call("ListMultipartUploads", "GET", bucket, "", std::move(query));
     call.options.priority = engine::priority::control;
     auto reply = co_await service_.async_call(std::move(call), diag);

@@ -85,6 +85,12 @@ asio::awaitable<result<void>> append_to(std::shared_ptr<std::string> buffer, std
     co_return result<void>{};
 }
 
+// A received buffer's CRC32C (base64), computed off the network thread.
+asio::awaitable<std::string> crc32c_on_pool(transfer_context& ctx, std::shared_ptr<std::string> bytes) {
+    auto checksum = [bytes] { return aws::s3::crc32c().update(*bytes).base64(); };
+    co_return co_await ctx.cpu().async_run(std::move(checksum));
+}
+
 }  // namespace
 
 asio::awaitable<result<void>> async_fetch_range(transfer_context& ctx, const object_location& from,
@@ -123,9 +129,7 @@ asio::awaitable<result<void>> async_fetch_range(transfer_context& ctx, const obj
         const bool whole_checksum = !head->checksum_crc32c.empty() && head->checksum_type != "COMPOSITE";
         const std::string expected = whole_checksum ? head->checksum_crc32c : plan.full_crc32c;
         if (!expected.empty()) {
-            auto bytes = buffer;
-            auto checksum = [bytes] { return aws::s3::crc32c().update(*bytes).base64(); };
-            auto got = co_await ctx.cpu().async_run(std::move(checksum));
+            auto got = co_await crc32c_on_pool(ctx, buffer);
             if (got != expected) {
                 explain(from, make_error_code(errc::checksum_mismatch), diag);
                 co_return make_error_code(errc::checksum_mismatch);
@@ -138,9 +142,7 @@ asio::awaitable<result<void>> async_fetch_range(transfer_context& ctx, const obj
         co_return make_error_code(errc::size_mismatch);
     }
     if (index < plan.range_crc32c.size()) {
-        auto bytes = buffer;
-        auto checksum = [bytes] { return aws::s3::crc32c().update(*bytes).base64(); };
-        auto got = co_await ctx.cpu().async_run(std::move(checksum));
+        auto got = co_await crc32c_on_pool(ctx, buffer);
         if (got != plan.range_crc32c[index]) {
             explain(from, make_error_code(errc::checksum_mismatch), diag);
             co_return make_error_code(errc::checksum_mismatch);
