@@ -21,6 +21,9 @@ public:
             case errc::io_error: return "a local file operation failed";
             case errc::some_failed: return "some objects failed";
             case errc::unsafe_key: return "an object key would write outside the destination directory";
+            case errc::malformed_data: return "the data does not decode";
+            case errc::verification_failed: return "what arrived differs from what the manifest promised";
+            case errc::destination_exists: return "the destination already exists";
         }
         return "transfer error " + std::to_string(value);
     }

@@ -18,6 +18,9 @@ enum class errc {
     io_error,             // a local read, write, fsync or rename failed
     some_failed,          // a recursive copy in which some objects failed (each was reported)
     unsafe_key,           // an object key that would write outside the destination directory
+    malformed_data,       // staged or source data that does not decode (the note names file and record)
+    verification_failed,  // what arrived differs from what the manifest promised (bytes, records, files)
+    destination_exists,   // an output that is already there and would be overwritten
 };
 
 const boost::system::error_category& transfer_category() noexcept;
