@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     add(shiftsync::cli::add_ls_command);
     add(shiftsync::cli::add_rm_command);
     add(shiftsync::cli::add_presign_command);
+    add(shiftsync::cli::add_extract_command);
 
     try {
         app.parse(argc, argv);

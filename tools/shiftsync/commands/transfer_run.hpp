@@ -42,6 +42,9 @@ public:
 
     transfer::s3::transfer_context& context() { return *context_; }
     s3_session& session() { return *session_; }
+    engine::memory_budget& memory() { return *memory_; }
+    engine::cpu_pool& cpu() { return *cpu_; }
+    progress_display& progress() { return *progress_; }
     transfer::s3::failure_report failure_reporter();
 
     template <class T>

@@ -35,6 +35,14 @@ std::unique_ptr<s3_session> s3_session::open(const connection_flags& flags, std:
     return s;
 }
 
+bool s3_session::open_data_api(const connection_flags& flags) {
+    auto data_api = resolve_service(flags, *http_, aws::endpoints::service::redshift_data, aws::wire_protocol::json_1_1);
+    if (!data_api) return false;
+    data_service_ = std::make_unique<aws::service_client>(*http_, data_api->credentials, data_api->target);
+    data_ = std::make_unique<aws::redshift_data::redshift_data_client>(*data_service_);
+    return true;
+}
+
 void s3_session::arm_signals(std::function<void()> on_first) {
     signals_ = std::make_unique<signals>(ctx_);
     signals_->set.async_wait([this, on_first = std::move(on_first)](const boost::system::error_code& ec, int) {

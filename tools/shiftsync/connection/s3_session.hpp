@@ -33,6 +33,11 @@ public:
     const aws::service_target& target() const { return service_->target(); }
     aws::credentials_provider& credentials() { return service_->credentials(); }
 
+    // The Data API beside S3 on the same engine client, for the commands that run SQL and stage
+    // data (extract, load). On failure prints why and returns false.
+    bool open_data_api(const connection_flags& flags);
+    aws::redshift_data::redshift_data_client& data() { return *data_; }
+
     // Runs `task` to completion; the first SIGINT/SIGTERM cancels it (a second one exits at once).
     template <class T>
     T run(boost::asio::awaitable<T> task);
@@ -49,6 +54,8 @@ private:
     std::unique_ptr<engine::http::client> http_;
     std::unique_ptr<aws::service_client> service_;
     std::unique_ptr<aws::s3::s3_client> s3_;
+    std::unique_ptr<aws::service_client> data_service_;
+    std::unique_ptr<aws::redshift_data::redshift_data_client> data_;
     bool interrupted_ = false;
     struct signals;
     std::unique_ptr<signals> signals_;

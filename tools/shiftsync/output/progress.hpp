@@ -32,6 +32,7 @@ public:
     // The closing line on stderr, or the JSON object on `json_out` when not null.
     void print_summary(const summary& s, std::FILE* json_out) const;
     double seconds() const;
+    bool live() const { return live_; }
 
 private:
     void schedule();
