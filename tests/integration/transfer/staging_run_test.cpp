@@ -22,6 +22,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <unistd.h>
 
 namespace {
@@ -33,14 +36,22 @@ namespace http = shiftsync::engine::http;
 namespace la = localaws::testing;
 using shiftsync::testing::run_until_done;
 
-la::localaws_process& server() {
-    static la::localaws_process process(LOCALAWS_BIN);
-    return process;
+// A_run_whose_process_died_is_swept runs this binary again as the process that dies; it talks to
+// the parent's localaws, named in this variable.
+constexpr const char* child_endpoint_variable = "STAGING_RUN_TEST_CHILD_ENDPOINT";
+
+const std::string& endpoint() {
+    static const std::string url = [] {
+        if (const char* parent = std::getenv(child_endpoint_variable)) return std::string(parent);
+        static la::localaws_process process(LOCALAWS_BIN);
+        return process.endpoint();
+    }();
+    return url;
 }
 
 void put_faults(const std::string& json) {
     // The admin endpoint takes plain HTTP; curl is on every machine that runs these tests.
-    std::string cmd = "curl -sf -X PUT --data-binary '" + json + "' " + server().endpoint() + "/_localaws/faults >/dev/null";
+    std::string cmd = "curl -sf -X PUT --data-binary '" + json + "' " + endpoint() + "/_localaws/faults >/dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
 }
 
@@ -54,17 +65,19 @@ protected:
     const st::staging_location location{la::staging_bucket,
                                         std::string("staging-lib/") +
                                             ::testing::UnitTest::GetInstance()->current_test_info()->name() + "/"};
+    // The child's location is its parent's: the parent sweeps what the child left.
+    const st::staging_location dying_location{la::staging_bucket, "staging-lib/a_run_whose_process_died_is_swept/"};
 
     void SetUp() override {
         auto keys = aws::make_static_provider({la::operator_access_key, la::operator_secret_key}, "operator keys");
         std::string error;
-        auto sts_ep = aws::endpoints::resolve(aws::endpoints::service::sts, la::region, {.explicit_url = server().endpoint()}, error);
+        auto sts_ep = aws::endpoints::resolve(aws::endpoints::service::sts, la::region, {.explicit_url = endpoint()}, error);
         auto sts = std::make_shared<aws::service_client>(
             http, keys, aws::service_target{aws::endpoints::service::sts, *sts_ep, la::region, aws::wire_protocol::query});
         auto role = aws::make_assume_role_provider(sts, {.role = {.role_arn = la::connector_role_arn,
                                                                   .external_id = la::connector_external_id,
                                                                   .role_session_name = "staging-run-test"}});
-        auto s3_ep = aws::endpoints::resolve(aws::endpoints::service::s3, la::region, {.explicit_url = server().endpoint()}, error);
+        auto s3_ep = aws::endpoints::resolve(aws::endpoints::service::s3, la::region, {.explicit_url = endpoint()}, error);
         service = std::make_unique<aws::service_client>(
             http, role, aws::service_target{aws::endpoints::service::s3, *s3_ep, la::region, aws::wire_protocol::rest_xml});
         s3 = std::make_unique<aws::s3::s3_client>(*service);
@@ -245,8 +258,8 @@ TEST_P(StagingRunCancelled, remove_all_works_after_the_awaiting_coroutine_was_ca
 
 INSTANTIATE_TEST_SUITE_P(Callers, StagingRunCancelled,
                          ::testing::Values(caller::cancellation_as_value, caller::throwing_resets_first),
-                         [](const auto& info) {
-                             return info.param == caller::cancellation_as_value ? std::string("cancellation_as_value")
+                         [](const auto& p) {
+                             return p.param == caller::cancellation_as_value ? std::string("cancellation_as_value")
                                                                                 : std::string("throwing_resets_first");
                          });
 
@@ -270,6 +283,57 @@ TEST_F(StagingRun, a_sweep_keeps_this_processs_run_whatever_its_age) {
     ASSERT_TRUE(after) << diag.to_string();
     EXPECT_TRUE(after->swept.empty());
     EXPECT_TRUE(after->kept.empty());
+}
+
+// The process that dies: begins a run under the parent's location, says which, and ends at once
+// the way kill -9 would leave it (no cleanup, no destructors). Disabled: only the parent runs it.
+TEST_F(StagingRun, DISABLED_child_begins_a_run_and_dies) {
+    ASSERT_NE(std::getenv(child_endpoint_variable), nullptr) << "run by a_run_whose_process_died_is_swept";
+    aws::diagnostics diag;
+    auto run = run_until_done(ctx, st::staging_run::async_begin(*s3, dying_location, "extract", diag));
+    if (!run) {
+        std::printf("FAILED %s\n", diag.to_string().c_str());
+        std::fflush(stdout);
+        std::_Exit(3);
+    }
+    put_objects(run->prefix() + "data/", 3);
+    std::printf("RUN_ID=%s PID=%d\n", run->run_id().c_str(), static_cast<int>(::getpid()));
+    std::fflush(stdout);
+    std::_Exit(0);
+}
+
+TEST_F(StagingRun, a_run_whose_process_died_is_swept) {
+    // This binary again, as the child above: a real marker from a real process that is gone now.
+    std::string command = std::string(child_endpoint_variable) + "=" + endpoint() +
+                          " /proc/" + std::to_string(::getpid()) + "/exe --gtest_also_run_disabled_tests --gtest_filter=StagingRun.DISABLED_child_begins_a_run_and_dies";
+    FILE* child = ::popen(command.c_str(), "r");
+    ASSERT_NE(child, nullptr);
+    std::string output;
+    char buffer[4096];
+    while (std::fgets(buffer, sizeof buffer, child)) output += buffer;
+    int status = ::pclose(child);  // reaped: its pid is free now
+    ASSERT_EQ(status, 0) << output;
+    auto at = output.find("RUN_ID=");
+    ASSERT_NE(at, std::string::npos) << output;
+    std::string run_id = output.substr(at + 7, 33);
+    ASSERT_TRUE(st::is_run_id(run_id)) << output;
+    std::string pid = output.substr(output.find("PID=", at) + 4);
+    pid = pid.substr(0, pid.find_first_not_of("0123456789"));
+    const std::string prefix = dying_location.prefix + run_id + "/";
+    ASSERT_EQ(keys_under(prefix).size(), 4u);  // the marker and 3 objects, left behind
+
+    aws::diagnostics diag;
+    auto report = run_until_done(ctx, st::async_sweep(*s3, dying_location, st::sweep_options{}, diag));
+    ASSERT_TRUE(report) << diag.to_string();
+    ASSERT_EQ(report->swept.size(), 1u);
+    EXPECT_EQ(report->swept[0].run_id, run_id);
+    EXPECT_EQ(report->swept[0].objects, 4u);
+    EXPECT_TRUE(report->swept[0].refused.empty());
+    EXPECT_NE(report->swept[0].reason.find("process " + pid + " on host " + st::this_host().host + " is gone"),
+              std::string::npos)
+        << report->swept[0].reason;
+    EXPECT_TRUE(report->kept.empty());
+    EXPECT_TRUE(keys_under(prefix).empty());
 }
 
 TEST_F(StagingRun, begin_fails_when_the_marker_cannot_be_written) {
