@@ -1,8 +1,8 @@
 // shiftsync: the command line. Subcommands live in commands/, one file each.
 //
 // Exit codes, the same for every subcommand: 0 done, 1 failed (an AWS call, a transfer), 2 usage or
-// configuration error (a bad flag, a missing argument, no region), 130 interrupted (cp, ls, rm and
-// presign cancel and clean up first; the others end by SIGINT's default action, which the shell
+// configuration error (a bad flag, a missing argument, no region), 130 interrupted (cp, ls, rm,
+// presign and sweep cancel and clean up first; the others end by SIGINT's default action, which the shell
 // reports as 128 + 2).
 
 #include "tools/shiftsync/commands/commands.hpp"
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     add(shiftsync::cli::add_rm_command);
     add(shiftsync::cli::add_presign_command);
     add(shiftsync::cli::add_extract_command);
+    add(shiftsync::cli::add_sweep_command);
 
     try {
         app.parse(argc, argv);

@@ -39,6 +39,7 @@ asio::awaitable<boost::system::result<cleanup_report>> staging_run::async_remove
     // Callers run this on every exit path, Ctrl-C included: without the reset, the first co_await
     // after a cancellation would end at once with operation_aborted.
     co_await asio::this_coro::reset_cancellation_state();
+    if (!s3_) co_return cleanup_report{};
     std::string bucket = location_.bucket, prefix = this->prefix(), marker = marker_key();
     co_return co_await async_delete_prefix(*s3_, std::move(bucket), std::move(prefix), std::move(marker), diag);
 }

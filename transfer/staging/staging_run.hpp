@@ -31,6 +31,10 @@ namespace shiftsync::transfer::staging {
 
 class staging_run {
 public:
+    // An empty run, so that result<staging_run> can be co_spawned (asio default-constructs the
+    // value it hands over beside an exception); async_remove_all does nothing on one.
+    staging_run() = default;
+
     // Picks a run id (UTC time + random hex, sortable) and writes the marker; fails (nothing to
     // clean up) when the marker could not be written. A location prefix without its trailing '/'
     // gets one.
@@ -55,13 +59,20 @@ public:
     // any other key: the leftovers stay recognisable for the sweep). Works after the awaiting
     // coroutine was cancelled: it resets the cancellation state first, so callers run it on every
     // exit path. S3's refusals are in the report, not an error; a failed call is an error.
+    //
+    // The caller's side of cancellation: asio's co_await itself throws operation_aborted in a
+    // cancelled coroutine whose throw_if_cancelled is on (asio's default), before any callee runs.
+    // Await this from a coroutine that reports cancellation as a value (engine::cancellation_as_value,
+    // as the engine's and transfer/'s public coroutines do), or co_await
+    // this_coro::reset_cancellation_state() first. tests/integration/transfer/staging_run_test.cpp
+    // does both.
     boost::asio::awaitable<boost::system::result<cleanup_report>> async_remove_all(aws::diagnostics& diag);
 
 private:
     staging_run(aws::s3::s3_client& s3, staging_location location, std::string run_id)
         : s3_(&s3), location_(std::move(location)), run_id_(std::move(run_id)) {}
 
-    aws::s3::s3_client* s3_;  // a pointer, so that a run moves (into a result)
+    aws::s3::s3_client* s3_ = nullptr;  // a pointer, so that a run moves (into a result)
     staging_location location_;
     std::string run_id_;
 };
