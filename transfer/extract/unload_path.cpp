@@ -113,6 +113,19 @@ asio::awaitable<void> read_staged_file(extract_environment& env, const rows::sch
     }
 }
 
+// Redshift's words for a role it may not assume, with what to change.
+void explain_unload_failure(const extract_request& request, aws::diagnostics& diag) {
+    const std::string& text = diag.message.empty() ? diag.client_note : diag.message;
+    if (text.find("not authorized to assume") != std::string::npos ||
+        text.find("Not authorized to get credentials") != std::string::npos) {
+        diag.client_note = "Redshift could not assume " + request.unload_role +
+                           " to write the UNLOAD's files: the role's trust policy needs a statement allowing the "
+                           "service principal redshift.amazonaws.com to sts:AssumeRole (the connector guide's "
+                           "trust-policy-with-redshift.json), and the role must be associated with the workgroup; "
+                           "or pass --unload-role with a role that has both";
+    }
+}
+
 asio::awaitable<result<unload_manifest>> read_manifest(extract_environment& env, const std::string& bucket,
                                                        const std::string& key, aws::diagnostics& diag) {
     std::string body;
@@ -164,7 +177,10 @@ asio::awaitable<result<void>> unload_and_read(extract_environment& env, const ex
     auto done = co_await env.data.async_wait_for(started->id, diag, request.wait, &polls);
     stats.describe_calls += polls;
     stats.seconds_statement = seconds_since(running);
-    if (!done) co_return done.error();
+    if (!done) {
+        explain_unload_failure(request, diag);
+        co_return done.error();
+    }
 
     auto transferring = std::chrono::steady_clock::now();
     say_phase(env, "transfer");
@@ -212,8 +228,7 @@ asio::awaitable<result<void>> read_by_unload(extract_environment& env, const ext
         co_return make_error_code(errc::source_missing);
     }
     auto planning = std::chrono::steady_clock::now();
-    auto columns = co_await columns_of(env, request, stats, diag);
-    if (!columns) co_return columns.error();
+    // The marker goes first: from here on, whatever fails, the prefix is removed (or swept).
     auto run = co_await staging::staging_run::async_begin(env.transfers->s3(), *request.staging, "extract", diag);
     if (!run) {
         if (diag.client_note.empty())
@@ -221,9 +236,14 @@ asio::awaitable<result<void>> read_by_unload(extract_environment& env, const ext
         co_return run.error();
     }
     stats.run_id = run->run_id();
-    stats.seconds_plan += seconds_since(planning);
 
-    auto outcome = co_await unload_and_read(env, request, *run, *columns, sink, stats, diag);
+    result<void> outcome;
+    auto columns = co_await columns_of(env, request, stats, diag);
+    stats.seconds_plan += seconds_since(planning);
+    if (!columns)
+        outcome = columns.error();
+    else
+        outcome = co_await unload_and_read(env, request, *run, *columns, sink, stats, diag);
 
     // Whatever happened above (cancellation included: async_remove_all resets it), the prefix goes.
     auto cleaning = std::chrono::steady_clock::now();

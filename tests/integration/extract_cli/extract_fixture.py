@@ -9,6 +9,7 @@ true/false; bytea's \\x prefix is dropped (VARBYTE is hex); REAL and DOUBLE PREC
 same float (both sides print a shortest round-trip form, which may choose exponent notation
 differently); every other value must be the same characters.
 """
+import copy
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "transfer_cli"))
-from transfer_fixture import (BUCKET, LocalAwsTransferCase, kill9, Result)  # noqa: E402,F401
+from transfer_fixture import (BUCKET, CUSTOMER, LocalAwsTransferCase, kill9, Result, transfer_config)  # noqa: E402,F401
 
 import boto3  # noqa: E402,F401
 
@@ -24,6 +25,22 @@ WORKGROUP = "default-workgroup"
 DATABASE = "dev"
 STAGING = f"s3://{BUCKET}/extract-staging/"
 STAGING_PREFIX = "extract-staging/"
+# The connector role's policies, trusted by the operator's account only (the guide's trust-policy.json,
+# without the redshift.amazonaws.com statement): a role UNLOAD cannot run as.
+UNTRUSTED_ROLE = f"arn:aws:iam::{CUSTOMER}:role/shiftsync-connector-no-redshift"
+
+
+def extract_config():
+    """The transfer suites' localaws config plus UNTRUSTED_ROLE."""
+    config = transfer_config()
+    customer = next(a for a in config["accounts"] if a["id"] == CUSTOMER)
+    connector = customer["roles"][0]
+    trust = copy.deepcopy(connector["trust_policy"])
+    trust["Statement"] = [s for s in trust["Statement"] if "Service" not in s.get("Principal", {})]
+    assert trust["Statement"], "the connector's trust policy has a statement for the operator's account"
+    customer["roles"].append({"name": "shiftsync-connector-no-redshift", "trust_policy": trust,
+                              "policies": copy.deepcopy(connector["policies"]), "max_session_duration": 3600})
+    return config
 
 
 def parse_csv(data):
@@ -88,6 +105,10 @@ class ExtractCase(LocalAwsTransferCase):
     """LocalAwsTransferCase (connector role, least privilege at the end) plus Data API SQL and psql."""
 
     @classmethod
+    def localaws_config(cls):
+        return extract_config()
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         # SIGTERM before the fixture's kill -9, so localaws stops its PostgreSQL (class cleanups run LIFO).
@@ -117,6 +138,13 @@ class ExtractCase(LocalAwsTransferCase):
                            capture_output=True, timeout=300)
         self.assertEqual(p.returncode, 0, p.stderr.decode(errors="replace"))
         return p.stdout.decode()
+
+    def psql_scalar(self, query):
+        socket_dir = os.path.join(self.aws.data_dir, "postgres", "socket")
+        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socket_dir, "-U", "postgres",
+                            "-d", DATABASE, "-c", query], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout.strip()
 
     # ---- shiftsync extract
     def extract(self, *args, **kwargs):

@@ -282,8 +282,12 @@ class LocalAwsTransferCase(unittest.TestCase):
     tolerated_refusals = {"s3:AbortMultipartUpload"}
 
     @classmethod
+    def localaws_config(cls):
+        return transfer_config()
+
+    @classmethod
     def setUpClass(cls):
-        cls.aws = LocalAWS(config=transfer_config())
+        cls.aws = LocalAWS(config=cls.localaws_config())
         cls.aws.start()
         cls.addClassCleanup(cls.aws.cleanup)
         cls.tmp = tempfile.mkdtemp(prefix="shiftsync-cp-test-")
