@@ -28,7 +28,8 @@ asio::awaitable<boost::system::result<std::optional<std::string>>> async_read_ma
     co_return got.error();
 }
 
-// What to do with the folder `run_id` (prefix `run_prefix`): a verdict, or a reason to keep it.
+// What to do with the folder `run_id`, whose marker is `marker_key`: a verdict (sweep, or keep and
+// why), or nothing (no marker: not a run).
 struct examined {
     bool is_run = false;  // false: no marker, not a run, not reported
     sweep_verdict verdict;
@@ -62,7 +63,9 @@ asio::awaitable<boost::system::result<sweep_report>> async_sweep(aws::s3::s3_cli
         auto page = co_await s3.async_list_objects_v2(location.bucket, request, diag);
         if (!page) co_return page.error();
         for (const auto& folder : page->common_prefixes) {
-            // "prefix/<run-id>/" -> "<run-id>"
+            // "prefix/<run-id>/" -> "<run-id>" (S3 returns nothing else with this prefix and delimiter;
+            // anything else would be no run of this location's)
+            if (!folder.starts_with(location.prefix) || !folder.ends_with('/')) continue;
             std::string run_id = folder.substr(location.prefix.size(), folder.size() - location.prefix.size() - 1);
             if (!is_run_id(run_id)) continue;
             const std::string marker_key = folder + std::string(marker_name);

@@ -11,7 +11,7 @@ BIN = os.environ["SHIFTSYNC_BIN"]
 # Each subcommand with its required arguments, so that the flag under test is the only problem.
 SUBCOMMANDS = {"sign": ["--service", "s3", "--region", "us-east-1"], "query": ["select 1"], "discover": [],
                "cp": ["s3://bucket/key", "-"], "ls": ["s3://bucket"], "rm": ["s3://bucket/key"],
-               "presign": ["s3://bucket/key"]}
+               "presign": ["s3://bucket/key"], "sweep": ["s3://bucket/prefix/"]}
 
 
 class ExitCodes(unittest.TestCase):
@@ -55,11 +55,13 @@ class ExitCodes(unittest.TestCase):
         self.assert_usage_error(self.shiftsync("presign", "s3://b/k", "--expires", "0"), "--expires")
         self.assert_usage_error(self.shiftsync("presign", "s3://b/k", "--expires", "604801"), "--expires")
         self.assert_usage_error(self.shiftsync("presign", "s3://b/k", "--method", "DELETE"), "DELETE")
+        self.assert_usage_error(self.shiftsync("sweep", "s3://b/p/", "--older-than", "soon"), "--older-than")
 
     def test_command_checks_of_their_own_are_2(self):
         self.assert_usage_error(self.shiftsync("presign", "https://b/k"), "s3://BUCKET/KEY")
         self.assert_usage_error(self.shiftsync("presign", "s3://just-a-bucket"), "s3://BUCKET/KEY")
-        for command in (["presign", "s3://b/k"], ["ls", "s3://b"], ["query", "select 1"]):
+        self.assert_usage_error(self.shiftsync("sweep", "https://b/p/"), "s3://BUCKET/PREFIX/")
+        for command in (["presign", "s3://b/k"], ["ls", "s3://b"], ["query", "select 1"], ["sweep", "s3://b/p/"]):
             self.assert_usage_error(self.shiftsync(*command), "no region")
         env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="not-a-real-secret")
         request = "GET / HTTP/1.1\nHost: example.amazonaws.com\n\n"

@@ -9,6 +9,7 @@
 #include "tests/support/run_until_done.hpp"
 #include "transfer/staging/local_process.hpp"
 #include "transfer/staging/run_marker.hpp"
+#include "transfer/staging/staging_error.hpp"
 #include "transfer/staging/staging_run.hpp"
 #include "transfer/staging/sweep.hpp"
 
@@ -22,6 +23,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -194,6 +196,46 @@ TEST_F(StagingRun, remove_all_empties_the_prefix_in_batches_and_touches_nothing_
     auto again = run_until_done(ctx, run.async_remove_all(diag));
     ASSERT_TRUE(again) << diag.to_string();
     EXPECT_EQ(again->deleted, 0u);
+}
+
+TEST_F(StagingRun, remove_all_keeps_the_marker_while_objects_keep_landing) {
+    // A writer that does not stop (an UNLOAD nobody cancelled): an object every 40 ms, and listings
+    // slowed to 500 ms, so every pass of the cleanup finds new ones.
+    auto run = begin("extract");
+    put_faults(R"([{"service":"s3","operation":"ListObjectsV2","latency_ms":500}])");
+    bool writing = true, writer_done = false;
+    int written = 0;
+    auto writer = [&]() -> asio::awaitable<void> {
+        asio::steady_timer pause(co_await asio::this_coro::executor);
+        const std::string bucket = run.bucket();
+        while (writing) {
+            aws::diagnostics diag;
+            const std::string key = run.prefix() + "late/obj-" + std::to_string(written);
+            http::body_source body = http::buffer_source::from("late");
+            const aws::s3::put_options options;
+            if (co_await s3->async_put_object(bucket, key, std::move(body), options, diag)) ++written;
+            pause.expires_after(std::chrono::milliseconds(40));
+            co_await pause.async_wait(asio::use_awaitable);
+        }
+    };
+    asio::co_spawn(ctx, writer(), [&](std::exception_ptr) { writer_done = true; });
+    aws::diagnostics diag;
+    auto report = run_until_done(ctx, run.async_remove_all(diag));
+    writing = false;
+    run_until([&] { return writer_done; });
+    ASSERT_FALSE(report);
+    EXPECT_EQ(report.error(), st::errc::still_written);
+    EXPECT_NE(diag.client_note.find("shiftsync sweep"), std::string::npos) << diag.client_note;
+    auto left = keys_under(run.prefix());
+    EXPECT_NE(std::find(left.begin(), left.end(), run.prefix() + "_shiftsync_run"), left.end())
+        << "the marker stays while the prefix is not empty";
+    EXPECT_GT(written, 4);
+
+    // The writer stopped: the next cleanup finishes.
+    put_faults("[]");
+    auto again = run_until_done(ctx, run.async_remove_all(diag));
+    ASSERT_TRUE(again) << diag.to_string();
+    EXPECT_TRUE(keys_under(run.prefix()).empty());
 }
 
 // The caller's shape: do the work; whatever happens (here: a cancellation while an S3 call is in

@@ -283,6 +283,7 @@ class LocalAwsTransferCase(unittest.TestCase):
 
     @classmethod
     def localaws_config(cls):
+        """The config localaws starts with; a suite may add roles (never change the documented ones)."""
         return transfer_config()
 
     @classmethod
