@@ -119,11 +119,14 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--rows", type=int, default=5_000_000)
     ap.add_argument("--api-rows", type=int, default=200_000)
+    ap.add_argument("--only", choices=("unload", "data-api"), help="run one of the two cases")
     args = ap.parse_args()
     if args.quick:
         args.rows, args.api_rows = min(args.rows, 300_000), min(args.api_rows, 30_000)
+    os.environ.setdefault("LOCALAWS_BIN", os.path.join(args.build, "bin", "localaws"))
     base = "/dev/shm" if os.path.isdir("/dev/shm") else None
     work = tempfile.mkdtemp(prefix="extract-bench-", dir=base)
+    os.chmod(work, 0o755)  # PostgreSQL runs as its own OS user and must reach its data directory
     aws = LocalAWS(data_dir=os.path.join(work, "localaws"))
     os.makedirs(aws.data_dir)
     aws.start()
@@ -137,53 +140,62 @@ def main():
                "AWS_SECRET_ACCESS_KEY": OPERATOR_SECRET, "AWS_EC2_METADATA_DISABLED": "true"}
         connect = ["--region", REGION, "--endpoint-url", aws.endpoint, "--role-arn", ROLE_ARN,
                    "--external-id", EXTERNAL_ID]
-        socket_dir = os.path.join(aws.data_dir, "postgres", "socket")
-
-        # ---- the UNLOAD path vs psql's COPY
-        psql_out = os.path.join(work, "psql.csv")
-        start = time.monotonic()
-        with open(psql_out, "wb") as f:
-            subprocess.run(["psql", "-X", "-q", "-h", socket_dir, "-U", "postgres", "-d", "dev", "-c",
-                            "COPY (SELECT * FROM bench_rows) TO STDOUT WITH CSV HEADER"], stdout=f, check=True)
-        psql_seconds = time.monotonic() - start
-        psql_rows = count_lines(psql_out) - 1
-        ours_out = os.path.join(work, "shiftsync.csv")
-        seconds, summary, rss = shiftsync(args.build, env, connect, "extract", "--table", "bench_rows", "--to",
-                                          ours_out, "--via", "unload", "--staging", f"s3://{BUCKET}/bench-staging/",
-                                          "--memory-limit", f"{MEMORY_LIMIT_MIB}MiB")
-        ours_rows = count_lines(ours_out) - 1
-        client = summary["seconds_transfer"]
-        print(f"\nUNLOAD path, {args.rows:,} rows to a CSV file")
-        print(f"  psql COPY TO STDOUT      {psql_seconds:7.2f} s  {psql_rows / psql_seconds:12,.0f} rows/s  ({psql_rows:,} rows)")
-        print(f"  shiftsync --via unload   {seconds:7.2f} s  {ours_rows / seconds:12,.0f} rows/s  ({ours_rows:,} rows, "
-              f"{summary['files']} staged files, {summary['bytes_staged'] / 1e6:.1f} MB staged)")
-        print(f"    phases: plan {summary['seconds_plan']:.2f} s, UNLOAD {summary['seconds_statement']:.2f} s, "
-              f"download+decode+write {client:.2f} s ({ours_rows / client:,.0f} rows/s), cleanup "
-              f"{summary['seconds_cleanup']:.2f} s")
-        print(f"    peak RSS {rss / 1024:.0f} MiB (memory limit {MEMORY_LIMIT_MIB} MiB + 40 = {MEMORY_LIMIT_MIB + 40} MiB)")
-        print(f"  ratio end to end: {psql_seconds / seconds:.2f}x psql's COPY (goal >= 0.6); client phases "
-              f"{ours_rows / client / 1e6:.2f} M rows/s (goal >= 2)")
-
-        # ---- the Data API path vs boto3
-        query = f"select * from bench_rows where i <= {args.api_rows}"
-        boto_seconds, boto_rows = boto3_loop(rsd, query, os.path.join(work, "boto3.csv"))
-        api_out = os.path.join(work, "api.csv")
-        api_seconds, api_summary, api_rss = shiftsync(args.build, env, connect, "extract", "--sql", query, "--to",
-                                                      api_out, "--via", "data-api")
-        api_rows = count_lines(api_out) - 1
-        print(f"\nData API path, {args.api_rows:,} rows to a CSV file")
-        print(f"  boto3 loop               {boto_seconds:7.2f} s  {boto_rows / boto_seconds:12,.0f} rows/s")
-        print(f"  shiftsync --via data-api {api_seconds:7.2f} s  {api_rows / api_seconds:12,.0f} rows/s  "
-              f"({api_summary['result_pages']} pages, {api_summary['describe_statement_calls']} DescribeStatement, "
-              f"peak RSS {api_rss / 1024:.0f} MiB)")
-        print(f"  ratio: {boto_seconds / api_seconds:.2f}x boto3 (goal >= 3)")
-        if ours_rows != psql_rows or api_rows != boto_rows:
-            print(f"\nMISMATCH: row counts differ (unload {ours_rows} vs psql {psql_rows}; data-api {api_rows} vs "
-                  f"boto3 {boto_rows})")
+        if args.only != "data-api":
+            bench_unload(args, aws, work, env, connect)
+        if args.only != "unload":
+            bench_data_api(args, rsd, work, env, connect)
     finally:
         aws.stop()
         aws.cleanup()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_unload(args, aws, work, env, connect):
+    socket_dir = os.path.join(aws.data_dir, "postgres", "socket")
+    psql_out = os.path.join(work, "psql.csv")
+    start = time.monotonic()
+    with open(psql_out, "wb") as f:
+        subprocess.run(["psql", "-X", "-q", "-h", socket_dir, "-U", "postgres", "-d", "dev", "-c",
+                        "COPY (SELECT * FROM bench_rows) TO STDOUT WITH CSV HEADER"], stdout=f, check=True)
+    psql_seconds = time.monotonic() - start
+    psql_rows = count_lines(psql_out) - 1
+    ours_out = os.path.join(work, "shiftsync.csv")
+    seconds, summary, rss = shiftsync(args.build, env, connect, "extract", "--table", "bench_rows", "--to",
+                                      ours_out, "--via", "unload", "--staging", f"s3://{BUCKET}/bench-staging/",
+                                      "--memory-limit", f"{MEMORY_LIMIT_MIB}MiB")
+    ours_rows = count_lines(ours_out) - 1
+    client = summary["seconds_transfer"]
+    print(f"\nUNLOAD path, {args.rows:,} rows to a CSV file")
+    print(f"  psql COPY TO STDOUT      {psql_seconds:7.2f} s  {psql_rows / psql_seconds:12,.0f} rows/s  ({psql_rows:,} rows)")
+    print(f"  shiftsync --via unload   {seconds:7.2f} s  {ours_rows / seconds:12,.0f} rows/s  ({ours_rows:,} rows, "
+          f"{summary['files']} staged files, {summary['bytes_staged'] / 1e6:.1f} MB staged)")
+    print(f"    phases: plan {summary['seconds_plan']:.2f} s, UNLOAD {summary['seconds_statement']:.2f} s, "
+          f"download+decode+write {client:.2f} s ({ours_rows / client:,.0f} rows/s), cleanup "
+          f"{summary['seconds_cleanup']:.2f} s")
+    print(f"    peak RSS {rss / 1024:.0f} MiB (memory limit {MEMORY_LIMIT_MIB} MiB + 40 = {MEMORY_LIMIT_MIB + 40} MiB)")
+    print(f"  ratio end to end: {psql_seconds / seconds:.2f}x psql's COPY (goal >= 0.6); client phases "
+          f"{ours_rows / client / 1e6:.2f} M rows/s (goal >= 2)")
+
+    if ours_rows != psql_rows:
+        print(f"\nMISMATCH: row counts differ (unload {ours_rows} vs psql {psql_rows})")
+
+
+def bench_data_api(args, rsd, work, env, connect):
+    query = f"select * from bench_rows where i <= {args.api_rows}"
+    boto_seconds, boto_rows = boto3_loop(rsd, query, os.path.join(work, "boto3.csv"))
+    api_out = os.path.join(work, "api.csv")
+    api_seconds, api_summary, api_rss = shiftsync(args.build, env, connect, "extract", "--sql", query, "--to",
+                                                  api_out, "--via", "data-api")
+    api_rows = count_lines(api_out) - 1
+    print(f"\nData API path, {args.api_rows:,} rows to a CSV file")
+    print(f"  boto3 loop               {boto_seconds:7.2f} s  {boto_rows / boto_seconds:12,.0f} rows/s")
+    print(f"  shiftsync --via data-api {api_seconds:7.2f} s  {api_rows / api_seconds:12,.0f} rows/s  "
+          f"({api_summary['result_pages']} pages, {api_summary['describe_statement_calls']} DescribeStatement, "
+          f"peak RSS {api_rss / 1024:.0f} MiB)")
+    print(f"    phases: statement {api_summary['seconds_statement']:.2f} s, pages {api_summary['seconds_transfer']:.2f} s")
+    print(f"  ratio: {boto_seconds / api_seconds:.2f}x boto3 (goal >= 3)")
+    if api_rows != boto_rows:
+        print(f"\nMISMATCH: row counts differ (data-api {api_rows} vs boto3 {boto_rows})")
 
 
 if __name__ == "__main__":

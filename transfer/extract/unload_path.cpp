@@ -12,7 +12,10 @@
 #include "transfer/s3/download.hpp"
 #include "transfer/s3/transfer_error.hpp"
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace shiftsync::transfer::extract::detail {
 
@@ -113,6 +116,31 @@ asio::awaitable<void> read_staged_file(extract_environment& env, const rows::sch
     }
 }
 
+// CancelStatement only asks: a cancelled UNLOAD may still be writing files. Waits (up to a minute)
+// until Redshift says the statement ended, so that the cleanup after it sees every file it wrote;
+// a file written after the cleanup would sit under a prefix without its marker, out of the sweep's
+// reach. Runs after a cancellation too (it resets the cancellation state).
+asio::awaitable<void> wait_until_ended(extract_environment& env, const std::string& statement_id) {
+    co_await asio::this_coro::reset_cancellation_state();
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    std::chrono::milliseconds wait{50};
+    while (std::chrono::steady_clock::now() < deadline) {
+        aws::diagnostics ignored;
+        auto seen = co_await env.data.async_describe_statement(statement_id, ignored);
+        if (seen && rd::is_terminal(seen->status)) co_return;
+        if (!seen && ignored.http_status >= 400 && ignored.http_status < 500) co_return;  // gone, or not ours
+        pause.expires_after(wait);
+        boost::system::error_code ec;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;
+        wait = std::min(wait * 2, std::chrono::milliseconds(1000));
+    }
+    if (env.warn)
+        env.warn("the UNLOAD statement " + statement_id + " had not ended a minute after it was cancelled; files it "
+                 "writes later are not removed");
+}
+
 // Redshift's words for a role it may not assume, with what to change.
 void explain_unload_failure(const extract_request& request, aws::diagnostics& diag) {
     const std::string& text = diag.message.empty() ? diag.client_note : diag.message;
@@ -179,6 +207,7 @@ asio::awaitable<result<void>> unload_and_read(extract_environment& env, const ex
     stats.seconds_statement = seconds_since(running);
     if (!done) {
         explain_unload_failure(request, diag);
+        co_await wait_until_ended(env, started->id);
         co_return done.error();
     }
 
