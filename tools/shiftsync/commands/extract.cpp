@@ -81,7 +81,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 struct destination {
-    enum { file, directory, stdio } kind = file;
+    enum { file, directory, stdio, s3_prefix } kind = file;
     tx::sink_format format;
 };
 
@@ -89,6 +89,7 @@ std::optional<destination> destination_of(const extract_flags& flags) {
     destination d;
     std::string name = flags.to;
     if (flags.to == "-") d.kind = destination::stdio;
+    else if (transfer::s3::is_s3_url(flags.to)) d.kind = destination::s3_prefix;
     else if (ends_with(flags.to, "/") || fs::is_directory(flags.to)) d.kind = destination::directory;
     d.format.compression = transfer::codec::compression_for_name(name);
     if (!flags.compress.empty())
@@ -175,9 +176,9 @@ int run_extract(extract_flags& flags) {
                            "--role-arn, which it defaults to)\n");
         return exit_usage;
     }
-    if (transfer::s3::is_s3_url(flags.to) || flags.to.rfind("postgresql://", 0) == 0) {
-        fmt::print(stderr, "shiftsync extract: --to {} is not supported yet: give a file, a directory or '-'\n",
-                   flags.to.substr(0, flags.to.find(':')) + "://…");
+    if (flags.to.rfind("postgresql://", 0) == 0) {
+        fmt::print(stderr, "shiftsync extract: --to postgresql://… is not supported yet: give a file, a directory, "
+                           "an s3:// prefix or '-'\n");
         return exit_usage;
     }
     auto dest = destination_of(flags);
@@ -190,7 +191,18 @@ int run_extract(extract_flags& flags) {
     if (!run.session().open_data_api(flags.transfer.connection)) return exit_usage;
 
     std::unique_ptr<tx::row_sink> sink;
+    std::optional<transfer::s3::s3_url> to_s3;
+    if (dest->kind == destination::s3_prefix) {
+        to_s3 = transfer::s3::parse_s3_url(flags.to);
+        if (!to_s3) {
+            fmt::print(stderr, "shiftsync extract: --to {}: not an s3://bucket/prefix/ URL\n", flags.to);
+            return exit_usage;
+        }
+    }
     switch (dest->kind) {
+        case destination::s3_prefix:
+            sink = tx::make_s3_prefix_sink(run.context(), to_s3->bucket, to_s3->key, dest->format);
+            break;
         case destination::stdio: sink = tx::make_descriptor_sink(run.cpu(), 1, dest->format); break;
         case destination::directory: sink = tx::make_directory_sink(run.cpu(), flags.to, dest->format); break;
         default: sink = tx::make_file_sink(run.cpu(), flags.to, dest->format); break;
@@ -240,7 +252,8 @@ command_runner add_extract_command(CLI::App& app) {
     cmd->add_option("--table", flags->table, "SCHEMA.TABLE to extract whole (or with --where)");
     cmd->add_option("--where", flags->where, "A condition for --table");
     cmd->add_option("--to", flags->to, "A file (.csv, .ndjson, with .gz or .zst), a directory (one file per "
-                                       "staged file), or - for stdout")
+                                       "staged file), an s3://bucket/prefix/ (one object per staged file), or - "
+                                       "for stdout")
         ->required();
     cmd->add_option("--format", flags->format, "csv or ndjson (default: from --to's name, else csv)")
         ->check(CLI::IsMember({"csv", "ndjson"}));
