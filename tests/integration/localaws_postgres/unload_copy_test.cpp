@@ -383,6 +383,54 @@ TEST_F(UnloadCopy, CancelledBeforeTheirCopyRunsUnloadAndCopyDoNothing) {
     EXPECT_EQ(keys("cancel/out_"), std::vector<std::string>{});
 }
 
+// VARBYTE (bytea here) is printed as Redshift prints it, lowercase hex without "\x": in the Data
+// API's stringValue, in UNLOAD's text and CSV files; COPY reads that hex back.
+TEST_F(UnloadCopy, VarbyteIsHexInResultsUnloadAndCopy) {
+    ok("CREATE TABLE vb (id int, b varbyte(4), c varbinary, d binary varying(2))");
+    ok("INSERT INTO vb VALUES (1, from_hex('00ff10'), 'abc'::varbyte, NULL), (2, NULL, to_varbyte('01001101', 'binary'), "
+       "to_varbyte('a0b', 'hex'))");
+    EXPECT_EQ(failed("INSERT INTO vb VALUES (3, from_hex('0102030405'), NULL, NULL)"),
+              "ERROR: value too long for type binary varying(4)");
+    EXPECT_EQ(failed("CREATE TABLE vb_bad (b varbyte(16777217))").rfind("ERROR: type \"varbyte\" does not exist", 0), 0u);
+
+    auto id = ok("SELECT b, c, d FROM vb ORDER BY id");
+    auto r = engine().get_statement_result(connector(), id, std::nullopt);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(json::serialize(r.value().at("Records")),
+              R"([[{"stringValue":"00ff10"},{"stringValue":"616263"},{"isNull":true}],)"
+              R"([{"isNull":true},{"stringValue":"4d"},{"stringValue":"0a0b"}]])");
+    EXPECT_EQ(r.value().at("ColumnMetadata").as_array()[0].at("typeName"), "varbyte");
+    EXPECT_EQ(scalar("SELECT from_varbyte(c, 'utf8') || '/' || to_hex(b) || '/' || from_varbyte(from_hex('4d'), 'binary') "
+                     "FROM vb WHERE id = 1"),
+              "abc/00ff10/01001101");
+
+    ok("UNLOAD ('select * from vb order by id') TO 's3://unload-example/vb/t_' IAM_ROLE default PARALLEL OFF");
+    EXPECT_EQ(object_text("vb/t_000"), "1|00ff10|616263|\n2||4d|0a0b\n");
+    ok("UNLOAD ('select id, b as x, b as x from vb order by id') TO 's3://unload-example/vb/c_' IAM_ROLE default CSV "
+       "HEADER PARALLEL OFF MANIFEST VERBOSE");
+    EXPECT_EQ(object_text("vb/c_000"), "id,x,x\n1,00ff10,00ff10\n2,,\n") << "duplicate names resolve by position";
+    EXPECT_NE(object_text("vb/c_manifest").find(R"({"name":"x","type":{"base":"varbyte"}})"), std::string::npos)
+        << object_text("vb/c_manifest");
+    EXPECT_NE(failed("UNLOAD ('select b from vb') TO 's3://unload-example/vb/j_' IAM_ROLE default FORMAT JSON")
+                  .find("only supported to text or CSV"),
+              std::string::npos);
+
+    ok("UNLOAD ('select * from vb order by id') TO 's3://unload-example/vbcsv/v_' IAM_ROLE default CSV");
+    ok("CREATE TABLE vb_copy (LIKE vb)");
+    EXPECT_EQ(rows_of("COPY vb_copy FROM 's3://unload-example/vbcsv/v_' IAM_ROLE default CSV"), 2);
+    EXPECT_EQ(rows_of("COPY vb_copy FROM 's3://unload-example/vb/t_' IAM_ROLE default"), 2) << "text, '|'-delimited";
+    EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT * FROM vb_copy EXCEPT ALL (SELECT * FROM vb UNION ALL SELECT * FROM vb)) d"),
+              "0");
+    EXPECT_EQ(scalar("SELECT count(*) FROM vb_copy"), "4");
+
+    put("vbbad/rows.csv", "7,zz,,\n");
+    EXPECT_EQ(failed("COPY vb_copy FROM 's3://unload-example/vbbad/' IAM_ROLE default CSV"),
+              "ERROR: Load into table 'vb_copy' failed. Check 'sys_load_error_detail' system table for details.");
+    EXPECT_EQ(scalar("SELECT error_code || ':' || trim(column_name) || ':' || trim(error_message) FROM sys_load_error_detail "
+                     "WHERE file_name LIKE '%vbbad%'"),
+              "1207:b:Invalid hexadecimal value 'zz', Type: Varbyte");
+}
+
 TEST_F(UnloadCopy, DialectRewritesRunOnPostgres) {
     ok("CREATE TABLE base_t (id bigint identity(1,1), doc super, name varchar(max) encode lzo) diststyle even "
        "sortkey(id)");
