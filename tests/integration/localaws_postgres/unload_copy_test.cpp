@@ -196,7 +196,7 @@ TEST_F(UnloadCopy, ParallelSlicesSplitIntoParts) {
 }
 
 TEST_F(UnloadCopy, TextJsonZstdAndBzip2) {
-    ok("CREATE TABLE mixed AS SELECT 1 AS id, 'a|b\\c' AS s, NULL::text AS n UNION ALL SELECT 2, 'line' || chr(10) || 'two', 'x'");
+    ok("CREATE TABLE mixed AS SELECT 1 AS id, 'a|b\\\\c' AS s, NULL::text AS n UNION ALL SELECT 2, 'line' || chr(10) || 'two', 'x'");
     ok("UNLOAD ('select * from mixed order by id') TO 's3://unload-example/txt/m_' IAM_ROLE default PARALLEL OFF "
        "ADDQUOTES ESCAPE NULL AS 'NIL'");
     EXPECT_EQ(object_text("txt/m_000"), "\"1\"|\"a\\|b\\\\c\"|NIL\n\"2\"|\"line\\\ntwo\"|\"x\"\n");
@@ -429,6 +429,30 @@ TEST_F(UnloadCopy, VarbyteIsHexInResultsUnloadAndCopy) {
     EXPECT_EQ(scalar("SELECT error_code || ':' || trim(column_name) || ':' || trim(error_message) FROM sys_load_error_detail "
                      "WHERE file_name LIKE '%vbbad%'"),
               "1207:b:Invalid hexadecimal value 'zz', Type: Varbyte");
+}
+
+// Redshift's string literals take backslash escapes, in statements and in UNLOAD's quoted query
+// alike; UNLOAD ('<query as a literal>') writes exactly what <query> returns through the Data API.
+TEST_F(UnloadCopy, UnloadQueryLiteralMeansWhatTheSameSelectMeans) {
+    const std::string select = R"(select 'it''s' as a, 'a\\b' as b, 'tab\there' as c, 'q\'s' as d, E'e\\x' as e)";
+    auto id = ok(select);
+    auto r = engine().get_statement_result(connector(), id, std::nullopt);
+    ASSERT_TRUE(r);
+    std::vector<std::string> returned;
+    for (const auto& f : r.value().at("Records").as_array().at(0).as_array())
+        returned.emplace_back(f.as_object().at("stringValue").as_string());
+    EXPECT_EQ(returned, (std::vector<std::string>{"it's", "a\\b", "tab\there", "q's", "e\\x"}));
+
+    // The same SELECT as UNLOAD's literal: quotes doubled (or \'), backslashes doubled.
+    ok(R"(UNLOAD ('select ''it''''s'' as a, ''a\\\\b'' as b, ''tab\\there'' as c, ''q\\\'s'' as d, E''e\\\\x'' as e') )"
+       "TO 's3://unload-example/esc/q_' IAM_ROLE default CSV PARALLEL OFF");
+    EXPECT_EQ(object_text("esc/q_000"), "it's,a\\b,tab\there,q's,e\\x\n");
+    ok(R"(UNLOAD ('select \'it\'\'s\' as a, \'a\\\\b\' as b') TO 's3://unload-example/esc/bs_' IAM_ROLE default PARALLEL OFF)");
+    EXPECT_EQ(object_text("esc/bs_000"), "it's|a\\b\n");
+    EXPECT_EQ(scalar("select 'it''s' || 'a\\\\b' = 'it\\'sa' || chr(92) || 'b'"), "true");
+    // UNLOAD's query gets the same rewrites as any statement.
+    ok("UNLOAD ('select getdate() <= now()::timestamp as ok') TO 's3://unload-example/esc/rw_' IAM_ROLE default PARALLEL OFF");
+    EXPECT_EQ(object_text("esc/rw_000"), "t\n");
 }
 
 TEST_F(UnloadCopy, DialectRewritesRunOnPostgres) {

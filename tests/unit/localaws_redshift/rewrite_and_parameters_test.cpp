@@ -65,6 +65,14 @@ TEST(SplitStatements, OnlyAtTopLevelSemicolons) {
     EXPECT_EQ(split_statements(" begin; copy t from 's3://b/a;b' iam_role default ;; -- c;\n select $$;$$, \";\" ;"),
               (std::vector<std::string>{"begin", "copy t from 's3://b/a;b' iam_role default", "-- c;\n select $$;$$, \";\""}));
     EXPECT_EQ(split_statements("select 1"), (std::vector<std::string>{"select 1"}));
+    // Backslash escapes in '…' (Redshift's literals): \' does not end one, \\ does not escape the quote.
+    EXPECT_EQ(split_statements(R"(select 'it\'s; x'; select 'a\\'; select 3)"),
+              (std::vector<std::string>{R"(select 'it\'s; x')", R"(select 'a\\')", "select 3"}));
+}
+
+TEST(Rewrite, LeavesLiteralsWithBackslashEscapesAlone) {
+    EXPECT_EQ(rewrite_for_postgres(R"(select 'it\'s getdate() super', getdate())"),
+              R"(select 'it\'s getdate() super', date_trunc('second', LOCALTIMESTAMP))");
 }
 
 TEST(Parameters, NamedToPositional) {
@@ -72,6 +80,9 @@ TEST(Parameters, NamedToPositional) {
     ASSERT_TRUE(b) << b.error().message;
     EXPECT_EQ(b.value().sql, "select $1, $2::int, ':a', \":a\", $1 -- :c\n /* :c */ $$ :c $$");
     EXPECT_EQ(b.value().values, (std::vector<std::string>{"1", "2"}));
+    auto escaped = da::bind_parameters(R"(select 'it\'s :a', :a)", {{"a", "1"}});
+    ASSERT_TRUE(escaped) << escaped.error().message;
+    EXPECT_EQ(escaped.value().sql, R"(select 'it\'s :a', $1)") << "\\' does not end the literal";
 }
 
 TEST(Parameters, Errors) {

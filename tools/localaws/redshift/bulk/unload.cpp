@@ -65,7 +65,7 @@ std::string copy_out_sql(const dialect::unload_command& cmd, std::string query) 
         case dialect::unload_format::json:
             return "COPY (SELECT row_to_json(q) FROM (" + query + ") AS q) TO STDOUT";
         default:
-            return "COPY (" + query + ") TO STDOUT WITH (FORMAT text, NULL '\\N'" + (cmd.header ? ", HEADER true" : "") + ")";
+            return "COPY (" + query + ") TO STDOUT WITH (FORMAT text, NULL E'\\\\N'" + (cmd.header ? ", HEADER true" : "") + ")";
     }
 }
 
