@@ -1,8 +1,9 @@
-// Redshift-only syntax rewritten for PostgreSQL, and the Data API's :name parameters.
+// Redshift-only syntax rewritten for PostgreSQL, the Data API's :name parameters, and literal quoting.
 #include <gtest/gtest.h>
 
 #include "tools/localaws/data_api/sql_parameters.hpp"
 #include "tools/localaws/redshift/dialect/rewrite.hpp"
+#include "tools/localaws/redshift/pg/connection.hpp"
 #include "tools/localaws/redshift/sql_scanner.hpp"
 
 using localaws::redshift::dialect::rewrite_for_postgres;
@@ -91,4 +92,13 @@ TEST(Parameters, Errors) {
     EXPECT_FALSE(da::bind_parameters("select :a", {{"a", "1"}, {"a", "2"}}));
     EXPECT_FALSE(da::bind_parameters("select :a", {{"a-b", "1"}}));
     EXPECT_FALSE(da::bind_parameters("select :a", {{"a", ""}}));
+}
+
+// localaws's own literals must mean the same whatever standard_conforming_strings is (its sessions
+// run with it off, as Redshift's literals; PostgreSQL's default is on).
+TEST(QuoteLiteral, BackslashesGoInAnEscapeString) {
+    using localaws::redshift::pg::quote_literal;
+    EXPECT_EQ(quote_literal("it's"), "'it''s'");
+    EXPECT_EQ(quote_literal(R"(a\b's)"), R"(E'a\\b''s')");
+    EXPECT_EQ(quote_literal(""), "''");
 }
