@@ -196,7 +196,7 @@ TEST_F(UnloadCopy, ParallelSlicesSplitIntoParts) {
 }
 
 TEST_F(UnloadCopy, TextJsonZstdAndBzip2) {
-    ok("CREATE TABLE mixed AS SELECT 1 AS id, 'a|b\\c' AS s, NULL::text AS n UNION ALL SELECT 2, 'line' || chr(10) || 'two', 'x'");
+    ok("CREATE TABLE mixed AS SELECT 1 AS id, 'a|b\\\\c' AS s, NULL::text AS n UNION ALL SELECT 2, 'line' || chr(10) || 'two', 'x'");
     ok("UNLOAD ('select * from mixed order by id') TO 's3://unload-example/txt/m_' IAM_ROLE default PARALLEL OFF "
        "ADDQUOTES ESCAPE NULL AS 'NIL'");
     EXPECT_EQ(object_text("txt/m_000"), "\"1\"|\"a\\|b\\\\c\"|NIL\n\"2\"|\"line\\\ntwo\"|\"x\"\n");
@@ -381,6 +381,78 @@ TEST_F(UnloadCopy, CancelledBeforeTheirCopyRunsUnloadAndCopyDoNothing) {
     ASSERT_TRUE(unload);
     EXPECT_EQ(unload->status.sqlstate, "57014") << unload->status.message;
     EXPECT_EQ(keys("cancel/out_"), std::vector<std::string>{});
+}
+
+// VARBYTE (bytea here) is printed as Redshift prints it, lowercase hex without "\x": in the Data
+// API's stringValue, in UNLOAD's text and CSV files; COPY reads that hex back.
+TEST_F(UnloadCopy, VarbyteIsHexInResultsUnloadAndCopy) {
+    ok("CREATE TABLE vb (id int, b varbyte(4), c varbinary, d binary varying(2))");
+    ok("INSERT INTO vb VALUES (1, from_hex('00ff10'), 'abc'::varbyte, NULL), (2, NULL, to_varbyte('01001101', 'binary'), "
+       "to_varbyte('a0b', 'hex'))");
+    EXPECT_EQ(failed("INSERT INTO vb VALUES (3, from_hex('0102030405'), NULL, NULL)"),
+              "ERROR: value too long for type binary varying(4)");
+    EXPECT_EQ(failed("CREATE TABLE vb_bad (b varbyte(16777217))").rfind("ERROR: type \"varbyte\" does not exist", 0), 0u);
+
+    auto id = ok("SELECT b, c, d FROM vb ORDER BY id");
+    auto r = engine().get_statement_result(connector(), id, std::nullopt);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(json::serialize(r.value().at("Records")),
+              R"([[{"stringValue":"00ff10"},{"stringValue":"616263"},{"isNull":true}],)"
+              R"([{"isNull":true},{"stringValue":"4d"},{"stringValue":"0a0b"}]])");
+    EXPECT_EQ(r.value().at("ColumnMetadata").as_array()[0].at("typeName"), "varbyte");
+    EXPECT_EQ(scalar("SELECT from_varbyte(c, 'utf8') || '/' || to_hex(b) || '/' || from_varbyte(from_hex('4d'), 'binary') "
+                     "FROM vb WHERE id = 1"),
+              "abc/00ff10/01001101");
+
+    ok("UNLOAD ('select * from vb order by id') TO 's3://unload-example/vb/t_' IAM_ROLE default PARALLEL OFF");
+    EXPECT_EQ(object_text("vb/t_000"), "1|00ff10|616263|\n2||4d|0a0b\n");
+    ok("UNLOAD ('select id, b as x, b as x from vb order by id') TO 's3://unload-example/vb/c_' IAM_ROLE default CSV "
+       "HEADER PARALLEL OFF MANIFEST VERBOSE");
+    EXPECT_EQ(object_text("vb/c_000"), "id,x,x\n1,00ff10,00ff10\n2,,\n") << "duplicate names resolve by position";
+    EXPECT_NE(object_text("vb/c_manifest").find(R"({"name":"x","type":{"base":"varbyte"}})"), std::string::npos)
+        << object_text("vb/c_manifest");
+    EXPECT_NE(failed("UNLOAD ('select b from vb') TO 's3://unload-example/vb/j_' IAM_ROLE default FORMAT JSON")
+                  .find("only supported to text or CSV"),
+              std::string::npos);
+
+    ok("UNLOAD ('select * from vb order by id') TO 's3://unload-example/vbcsv/v_' IAM_ROLE default CSV");
+    ok("CREATE TABLE vb_copy (LIKE vb)");
+    EXPECT_EQ(rows_of("COPY vb_copy FROM 's3://unload-example/vbcsv/v_' IAM_ROLE default CSV"), 2);
+    EXPECT_EQ(rows_of("COPY vb_copy FROM 's3://unload-example/vb/t_' IAM_ROLE default"), 2) << "text, '|'-delimited";
+    EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT * FROM vb_copy EXCEPT ALL (SELECT * FROM vb UNION ALL SELECT * FROM vb)) d"),
+              "0");
+    EXPECT_EQ(scalar("SELECT count(*) FROM vb_copy"), "4");
+
+    put("vbbad/rows.csv", "7,zz,,\n");
+    EXPECT_EQ(failed("COPY vb_copy FROM 's3://unload-example/vbbad/' IAM_ROLE default CSV"),
+              "ERROR: Load into table 'vb_copy' failed. Check 'sys_load_error_detail' system table for details.");
+    EXPECT_EQ(scalar("SELECT error_code || ':' || trim(column_name) || ':' || trim(error_message) FROM sys_load_error_detail "
+                     "WHERE file_name LIKE '%vbbad%'"),
+              "1207:b:Invalid hexadecimal value 'zz', Type: Varbyte");
+}
+
+// Redshift's string literals take backslash escapes, in statements and in UNLOAD's quoted query
+// alike; UNLOAD ('<query as a literal>') writes exactly what <query> returns through the Data API.
+TEST_F(UnloadCopy, UnloadQueryLiteralMeansWhatTheSameSelectMeans) {
+    const std::string select = R"(select 'it''s' as a, 'a\\b' as b, 'tab\there' as c, 'q\'s' as d, E'e\\x' as e)";
+    auto id = ok(select);
+    auto r = engine().get_statement_result(connector(), id, std::nullopt);
+    ASSERT_TRUE(r);
+    std::vector<std::string> returned;
+    for (const auto& f : r.value().at("Records").as_array().at(0).as_array())
+        returned.emplace_back(f.as_object().at("stringValue").as_string());
+    EXPECT_EQ(returned, (std::vector<std::string>{"it's", "a\\b", "tab\there", "q's", "e\\x"}));
+
+    // The same SELECT as UNLOAD's literal: quotes doubled (or \'), backslashes doubled.
+    ok(R"(UNLOAD ('select ''it''''s'' as a, ''a\\\\b'' as b, ''tab\\there'' as c, ''q\\\'s'' as d, E''e\\\\x'' as e') )"
+       "TO 's3://unload-example/esc/q_' IAM_ROLE default CSV PARALLEL OFF");
+    EXPECT_EQ(object_text("esc/q_000"), "it's,a\\b,tab\there,q's,e\\x\n");
+    ok(R"(UNLOAD ('select \'it\'\'s\' as a, \'a\\\\b\' as b') TO 's3://unload-example/esc/bs_' IAM_ROLE default PARALLEL OFF)");
+    EXPECT_EQ(object_text("esc/bs_000"), "it's|a\\b\n");
+    EXPECT_EQ(scalar("select 'it''s' || 'a\\\\b' = 'it\\'sa' || chr(92) || 'b'"), "true");
+    // UNLOAD's query gets the same rewrites as any statement.
+    ok("UNLOAD ('select getdate() <= now()::timestamp as ok') TO 's3://unload-example/esc/rw_' IAM_ROLE default PARALLEL OFF");
+    EXPECT_EQ(object_text("esc/rw_000"), "t\n");
 }
 
 TEST_F(UnloadCopy, DialectRewritesRunOnPostgres) {

@@ -167,6 +167,26 @@ TEST(FieldRules, NullsBlanksTruncationAndValidation) {
     EXPECT_EQ(out, "1\tabc\n2\t\\N\n3\t\n4\t\\N\n5\tü\\tx\n") << "rejected rows add nothing";
 }
 
+TEST(FieldRules, VarbyteLoadsFromHex) {
+    dialect::copy_command cmd;
+    std::vector<bulk::target_column> columns{{"b", 17, -1, "bytea", false}};
+    bulk::field_converter converter(cmd, columns);
+    auto convert = [&](std::string text, std::string& out) {
+        bulk::input_record r;
+        r.fields = {{std::move(text)}};
+        return converter.convert(r, out);
+    };
+    std::string out;
+    EXPECT_FALSE(convert("00ff4D", out));
+    EXPECT_FALSE(convert("", out));
+    EXPECT_EQ(out, "\\\\x00ff4D\n\\N\n") << "hex behind \\x (escaped for COPY's text format); empty is NULL";
+    auto bad = convert("0g", out);
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->code, 1207);
+    EXPECT_EQ(bad->message, "Invalid hexadecimal value '0g', Type: Varbyte");
+    EXPECT_EQ(convert("abc", out)->code, 1207) << "an odd number of digits";
+}
+
 TEST(FieldRules, DateAndTimeFormats) {
     EXPECT_EQ(bulk::apply_datetime_format("MM/DD/YYYY", "03/04/2021"), "2021-03-04");
     EXPECT_EQ(bulk::apply_datetime_format("YYYY-MM-DD HH24:MI:SS", "2021-03-04 17:05:09.125"), "2021-03-04 17:05:09.125");

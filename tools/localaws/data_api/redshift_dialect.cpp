@@ -55,7 +55,11 @@ dialect_hooks make_redshift_dialect(const redshift::pg::cluster& cluster, bulk::
         if (dialect::looks_like_unload(sql)) {
             auto parsed = dialect::parse_unload(sql);
             if (auto* e = std::get_if<dialect::parse_error>(&parsed)) return syntax_failure(e->message);
-            bulk::outcome o = bulk::run_unload(conn, std::get<dialect::unload_command>(parsed), state->env, cancelled);
+            // The query (its literal decoded by the parser) gets the rewrites any statement gets, so
+            // UNLOAD ('<select>') unloads what the same <select> returns through the Data API.
+            auto& command = std::get<dialect::unload_command>(parsed);
+            command.query = dialect::rewrite_for_postgres(command.query);
+            bulk::outcome o = bulk::run_unload(conn, command, state->env, cancelled);
             if (o.ok) remember(conn, "localaws.last_unload_count", o.rows);
             return to_run_outcome(o);
         }

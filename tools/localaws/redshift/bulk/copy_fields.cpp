@@ -1,5 +1,6 @@
 #include "tools/localaws/redshift/bulk/copy_fields.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -12,7 +13,7 @@
 namespace localaws::redshift::bulk {
 namespace {
 
-enum : unsigned { oid_bool = 16, oid_int8 = 20, oid_int2 = 21, oid_int4 = 23, oid_text = 25, oid_float4 = 700,
+enum : unsigned { oid_bool = 16, oid_bytea = 17, oid_int8 = 20, oid_int2 = 21, oid_int4 = 23, oid_text = 25, oid_float4 = 700,
                   oid_float8 = 701, oid_bpchar = 1042, oid_varchar = 1043, oid_date = 1082, oid_timestamp = 1114,
                   oid_timestamptz = 1184 };
 
@@ -230,6 +231,16 @@ std::optional<field_error> field_converter::convert_field(std::size_t column, in
                 s = *iso;
             }
             break;
+        case oid_bytea: {
+            // Redshift loads VARBYTE from hex text (copy-usage-varbyte.html), as UNLOAD writes it;
+            // PostgreSQL's bytea input wants it behind "\x" (else it reads the digits as bytes).
+            const bool hex = s.size() % 2 == 0 && std::all_of(s.begin(), s.end(), [](char c) {
+                return std::isxdigit(static_cast<unsigned char>(c));
+            });
+            if (!hex) return field_error{1207, "Invalid hexadecimal value '" + s + "', Type: Varbyte", column};
+            s.insert(0, "\\x");
+            break;
+        }
         default: break;
     }
     return std::nullopt;
