@@ -11,6 +11,7 @@
 // its column's type is an error naming the record and its first line.
 
 #include "transfer/rows/column.hpp"
+#include "transfer/rows/record_decoder.hpp"
 #include "transfer/rows/row_batch.hpp"
 
 #include <array>
@@ -27,7 +28,7 @@ struct csv_dialect {
     bool empty_is_null = false;              // an empty unquoted field is NULL
 };
 
-class csv_decoder {
+class csv_decoder final : public record_decoder {
 public:
     csv_decoder(const schema& columns, csv_dialect dialect);
 
@@ -35,13 +36,13 @@ public:
     // the bytes used, or nullopt on a malformed record (error() says why). With `final`, the end
     // of `data` is the end of the input: a last record without a line break counts, a cut one is
     // an error.
-    std::optional<std::size_t> decode(std::string_view data, bool final, row_batch& out);
+    std::optional<std::size_t> decode(std::string_view data, bool final, row_batch& out) override;
 
-    const std::string& error() const { return error_; }
-    std::uint64_t records() const { return records_; }
+    const std::string& error() const override { return error_; }
+    std::uint64_t records() const override { return records_; }
     // Physical lines consumed so far (a quoted line break counts); the next record starts on
     // line lines() + 1.
-    std::uint64_t lines() const { return lines_; }
+    std::uint64_t lines() const override { return lines_; }
 
 private:
     enum class step { record, incomplete, failed };
