@@ -21,6 +21,7 @@ enum class errc {
     malformed_data,       // staged or source data that does not decode (the note names file and record)
     verification_failed,  // what arrived differs from what the manifest promised (bytes, records, files)
     destination_exists,   // an output that is already there and would be overwritten
+    does_not_fit,         // the request does not fit the source or the table (a missing column, key or table)
 };
 
 const boost::system::error_category& transfer_category() noexcept;
