@@ -455,6 +455,54 @@ TEST_F(UnloadCopy, UnloadQueryLiteralMeansWhatTheSameSelectMeans) {
     EXPECT_EQ(object_text("esc/rw_000"), "t\n");
 }
 
+// Redshift counts VARCHAR(n) and CHAR(n) in bytes: ten 3-byte characters do not fit varchar(12).
+// INSERT, UPDATE, CREATE TABLE AS and temp tables, after ALTER … TYPE (widening), ADD and DROP COLUMN;
+// COPY reports error 1204 in sys_load_error_detail.
+TEST_F(UnloadCopy, CharacterLengthsAreBytes) {
+    const std::string too_long_12 = "ERROR: value too long for type character varying(12)";
+    ok("CREATE TABLE bl (id int, v varchar(12), c char(4))");
+    ok("INSERT INTO bl VALUES (1, '日本語日', 'abcd'), (2, 'twelve bytes', NULL)");  // 12 bytes each
+    EXPECT_EQ(failed("INSERT INTO bl VALUES (3, '日日日日日日日日日日', NULL)"), too_long_12);
+    EXPECT_EQ(failed("UPDATE bl SET v = v || 'x' WHERE id = 1"), too_long_12);
+    EXPECT_EQ(failed("INSERT INTO bl VALUES (4, 'x', 'é')"), "ERROR: value too long for type character(4)");
+    EXPECT_EQ(failed("INSERT INTO bl SELECT 5, repeat('é', 7), NULL"), too_long_12);
+
+    ok("ALTER TABLE bl ALTER COLUMN v TYPE varchar(15)");
+    ok("UPDATE bl SET v = v || '本' WHERE id = 1");  // 15 bytes now fit
+    EXPECT_EQ(failed("UPDATE bl SET v = v || 'x' WHERE id = 1"), "ERROR: value too long for type character varying(15)");
+    auto id = ok("SELECT v FROM bl WHERE id = 1");
+    auto r = engine().get_statement_result(connector(), id, std::nullopt);
+    ASSERT_TRUE(r);
+    const auto& meta = r.value().at("ColumnMetadata").as_array().at(0).as_object();
+    EXPECT_EQ(meta.at("typeName"), "varchar");
+    EXPECT_EQ(meta.at("precision"), 15) << "the declared length, as Redshift reports it";
+    EXPECT_EQ(r.value().at("Records").as_array().at(0).as_array().at(0).at("stringValue"), "日本語日本");
+
+    ok("ALTER TABLE bl ADD COLUMN w varchar(3)");
+    EXPECT_EQ(failed("INSERT INTO bl (id, w) VALUES (6, 'éé')"), "ERROR: value too long for type character varying(3)");
+    ok("ALTER TABLE bl DROP COLUMN c");  // the check never blocks DDL
+    ok("ALTER TABLE bl RENAME COLUMN w TO w2");
+    EXPECT_EQ(failed("UPDATE bl SET w2 = 'éé' WHERE id = 1"), "ERROR: value too long for type character varying(3)");
+    ok("UPDATE bl SET id = id WHERE id = 1");  // a row with multi-byte text that fits
+    ok("CREATE TABLE bl_copy AS SELECT id, v FROM bl");
+    EXPECT_EQ(failed("INSERT INTO bl_copy VALUES (7, repeat('本', 6))"),
+              "ERROR: value too long for type character varying(15)");
+    ok("CREATE TEMP TABLE bl_stage (LIKE bl); INSERT INTO bl_stage (id) VALUES (0)");
+    EXPECT_NE(failed("CREATE TEMP TABLE bl_stage2 (v varchar(2)); INSERT INTO bl_stage2 VALUES ('é1')")
+                  .find("character varying(2)"),
+              std::string::npos);
+    EXPECT_EQ(scalar("SELECT count(*) FROM bl"), "2") << "no failed statement left a row";
+
+    put("blcopy/rows.csv", "8,日本語日本語,\n9,ok,\n");
+    EXPECT_EQ(failed("COPY bl FROM 's3://unload-example/blcopy/' IAM_ROLE default CSV"),
+              "ERROR: Load into table 'bl' failed. Check 'sys_load_error_detail' system table for details.");
+    EXPECT_EQ(scalar("SELECT error_code || ':' || trim(column_name) || ':' || trim(error_message) FROM sys_load_error_detail "
+                     "WHERE file_name LIKE '%blcopy%'"),
+              "1204:v:String length exceeds DDL length");
+    EXPECT_EQ(rows_of("COPY bl FROM 's3://unload-example/blcopy/' IAM_ROLE default CSV TRUNCATECOLUMNS"), 2);
+    EXPECT_EQ(scalar("SELECT v FROM bl WHERE id = 8"), "日本語日本") << "cut to 15 bytes";
+}
+
 TEST_F(UnloadCopy, DialectRewritesRunOnPostgres) {
     ok("CREATE TABLE base_t (id bigint identity(1,1), doc super, name varchar(max) encode lzo) diststyle even "
        "sortkey(id)");

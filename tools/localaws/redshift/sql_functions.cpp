@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "tools/localaws/redshift/byte_lengths.hpp"
 #include "tools/localaws/redshift/pg/connection.hpp"
 
 namespace localaws::redshift {
@@ -93,6 +94,8 @@ std::string install_sql_functions(const pg::cluster& cluster) {
         auto conn = pg::connection::open(cluster.conninfo(database), error);
         if (!conn) return error;
         if (auto e = conn->run(functions_sql); !e.empty()) return "Redshift functions in " + database + ": " + e;
+        if (auto e = conn->run(byte_length_checks_sql); !e.empty())
+            return "VARCHAR/CHAR byte lengths in " + database + ": " + e;
     }
     return {};
 }

@@ -38,18 +38,34 @@ std::size_t utf8_length(const std::string& s, std::size_t i) {
     return n;
 }
 
-std::size_t utf8_chars(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char c : s) n += (c >> 6) != 2;
-    return n;
+// The longest prefix of at most `bytes` bytes that ends on a character boundary (TRUNCATECOLUMNS).
+std::string truncate_bytes(const std::string& s, std::size_t bytes) {
+    std::size_t end = std::min(bytes, s.size());
+    while (end > 0 && end < s.size() && (static_cast<unsigned char>(s[end]) >> 6) == 2) --end;
+    return s.substr(0, end);
 }
 
-std::string truncate_chars(const std::string& s, std::size_t chars) {
-    std::size_t count = 0, i = 0;
-    for (; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) >> 6) != 2 && count++ == chars) break;
+// Redshift's COPY reason for a multi-byte character in a CHAR column, with that character's bytes.
+std::string multibyte_in_char(const std::string& s) {
+    std::size_t i = 0;
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    std::string hex;
+    for (std::size_t k = i; k < s.size() && (k == i || (static_cast<unsigned char>(s[k]) >> 6) == 2); ++k) {
+        char byte[4];
+        std::snprintf(byte, sizeof byte, "%s%02x", k == i ? "" : " ", static_cast<unsigned char>(s[k]));
+        hex += byte;
     }
-    return s.substr(0, i);
+    return "Multibyte character not supported for CHAR (Hint: Try using VARCHAR). Invalid char: " + hex;
+}
+
+// ACCEPTINVCHARS for CHAR: each multi-byte character becomes the replacement character.
+std::string replace_multibyte(const std::string& s, char replacement) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (c < 0x80) out += static_cast<char>(c);
+        else if ((c >> 6) != 2) out += replacement;
+    }
+    return out;
 }
 
 template <class Int>
@@ -178,12 +194,18 @@ std::optional<field_error> field_converter::convert_field(std::size_t column, in
             is_null = true;
             return std::nullopt;
         }
+        // Redshift's CHAR holds single-byte characters only (multi-byte-character-load-errors.html).
+        if (col.type_oid == oid_bpchar && !all_ascii(s)) {
+            if (!cmd_.accept_inv_chars) return field_error{1220, multibyte_in_char(s), column};
+            s = replace_multibyte(s, (*cmd_.accept_inv_chars)[0]);
+        }
+        // VARCHAR(n) and CHAR(n) count bytes in Redshift, not characters (r_Character_types.html).
         if ((col.type_oid == oid_varchar || col.type_oid == oid_bpchar) && col.type_modifier >= 4) {
             std::size_t limit = static_cast<std::size_t>(col.type_modifier - 4);
-            if (utf8_chars(s) > limit) {
+            if (s.size() > limit) {
                 if (!cmd_.truncate_columns)
                     return field_error{1204, "String length exceeds DDL length", column};
-                s = truncate_chars(s, limit);
+                s = truncate_bytes(s, limit);
             }
         }
         return std::nullopt;
