@@ -65,17 +65,21 @@ std::string create_stage_sql(const apply_spec& spec) {
 
 std::string copy_sql(const apply_spec& spec) {
     std::vector<std::string> staged = spec.columns;
-    staged.emplace_back(sequence_column);
-    std::string sql = "COPY " + quote_identifier(spec.stage_table) + " (" + column_list(staged) + ") FROM " +
+    if (uses_stage(spec)) staged.emplace_back(sequence_column);
+    const std::string into = uses_stage(spec) ? quote_identifier(spec.stage_table) : spec.target.quoted();
+    std::string sql = "COPY " + into + " (" + column_list(staged) + ") FROM " +
                       quote_literal(spec.manifest_url) + " IAM_ROLE " + quote_literal(spec.copy_role) +
                       " MANIFEST CSV GZIP NULL AS " + quote_literal(spec.null_marker);
     if (spec.max_errors) sql += " MAXERROR " + std::to_string(*spec.max_errors);
     return sql;
 }
 
-std::string count_stage_sql(const apply_spec& spec) {
+std::string count_loaded_sql(const apply_spec& spec) {
+    if (!uses_stage(spec)) return "SELECT pg_last_copy_count()";
     return "SELECT COUNT(*) FROM " + quote_identifier(spec.stage_table);
 }
+
+std::string delete_all_sql(const apply_spec& spec) { return "DELETE FROM " + spec.target.quoted(); }
 
 std::vector<merge_step> merge_sql(const apply_spec& spec) {
     const std::string stage = quote_identifier(spec.stage_table);
@@ -83,11 +87,7 @@ std::vector<merge_step> merge_sql(const apply_spec& spec) {
     const std::string insert = "INSERT INTO " + target + " (" + column_list(spec.columns) + ") SELECT " +
                                column_list(spec.columns) + " FROM " + stage;
     using counts = merge_step::counts;
-    switch (spec.mode) {
-        case write_mode::append: return {{counts::inserted, insert}};
-        case write_mode::replace: return {{counts::deleted, "DELETE FROM " + target}, {counts::inserted, insert}};
-        case write_mode::upsert: break;
-    }
+    if (!uses_stage(spec)) return {};
     const std::string seq = quote_identifier(sequence_column);
     std::vector<merge_step> steps;
     // The batch's own duplicates: keep the latest of each key.

@@ -5,17 +5,22 @@
 //
 //   BEGIN
 //   [CREATE TABLE "s"."t" (…)]                                  -- --create-table, when missing
-//   CREATE TEMP TABLE "stage" AS SELECT <cols>, NULL::BIGINT AS "__shiftsync_seq" FROM "s"."t" WHERE 1 = 0
-//   COPY "stage" (<cols>, "__shiftsync_seq") FROM '<manifest>' IAM_ROLE '<role>' MANIFEST CSV GZIP NULL AS '<marker>' [MAXERROR n]
-//   SELECT COUNT(*) FROM "stage"                                -- must equal the rows staged
-//   <the mode's statements>
+//   append, replace:
+//     [DELETE FROM "s"."t"]                                     -- replace (DELETE, not TRUNCATE, which would
+//                                                               -- commit in Redshift; grants and identity stay)
+//     COPY "s"."t" (<cols>) FROM '<manifest>' IAM_ROLE '<role>' MANIFEST CSV GZIP NULL AS '<marker>' [MAXERROR n]
+//     SELECT pg_last_copy_count()                               -- must equal the rows staged
+//   upsert:
+//     CREATE TEMP TABLE "stage" AS SELECT <cols>, NULL::BIGINT AS "__shiftsync_seq" FROM "s"."t" WHERE 1 = 0
+//     COPY "stage" (<cols>, "__shiftsync_seq") FROM … (the same options)
+//     SELECT COUNT(*) FROM "stage"                              -- must equal the rows staged
+//     <the merge statements>
 //   COMMIT                                                      -- only after every check passed
 //
-// Modes:
-//   append   INSERT INTO "s"."t" (<cols>) SELECT <cols> FROM "stage"
-//   replace  DELETE FROM "s"."t"; then the INSERT (DELETE, not TRUNCATE, which would commit the
-//            transaction in Redshift; grants and the table's identity stay)
-//   upsert   dedupe the batch by key: a row is dropped when another with the same key is later
+// Append and replace COPY straight into the target inside the transaction: a temp table would write
+// every row twice, and the transaction already makes the load all or nothing.
+//
+// Upsert:   dedupe the batch by key: a row is dropped when another with the same key is later
 //            (a greater --order-by value, ties and no --order-by: later in source order, by
 //            __shiftsync_seq); with --order-by, drop batch rows whose target row is newer (a late
 //            batch never moves a row back in time; ties go to the batch); DELETE the target's rows
@@ -57,11 +62,15 @@ struct apply_spec {
     std::optional<std::uint64_t> max_errors;
 };
 
+// True when rows go through the temp table (upsert): its staged files carry __shiftsync_seq.
+inline bool uses_stage(const apply_spec& spec) { return spec.mode == write_mode::upsert; }
+
 std::string create_stage_sql(const apply_spec& spec);
 std::string copy_sql(const apply_spec& spec);
-std::string count_stage_sql(const apply_spec& spec);
+std::string count_loaded_sql(const apply_spec& spec);
+std::string delete_all_sql(const apply_spec& spec);  // replace
 
-// One statement of a mode, with what its affected-row count means for the summary.
+// Upsert's statements after the COPY, each with what its affected-row count means for the summary.
 struct merge_step {
     enum class counts { nothing, deleted, inserted, updated, dropped_from_batch } meaning = counts::nothing;
     std::string sql;

@@ -165,7 +165,8 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
     stats.run_id = run->run_id();
     const std::string marker = null_marker_for(run->run_id());
     const std::string table_dir = run->prefix() + "data/";
-    stager staged(env.transfers, run->bucket(), table_dir, marker, request.file_target_bytes);
+    stager staged(env.transfers, run->bucket(), table_dir, marker, request.file_target_bytes,
+                  request.mode == write_mode::upsert);
 
     auto staging_started = std::chrono::steady_clock::now();
     say(env, "staging");
@@ -197,6 +198,14 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
         if (!*target) create = create_table_sql(request.target, columns, ddl_types);
         outcome = co_await apply_in_transaction(env, apply, spec, create, stats, diag);
         stats.session_id = apply.id();
+        // COPY's errors name a staged file and line: say which source record that is.
+        for (auto& e : stats.load_errors) {
+            if (e.source_record != 0) continue;
+            for (const auto& file : staged.files())
+                if (e.file.size() >= file.key.size() && e.file.compare(e.file.size() - file.key.size(), file.key.size(), file.key) == 0)
+                    if (auto record = source_record_at(file, static_cast<std::uint64_t>(std::max<std::int64_t>(0, e.line))))
+                        e.source_record = *record;
+        }
     }
 
     auto cleaning = std::chrono::steady_clock::now();

@@ -58,7 +58,8 @@ std::string text_of(const rd::field& f) {
 }
 
 // The rows of a failed (or MAXERROR-skipping) COPY in sys_load_error_detail, by its query id.
-asio::awaitable<void> read_load_errors(session& s, const std::string& copy_statement, load_stats& stats) {
+asio::awaitable<void> read_load_errors(session& s, const std::string& copy_statement, bool numbered_rows,
+                                       load_stats& stats) {
     aws::diagnostics ignored;
     auto described = co_await s.data().async_describe_statement(copy_statement, ignored);
     if (!described || described->redshift_query_id == 0) co_return;
@@ -78,11 +79,12 @@ asio::awaitable<void> read_load_errors(session& s, const std::string& copy_state
         e.column = text_of(row[2]);
         e.value = text_of(row[3]).substr(0, 200);
         e.reason = text_of(row[4]);
-        // Every staged row ends with its sequence number: the source's record number.
+        // Upsert's staged rows end with their sequence number: the source's record number. (Otherwise
+        // load.cpp finds it from the staged file and line.)
         std::string raw = text_of(row[5]);
         while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r' || raw.back() == ' ')) raw.pop_back();
         auto comma = raw.rfind(',');
-        if (comma != std::string::npos) {
+        if (numbered_rows && comma != std::string::npos) {
             std::uint64_t record = 0;
             auto [end, ec] = std::from_chars(raw.data() + comma + 1, raw.data() + raw.size(), record);
             if (ec == std::errc() && end == raw.data() + raw.size()) e.source_record = record;
@@ -99,8 +101,14 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
         if (!created) co_return created.error();
         stats.created_table = true;
     }
-    auto staged = co_await s.async_run(create_stage_sql(spec), diag);
-    if (!staged) co_return staged.error();
+    if (uses_stage(spec)) {
+        auto staged = co_await s.async_run(create_stage_sql(spec), diag);
+        if (!staged) co_return staged.error();
+    } else if (spec.mode == write_mode::replace) {
+        auto emptied = co_await s.async_run(delete_all_sql(spec), diag);
+        if (!emptied) co_return emptied.error();
+        stats.deleted = static_cast<std::uint64_t>(std::max<std::int64_t>(0, emptied->result_rows));
+    }
     if (!spec.manifest_url.empty()) {
         if (env.phase) env.phase("copy");
         auto copying = std::chrono::steady_clock::now();
@@ -111,7 +119,7 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
             co_return copied.error();
         }
         std::string copy_statement = s.last_statement();
-        auto count = co_await s.async_scalar(count_stage_sql(spec), diag);
+        auto count = co_await s.async_scalar(count_loaded_sql(spec), diag);
         if (!count) co_return count.error();
         stats.rows_loaded = static_cast<std::uint64_t>(*count);
         if (stats.rows_loaded != stats.rows_staged) {
@@ -120,7 +128,7 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
                                    std::to_string(stats.rows_staged) + " were staged; nothing was committed";
                 co_return make_error_code(errc::verification_failed);
             }
-            co_await read_load_errors(s, copy_statement, stats);  // MAXERROR's skipped rows, each reported
+            co_await read_load_errors(s, copy_statement, uses_stage(spec), stats);  // MAXERROR's skips, each reported
         }
     }
     if (env.phase) env.phase("merge");
@@ -138,8 +146,12 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
             case merge_step::counts::nothing: break;
         }
     }
-    stats.updated = static_cast<std::uint64_t>(updated);
-    stats.inserted -= std::min<std::uint64_t>(stats.inserted, stats.updated);
+    if (uses_stage(spec)) {
+        stats.updated = static_cast<std::uint64_t>(updated);
+        stats.inserted -= std::min<std::uint64_t>(stats.inserted, stats.updated);
+    } else {
+        stats.inserted = stats.rows_loaded;
+    }
     auto committed = co_await s.async_run("COMMIT", diag);
     stats.seconds_merge = seconds_since(merging);
     if (!committed) co_return committed.error();
@@ -160,7 +172,7 @@ asio::awaitable<result<void>> apply_in_transaction(load_environment& env, sessio
     co_await asio::this_coro::reset_cancellation_state();
     aws::diagnostics ignored;
     co_await s.async_run("ROLLBACK", ignored);
-    if (!failed_copy.empty()) co_await read_load_errors(s, failed_copy, stats);
+    if (!failed_copy.empty()) co_await read_load_errors(s, failed_copy, uses_stage(spec), stats);
     co_return outcome;
 }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace shiftsync::transfer::load {
@@ -14,9 +15,9 @@ namespace asio = boost::asio;
 using boost::system::result;
 
 stager::stager(s3::transfer_context& ctx, std::string bucket, std::string prefix, std::string null_marker,
-               std::uint64_t file_target)
+               std::uint64_t file_target, bool with_sequence)
     : ctx_(ctx), bucket_(std::move(bucket)), prefix_(std::move(prefix)), null_marker_(std::move(null_marker)),
-      file_target_(std::max<std::uint64_t>(1, file_target)) {}
+      file_target_(std::max<std::uint64_t>(1, file_target)), with_sequence_(with_sequence) {}
 
 stager::~stager() = default;
 
@@ -31,6 +32,7 @@ void stager::start_generation(asio::any_io_executor executor) {
         s.compressor = codec::make_compressor(codec::compression::gzip);
         s.data = std::make_shared<std::string>();
         s.rows = 0;
+        s.spans.clear();
         s.turn = std::make_unique<engine::async_limiter>(executor, 1);
     }
     generation_bytes_ = 0;
@@ -47,18 +49,29 @@ asio::awaitable<void> stager::encode_into(std::size_t index, std::shared_ptr<row
     codec::compressor* compressor = s.compressor.get();
     auto data = s.data;
     const std::string& marker = null_marker_;
-    auto job = [batch, compressor, data, &marker, first_sequence]() {
+    const bool numbered = with_sequence_;
+    struct encoded {
+        std::size_t grew = 0;
+        batch_span span;
+    };
+    auto job = [batch, compressor, data, &marker, first_sequence, numbered]() {
+        encoded out;
         std::string text;
         text.reserve(batch->bytes() + batch->rows() * 24);
         std::uint64_t sequence = first_sequence;
-        rows::encode_copy_csv(*batch, marker, &sequence, text);
+        rows::encode_copy_csv(*batch, marker, numbered ? &sequence : nullptr, text, &out.span.lines_per_row);
+        out.span.first_record = first_sequence;
+        out.span.rows = batch->rows();
+        out.span.lines = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
         std::size_t before = data->size();
         compressor->write(text, *data);
-        return data->size() - before;
+        out.grew = data->size() - before;
+        return out;
     };
-    std::size_t grew = co_await ctx_.cpu().async_run(std::move(job));
+    encoded done = co_await ctx_.cpu().async_run(std::move(job));
     s.rows += rows;
-    generation_bytes_ += grew;
+    s.spans.push_back(std::move(done.span));
+    generation_bytes_ += done.grew;
 }
 
 asio::awaitable<result<void>> stager::async_add(std::shared_ptr<rows::row_batch> batch, aws::diagnostics& diag) {
@@ -98,7 +111,7 @@ asio::awaitable<result<void>> stager::close_generation(aws::diagnostics& diag) {
         };
         co_await ctx_.cpu().async_run(std::move(finish));
         std::size_t file = files_.size();
-        files_.push_back({key_of(file), s.data->size(), s.rows, 0});
+        files_.push_back({key_of(file), s.data->size(), s.rows, std::move(s.spans)});
         bytes_ += s.data->size();
         auto task = upload(file, s.data);
         co_await uploads_->async_spawn(std::move(task));
@@ -161,6 +174,26 @@ asio::awaitable<result<std::string>> stager::async_finish(aws::diagnostics& diag
 asio::awaitable<void> stager::async_stop() {
     if (encodes_) co_await encodes_->async_wait();
     if (uploads_) co_await uploads_->async_wait();
+}
+
+std::optional<std::uint64_t> source_record_at(const staged_object& file, std::uint64_t line) {
+    if (line == 0) return std::nullopt;
+    std::uint64_t before = 0;
+    for (const auto& span : file.spans) {
+        if (line > before + span.lines) {
+            before += span.lines;
+            continue;
+        }
+        std::uint64_t offset = line - before;  // from 1, inside this batch
+        if (span.lines_per_row.empty()) return span.first_record + offset - 1;
+        std::uint64_t seen = 0;
+        for (std::size_t r = 0; r < span.lines_per_row.size(); ++r) {
+            seen += span.lines_per_row[r];
+            if (offset <= seen) return span.first_record + r;
+        }
+        return std::nullopt;
+    }
+    return std::nullopt;
 }
 
 std::string manifest_json(const std::string& bucket, const std::vector<staged_object>& files) {

@@ -22,24 +22,38 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace shiftsync::transfer::load {
 
+// The batches a staged file holds, in order: enough to say which source record a line of the file
+// is (COPY's errors name the staged file and line).
+struct batch_span {
+    std::uint64_t first_record = 0;            // the batch's first row, counted in source order from 1
+    std::uint64_t rows = 0;
+    std::uint64_t lines = 0;                   // physical lines (a quoted line break adds one)
+    std::vector<std::uint32_t> lines_per_row;  // only when some row spans several lines
+};
+
 struct staged_object {
     std::string key;
     std::uint64_t bytes = 0;
     std::uint64_t rows = 0;
-    std::uint64_t first_sequence = 0;  // the sequence numbers of its rows are not contiguous (files share batches)
+    std::vector<batch_span> spans;
 };
+
+// The source record (from 1) on `line` (from 1) of a staged file; nullopt past its end.
+std::optional<std::uint64_t> source_record_at(const staged_object& file, std::uint64_t line);
 
 class stager {
 public:
     static constexpr std::size_t files_per_generation = 4;
 
+    // `with_sequence`: each row ends with its number in source order (upsert's "last wins").
     stager(s3::transfer_context& ctx, std::string bucket, std::string prefix, std::string null_marker,
-           std::uint64_t file_target);
+           std::uint64_t file_target, bool with_sequence);
     ~stager();
 
     boost::asio::awaitable<boost::system::result<void>> async_add(std::shared_ptr<rows::row_batch> batch,
@@ -60,6 +74,7 @@ private:
         std::unique_ptr<codec::compressor> compressor;
         std::shared_ptr<std::string> data = std::make_shared<std::string>();
         std::uint64_t rows = 0;
+        std::vector<batch_span> spans;
         std::unique_ptr<engine::async_limiter> turn;  // one encode at a time per file, in order
     };
     struct failure {
@@ -84,6 +99,7 @@ private:
     std::string prefix_;
     std::string null_marker_;
     std::uint64_t file_target_;
+    bool with_sequence_;
     std::array<slot, files_per_generation> generation_;
     std::uint64_t generation_bytes_ = 0;
     std::size_t next_slot_ = 0;

@@ -1,5 +1,6 @@
 #include "transfer/rows/row_encoder.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -43,10 +44,12 @@ bool is_finite_number_text(std::string_view v) {
 
 }  // namespace
 
-void encode_copy_csv(const row_batch& batch, std::string_view null_marker, std::uint64_t* sequence, std::string& out) {
+void encode_copy_csv(const row_batch& batch, std::string_view null_marker, std::uint64_t* sequence, std::string& out,
+                     std::vector<std::uint32_t>* lines_per_row) {
     const std::size_t n = batch.columns();
     char digits[24];
     for (std::size_t r = 0; r < batch.rows(); ++r) {
+        const std::size_t row_start = out.size();
         for (std::size_t c = 0; c < n; ++c) {
             if (c) out += ',';
             if (batch.is_null(r, c)) {
@@ -68,6 +71,11 @@ void encode_copy_csv(const row_batch& batch, std::string_view null_marker, std::
             out.append(digits, end);
         }
         out += '\n';
+        if (lines_per_row) {
+            auto lines = static_cast<std::uint32_t>(std::count(out.begin() + static_cast<std::ptrdiff_t>(row_start), out.end(), '\n'));
+            if (lines != 1 && lines_per_row->empty()) lines_per_row->assign(r, 1);
+            if (!lines_per_row->empty()) lines_per_row->push_back(lines);
+        }
     }
 }
 

@@ -65,7 +65,7 @@ class LoadFaults(LoadCase):
 
     def copy_running(self):
         return int(self.psql_scalar("select count(*) from pg_stat_activity where state = 'active' "
-                                    "and query like 'COPY %shiftsync_stage%'")) > 0
+                                    "and query like 'COPY %FROM STDIN%'")) > 0
 
     def test_sigint_during_copy_cancels_and_rolls_back(self):
         since = len(self.aws.request_log())
