@@ -1,13 +1,13 @@
-// The NDJSON record decoder for load's file source. (Until rows/ndjson_decoder lands, NDJSON is
-// refused by the command line before a source is made; this keeps the source's shape.)
+// The NDJSON record decoder behind load's file source: keys matched to the columns by name.
 
-#include "transfer/rows/record_decoder.hpp"
-#include "transfer/rows/column.hpp"
+#include "transfer/rows/ndjson_decoder.hpp"
 
 #include <memory>
 
 namespace shiftsync::transfer::load {
 
-std::unique_ptr<rows::record_decoder> make_ndjson_decoder(const rows::schema&) { return nullptr; }
+std::unique_ptr<rows::record_decoder> make_ndjson_decoder(const rows::schema& columns) {
+    return std::make_unique<rows::ndjson_decoder>(columns);
+}
 
 }  // namespace shiftsync::transfer::load

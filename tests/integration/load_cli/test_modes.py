@@ -138,6 +138,18 @@ class LoadModes(LoadCase):
         self.assertEqual(self.psql_scalar("select count(*) from rt_copy"), str(len(ROWS)))
         self.assert_load_staging_empty()
 
+    def test_round_trip_through_ndjson(self):
+        self.fresh_table("nd_source")
+        self.load_ok("--from", self.write_csv("nd.csv", NAMES, ROWS), "--table", "nd_source")
+        out = self.path("load", "nd-extract.ndjson.gz")
+        self.assert_ok(self.ss.run("extract", "--table", "nd_source", "--to", out, "--via", "data-api"))
+        self.sql("drop table if exists nd_copy")
+        self.sql("create table nd_copy (like nd_source)")
+        self.load_ok("--from", out, "--table", "nd_copy", "--format", "ndjson")
+        for a, b in (("nd_source", "nd_copy"), ("nd_copy", "nd_source")):
+            self.assertEqual(self.psql_scalar(f"select count(*) from (select * from {a} except select * from {b}) q"), "0")
+        self.assertEqual(self.psql_scalar("select count(*) from nd_copy"), str(len(ROWS)))
+
     def test_a_column_added_between_two_loads(self):
         self.sql("drop table if exists m_grow")
         self.sql("create table m_grow (id int, a varchar(10))")

@@ -165,19 +165,16 @@ int run_load(load_flags& flags) {
         fmt::print(stderr, "shiftsync load: --file-size wants a size of at least 1MiB, got '{}'\n", flags.file_size);
         return exit_usage;
     }
-    if (flags.format == "ndjson") {
-        fmt::print(stderr, "shiftsync load: --format ndjson is not supported yet (CSV only)\n");
-        return exit_usage;
-    }
     auto paths = tl::source_paths(flags.from, why);
     if (paths.empty()) {
         fmt::print(stderr, "shiftsync load: --from {}: {}\n", flags.from, why);
         return exit_usage;
     }
     tl::file_source_options source_options;
-    source_options.header = !flags.no_header;
+    source_options.format = flags.format == "ndjson" ? tl::source_format::ndjson : tl::source_format::csv;
+    source_options.header = !flags.no_header && source_options.format == tl::source_format::csv;
     source_options.columns = split_list(flags.columns);
-    if (flags.no_header && source_options.columns.empty()) {
+    if (flags.no_header && source_options.columns.empty() && source_options.format == tl::source_format::csv) {
         fmt::print(stderr, "shiftsync load: --no-header needs --columns a,b,c\n");
         return exit_usage;
     }
@@ -231,12 +228,12 @@ int run_load(load_flags& flags) {
 
 command_runner add_load_command(CLI::App& app) {
     auto flags = std::make_shared<load_flags>();
-    auto* cmd = app.add_subcommand("load", "Load CSV files (a file, a directory or stdin) into a Redshift table: "
+    auto* cmd = app.add_subcommand("load", "Load CSV or NDJSON files (a file, a directory or stdin) into a Redshift table: "
                                            "staged in S3, COPY'd and merged in one transaction");
-    cmd->add_option("--from", flags->from, "A CSV file (plain, .gz or .zst), a directory of them, or - for stdin")
+    cmd->add_option("--from", flags->from, "A CSV or NDJSON file (plain, gzip or zstd), a directory of them, or - for stdin")
         ->required();
     cmd->add_option("--table", flags->table, "SCHEMA.TABLE to load into")->required();
-    cmd->add_option("--format", flags->format, "csv (ndjson: not yet)")->check(CLI::IsMember({"csv", "ndjson"}));
+    cmd->add_option("--format", flags->format, "csv or ndjson (NDJSON keys match columns by name; without --columns, the table's)")->check(CLI::IsMember({"csv", "ndjson"}));
     cmd->add_flag("--no-header", flags->no_header, "The files have no header line (give --columns)");
     cmd->add_flag("--header", [flags](std::int64_t) { flags->no_header = false; }, "The files start with a header line (the default)");
     cmd->add_option("--columns", flags->columns, "The columns' names, a,b,c (without a header)");
