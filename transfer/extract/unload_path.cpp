@@ -203,7 +203,10 @@ asio::awaitable<result<void>> unload_and_read(extract_environment& env, const ex
     if (!started) co_return started.error();
     stats.statement_id = started->id;
     int polls = 0;
-    auto done = co_await env.data.async_wait_for(started->id, diag, request.wait, &polls);
+    // A client of its own for the UNLOAD: its run time says nothing about the quick statements beside it.
+    rd::redshift_data_client bulk(env.data.service());
+    const rd::wait_policy policy = rd::bulk_wait_policy(request.wait);
+    auto done = co_await bulk.async_wait_for(started->id, diag, policy, &polls);
     stats.describe_calls += polls;
     stats.seconds_statement = seconds_since(running);
     if (!done) {

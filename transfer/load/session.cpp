@@ -14,6 +14,15 @@ namespace rd = aws::redshift_data;
 using boost::system::result;
 
 asio::awaitable<result<rd::statement_description>> session::async_run(std::string sql, aws::diagnostics& diag) {
+    co_return co_await run(data_, std::move(sql), diag);
+}
+
+asio::awaitable<result<rd::statement_description>> session::async_run_bulk(std::string sql, aws::diagnostics& diag) {
+    co_return co_await run(bulk_, std::move(sql), diag);
+}
+
+asio::awaitable<result<rd::statement_description>> session::run(rd::redshift_data_client& waiter, std::string sql,
+                                                                aws::diagnostics& diag) {
     rd::execute_request statement{.sql = std::move(sql)};
     if (session_id_.empty()) {
         statement.database = database_;
@@ -26,7 +35,8 @@ asio::awaitable<result<rd::statement_description>> session::async_run(std::strin
     if (!started) co_return started.error();
     if (session_id_.empty()) session_id_ = started->session_id;
     last_statement_ = started->id;
-    co_return co_await data_.async_wait_for(started->id, diag, wait_);
+    const rd::wait_policy policy = &waiter == &bulk_ ? rd::bulk_wait_policy(wait_) : wait_;
+    co_return co_await waiter.async_wait_for(started->id, diag, policy);
 }
 
 asio::awaitable<result<std::int64_t>> session::async_scalar(std::string sql, aws::diagnostics& diag) {
@@ -112,7 +122,7 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
     if (!spec.manifest_url.empty()) {
         if (env.phase) env.phase("copy");
         auto copying = std::chrono::steady_clock::now();
-        auto copied = co_await s.async_run(copy_sql(spec), diag);
+        auto copied = co_await s.async_run_bulk(copy_sql(spec), diag);
         stats.seconds_copy = seconds_since(copying);
         if (!copied) {
             failed_copy = s.last_statement();

@@ -15,11 +15,15 @@ class session {
 public:
     session(aws::redshift_data::redshift_data_client& data, std::string database, std::string workgroup,
             int keep_alive_seconds, aws::redshift_data::wait_policy wait)
-        : data_(data), database_(std::move(database)), workgroup_(std::move(workgroup)),
+        : data_(data), bulk_(data.service()), database_(std::move(database)), workgroup_(std::move(workgroup)),
           keep_alive_seconds_(keep_alive_seconds), wait_(wait) {}
 
     // Runs `sql` in the session and waits for it; a FAILED statement is an error with Redshift's text.
     boost::asio::awaitable<boost::system::result<aws::redshift_data::statement_description>> async_run(
+        std::string sql, aws::diagnostics& diag);
+    // The same for a bulk statement (COPY), waited for by a client of its own: the waiter learns
+    // how long statements take, and a long COPY must not teach it to look late at a COMMIT.
+    boost::asio::awaitable<boost::system::result<aws::redshift_data::statement_description>> async_run_bulk(
         std::string sql, aws::diagnostics& diag);
     // The first row's first value of a finished statement's result, as a number.
     boost::asio::awaitable<boost::system::result<std::int64_t>> async_scalar(std::string sql, aws::diagnostics& diag);
@@ -29,7 +33,11 @@ public:
     aws::redshift_data::redshift_data_client& data() { return data_; }
 
 private:
+    boost::asio::awaitable<boost::system::result<aws::redshift_data::statement_description>> run(
+        aws::redshift_data::redshift_data_client& waiter, std::string sql, aws::diagnostics& diag);
+
     aws::redshift_data::redshift_data_client& data_;
+    aws::redshift_data::redshift_data_client bulk_;
     std::string database_;
     std::string workgroup_;
     int keep_alive_seconds_;
