@@ -4,12 +4,13 @@ while staging (retried, exact), SIGINT during COPY (CancelStatement, ROLLBACK, e
 COPY (never committed; `sweep` removes the prefix), malformed CSV, and usage errors found before
 anything is staged (exit 2)."""
 import json
+import os
 import signal
 import unittest
 
 from load_fixture import STAGING, LoadCase, kill9
 
-BIG = 600_000
+BIG = 1_500_000  # a COPY of several seconds: time to interrupt it while it runs
 
 
 class LoadFaults(LoadCase):
@@ -21,6 +22,8 @@ class LoadFaults(LoadCase):
 
     def big_csv(self):
         path = self.path("load", "faults-big.csv")
+        if os.path.exists(path):
+            return path
         with open(path, "w") as f:
             f.write("id,v\n")
             f.writelines(f"{i},v{i % 1000}\n" for i in range(BIG))
