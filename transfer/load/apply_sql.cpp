@@ -1,5 +1,7 @@
 #include "transfer/load/apply_sql.hpp"
 
+#include <algorithm>
+
 namespace shiftsync::transfer::load {
 
 std::string_view to_string(write_mode mode) {
@@ -71,6 +73,7 @@ std::string copy_sql(const apply_spec& spec) {
                       quote_literal(spec.manifest_url) + " IAM_ROLE " + quote_literal(spec.copy_role) +
                       " MANIFEST CSV GZIP NULL AS " + quote_literal(spec.null_marker);
     if (spec.max_errors) sql += " MAXERROR " + std::to_string(*spec.max_errors);
+    if (spec.truncate_columns) sql += " TRUNCATECOLUMNS";
     return sql;
 }
 
@@ -109,6 +112,21 @@ std::vector<merge_step> merge_sql(const apply_spec& spec) {
                                           keys_equal(spec.keys, target, stage)});
     steps.push_back({counts::inserted, insert});
     return steps;
+}
+
+std::string add_column_sql(const table_name& target, const std::string& column, const std::string& type) {
+    return "ALTER TABLE " + target.quoted() + " ADD COLUMN " + quote_identifier(column) + " " + type;
+}
+
+std::string widen_column_sql(const table_name& target, const std::string& column, std::uint64_t bytes) {
+    return "ALTER TABLE " + target.quoted() + " ALTER COLUMN " + quote_identifier(column) + " TYPE VARCHAR(" +
+           std::to_string(widened_length(bytes)) + ")";
+}
+
+std::uint64_t widened_length(std::uint64_t bytes) {
+    std::uint64_t n = 256;
+    while (n < bytes) n *= 2;
+    return std::min(n, max_varchar_bytes);
 }
 
 std::string create_table_sql(const table_name& target, const std::vector<std::string>& columns,

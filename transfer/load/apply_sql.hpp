@@ -28,6 +28,7 @@
 //            unchanged on every Redshift and on localaws's PostgreSQL, and gives the counts.
 //            Keys compare with =, so rows whose key has a NULL never match each other.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,7 @@ struct apply_spec {
     std::string copy_role;
     std::string null_marker;
     std::optional<std::uint64_t> max_errors;
+    bool truncate_columns = false;
 };
 
 // True when rows go through the temp table (upsert): its staged files carry __shiftsync_seq.
@@ -76,6 +78,13 @@ struct merge_step {
     std::string sql;
 };
 std::vector<merge_step> merge_sql(const apply_spec& spec);
+
+// ALTER TABLE statements of --add-columns and VARCHAR widening (run before the transaction).
+std::string add_column_sql(const table_name& target, const std::string& column, const std::string& type);
+std::string widen_column_sql(const table_name& target, const std::string& column, std::uint64_t bytes);
+// The VARCHAR length a value of `bytes` bytes gets: the next power of two, at least 256, at most 65,535.
+std::uint64_t widened_length(std::uint64_t bytes);
+inline constexpr std::uint64_t max_varchar_bytes = 65535;
 
 // CREATE TABLE for --create-table: `types` in column order (Redshift DDL types).
 std::string create_table_sql(const table_name& target, const std::vector<std::string>& columns,

@@ -80,7 +80,7 @@ boost::system::error_code usage(aws::diagnostics& diag, std::string note) {
 // folds unquoted names to lower case): the decoding schema, or an error naming the column.
 result<rows::schema> decoding_schema(const std::vector<std::string>& names, const std::optional<rows::schema>& target,
                                      const load_request& request, std::vector<std::string>& ddl_types,
-                                     aws::diagnostics& diag) {
+                                     std::vector<std::pair<std::string, std::string>>& to_add, aws::diagnostics& diag) {
     std::set<std::string> seen;
     rows::schema schema;
     for (const auto& name : names) {
@@ -99,9 +99,16 @@ result<rows::schema> decoding_schema(const std::vector<std::string>& names, cons
         if (!match)
             for (const auto& c : *target)
                 if (lower(c.name) == lower(name)) match = &c;
+        if (!match && request.add_columns) {
+            auto given = request.column_types.find(name);
+            std::string type = given == request.column_types.end() ? std::string() : given->second;  // "": sized later
+            to_add.emplace_back(name, type);
+            schema.push_back({name, type.empty() ? "varchar" : type, type.empty() ? rows::value_kind::text : kind_of_ddl(type)});
+            continue;
+        }
         if (!match)
             return usage(diag, "the source's column \"" + name + "\" is not in " + request.target.quoted() +
-                                   " (create it, or leave it out of the source)");
+                                   " (add --add-columns to add it, or leave it out of the source)");
         rows::column col = *match;
         col.name = match->name;
         schema.push_back(std::move(col));
@@ -116,6 +123,39 @@ result<rows::schema> decoding_schema(const std::vector<std::string>& names, cons
     if (request.mode == write_mode::upsert && request.keys.empty())
         return usage(diag, "--mode upsert needs --key COLUMN[,COLUMN…]");
     return schema;
+}
+
+// --add-columns and VARCHAR widening, from what staging saw (the longest value of each column, in
+// bytes, as Redshift measures VARCHAR): the ALTER TABLE statements to run before the transaction.
+// A value longer than any VARCHAR (65,535 bytes) is an error naming column, record and length,
+// unless --truncate-columns.
+result<void> table_changes(const load_request& request, const std::optional<rows::schema>& target,
+                           const rows::schema& schema, const std::vector<std::pair<std::string, std::string>>& to_add,
+                           const std::vector<stager::longest>& longest, std::vector<std::string>& out,
+                           aws::diagnostics& diag) {
+    for (std::size_t c = 0; c < schema.size(); ++c) {
+        const rows::column& col = schema[c];
+        const stager::longest seen = c < longest.size() ? longest[c] : stager::longest{};
+        auto added = std::find_if(to_add.begin(), to_add.end(), [&](const auto& a) { return a.first == col.name; });
+        const bool is_varchar = col.type_name == "varchar" || col.type_name == "character varying";
+        if (seen.bytes > max_varchar_bytes && (is_varchar || col.type_name == "bpchar") && !request.truncate_columns) {
+            diag.client_note = "column \"" + col.name + "\": the source's record " + std::to_string(seen.record) +
+                               " holds " + std::to_string(seen.bytes) + " bytes, more than any VARCHAR (" +
+                               std::to_string(max_varchar_bytes) + "); --truncate-columns cuts such values";
+            return make_error_code(errc::does_not_fit);
+        }
+        if (added != to_add.end()) {
+            std::string type = added->second.empty() ? "VARCHAR(" + std::to_string(widened_length(seen.bytes)) + ")"
+                                                     : added->second;
+            out.push_back(add_column_sql(request.target, col.name, type));
+            continue;
+        }
+        if (!target || !is_varchar || request.truncate_columns) continue;
+        const auto declared = static_cast<std::uint64_t>(col.precision > 0 ? col.precision : 0);
+        if (declared > 0 && seen.bytes > declared)
+            out.push_back(widen_column_sql(request.target, col.name, seen.bytes));
+    }
+    return {};
 }
 
 // Reads the whole source into the stager (staging while reading).
@@ -153,7 +193,8 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
         for (const auto& c : **target) source_names.push_back(c.name);
     }
     std::vector<std::string> ddl_types;
-    auto schema = decoding_schema(source_names, *target, request, ddl_types, diag);
+    std::vector<std::pair<std::string, std::string>> to_add;  // --add-columns: name, type ("": sized from the data)
+    auto schema = decoding_schema(source_names, *target, request, ddl_types, to_add, diag);
     if (!schema) co_return schema.error();
     std::vector<std::string> columns;
     for (const auto& c : *schema) columns.push_back(c.name);
@@ -178,9 +219,16 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
     stats.seconds_stage = seconds_since(staging_started);
 
     result<void> outcome;
+    std::vector<std::string> changes;
+    if (manifest) {
+        auto planned = table_changes(request, *target, *schema, to_add, staged.longest_values(), changes, diag);
+        if (!planned) outcome = planned.error();
+    }
     if (!manifest) {
         co_await staged.async_stop();
         outcome = manifest.error();
+    } else if (!outcome) {
+        // a value too long for any VARCHAR: nothing to COPY
     } else {
         apply_spec spec;
         spec.target = request.target;
@@ -193,10 +241,12 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
         spec.copy_role = request.copy_role;
         spec.null_marker = marker;
         spec.max_errors = request.max_errors;
+        spec.truncate_columns = request.truncate_columns;
         session apply(env.data, request.database, request.workgroup, request.session_keep_alive_seconds, request.wait);
         std::optional<std::string> create;
         if (!*target) create = create_table_sql(request.target, columns, ddl_types);
-        outcome = co_await apply_in_transaction(env, apply, spec, create, stats, diag);
+        stats.table_changes = changes;
+        outcome = co_await apply_in_transaction(env, apply, spec, create, changes, stats, diag);
         stats.session_id = apply.id();
         // COPY's errors name a staged file and line: say which source record that is.
         for (auto& e : stats.load_errors) {

@@ -36,12 +36,16 @@ struct load_request {
     std::vector<std::string> keys;
     std::string order_by;
     bool create_table = false;
+    bool add_columns = false;        // ALTER TABLE … ADD COLUMN for source columns the table lacks
+    bool truncate_columns = false;   // COPY … TRUNCATECOLUMNS instead of failing on a value too long
     std::map<std::string, std::string> column_types;  // --column-type NAME=TYPE, for --create-table
     std::optional<std::uint64_t> max_errors;
     staging::staging_location staging;
     std::string copy_role;
     std::uint64_t file_target_bytes = 64ull << 20;  // compressed bytes per staged file
-    int session_keep_alive_seconds = 3600;
+    // How long the session outlives its last statement: short, because a load killed mid-transaction
+    // keeps its locks on the target until then (statements here follow one another without pause).
+    int session_keep_alive_seconds = 60;
     aws::redshift_data::wait_policy wait;
 };
 
@@ -67,6 +71,7 @@ struct load_stats {
     std::uint64_t files = 0;
     std::uint64_t bytes_staged = 0;
     bool created_table = false;
+    std::vector<std::string> table_changes;  // ALTER TABLE statements run before the transaction
     double seconds_stage = 0;        // read + encode + compress + upload
     double seconds_copy = 0;
     double seconds_merge = 0;

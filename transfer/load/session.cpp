@@ -171,8 +171,13 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
 }  // namespace
 
 asio::awaitable<result<void>> apply_in_transaction(load_environment& env, session& s, const apply_spec& spec,
-                                                   const std::optional<std::string>& create_table, load_stats& stats,
+                                                   const std::optional<std::string>& create_table,
+                                                   const std::vector<std::string>& before, load_stats& stats,
                                                    aws::diagnostics& diag) {
+    for (const auto& change : before) {
+        auto changed = co_await s.async_run(change, diag);
+        if (!changed) co_return changed.error();
+    }
     auto begun = co_await s.async_run("BEGIN", diag);
     if (!begun) co_return begun.error();
     std::string failed_copy;

@@ -53,6 +53,7 @@ asio::awaitable<void> stager::encode_into(std::size_t index, std::shared_ptr<row
     struct encoded {
         std::size_t grew = 0;
         batch_span span;
+        std::vector<stager::longest> longest_values;
     };
     auto job = [batch, compressor, data, &marker, first_sequence, numbered]() {
         encoded out;
@@ -63,6 +64,11 @@ asio::awaitable<void> stager::encode_into(std::size_t index, std::shared_ptr<row
         out.span.first_record = first_sequence;
         out.span.rows = batch->rows();
         out.span.lines = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+        out.longest_values.resize(batch->columns());
+        for (std::size_t r = 0; r < batch->rows(); ++r)
+            for (std::size_t c = 0; c < batch->columns(); ++c)
+                if (!batch->is_null(r, c) && batch->value(r, c).size() > out.longest_values[c].bytes)
+                    out.longest_values[c] = {batch->value(r, c).size(), first_sequence + r};
         std::size_t before = data->size();
         compressor->write(text, *data);
         out.grew = data->size() - before;
@@ -71,6 +77,12 @@ asio::awaitable<void> stager::encode_into(std::size_t index, std::shared_ptr<row
     encoded done = co_await ctx_.cpu().async_run(std::move(job));
     s.rows += rows;
     s.spans.push_back(std::move(done.span));
+    const auto& seen = done.longest_values;
+    if (longest_.size() < seen.size()) longest_.resize(seen.size());
+    for (std::size_t c = 0; c < seen.size(); ++c)
+        if (seen[c].bytes > longest_[c].bytes ||
+            (seen[c].bytes == longest_[c].bytes && seen[c].bytes > 0 && seen[c].record < longest_[c].record))
+            longest_[c] = seen[c];
     generation_bytes_ += done.grew;
 }
 

@@ -66,6 +66,13 @@ public:
     boost::asio::awaitable<void> async_stop();
 
     const std::vector<staged_object>& files() const { return files_; }
+    // The longest value of each column, in bytes, and the source record it is in (for widening
+    // VARCHARs before COPY, and for naming a value too long for any).
+    struct longest {
+        std::uint64_t bytes = 0;
+        std::uint64_t record = 0;
+    };
+    const std::vector<longest>& longest_values() const { return longest_; }
     std::uint64_t rows() const { return rows_; }
     std::uint64_t bytes() const { return bytes_; }
 
@@ -107,6 +114,7 @@ private:
     std::unique_ptr<engine::task_group> encodes_;
     std::unique_ptr<engine::task_group> uploads_;
     failure failure_;
+    std::vector<longest> longest_;
     std::vector<staged_object> files_;
     std::uint64_t rows_ = 0;
     std::uint64_t bytes_ = 0;

@@ -158,6 +158,39 @@ class LoadModes(LoadCase):
         self.load_ok("--from", self.write_csv("grow2.csv", ["id", "a", "b"], [(2, "y", 7)]), "--table", "m_grow")
         self.assertEqual(self.values("m_grow"), [("1", "x", None), ("2", "y", "7")])
 
+    def test_a_varchar_too_narrow_in_bytes_is_widened(self):
+        self.sql("drop table if exists m_wide")
+        self.sql("create table m_wide (id int, v varchar(12))")
+        wide = "日" * 10  # 10 characters, 30 bytes: too long for varchar(12) as Redshift counts
+        r = self.load_ok("--from", self.write_csv("wide.csv", ["id", "v"], [(1, "short"), (2, wide)]), "--table", "m_wide")
+        self.assertEqual(r.json()["table_changes"], ['ALTER TABLE "m_wide" ALTER COLUMN "v" TYPE VARCHAR(256)'])
+        self.assertEqual(self.values("m_wide"), [("1", "short"), ("2", wide)])
+        self.assertEqual(self.psql_scalar("select format_type(atttypid, atttypmod) from pg_attribute where "
+                                          "attrelid = 'm_wide'::regclass and attname = 'v'"), "character varying(256)")
+
+    def test_values_longer_than_any_varchar(self):
+        self.sql("drop table if exists m_huge")
+        self.sql("create table m_huge (id int, v varchar(12))")
+        src = self.write_csv("huge.csv", ["id", "v"], [(1, "ok"), (2, "x" * 70000)])
+        r = self.load("--from", src, "--table", "m_huge")
+        self.assertEqual(r.returncode, 2, str(r))
+        self.assertIn("record 2 holds 70000 bytes", r.err())
+        self.assertEqual(self.values("m_huge"), [])
+        r = self.load_ok("--from", src, "--table", "m_huge", "--truncate-columns")
+        self.assertEqual(self.values("m_huge"), [("1", "ok"), ("2", "x" * 12)])
+
+    def test_add_columns_adds_what_the_table_lacks(self):
+        self.sql("drop table if exists m_add")
+        self.sql("create table m_add (id int)")
+        src = self.write_csv("add.csv", ["id", "note", "score"], [(1, "hello", 5)])
+        r = self.load("--from", src, "--table", "m_add")
+        self.assertEqual(r.returncode, 2, str(r))
+        self.assertIn("--add-columns", r.err())
+        r = self.load_ok("--from", src, "--table", "m_add", "--add-columns", "--column-type", "score=BIGINT")
+        self.assertEqual(r.json()["table_changes"], ['ALTER TABLE "m_add" ADD COLUMN "note" VARCHAR(256)',
+                                                     'ALTER TABLE "m_add" ADD COLUMN "score" BIGINT'])
+        self.assertEqual(self.values("m_add"), [("1", "hello", "5")])
+
     def test_create_table_with_column_types(self):
         self.sql("drop table if exists m_created")
         src = self.write_csv("created.csv", ["id", "name", "amount"], [(1, "a", "1.50"), (2, None, "2.25")])

@@ -33,6 +33,8 @@ struct load_flags {
     std::string key;
     std::string order_by;
     bool create_table = false;
+    bool add_columns = false;
+    bool truncate_columns = false;
     std::vector<std::string> column_types;
     std::int64_t max_errors = -1;
     std::string staging;
@@ -93,6 +95,7 @@ void print_summary(const tl::load_stats& s, const tl::load_request& r, std::FILE
                           {"files", s.files},
                           {"bytes_staged", s.bytes_staged},
                           {"created_table", s.created_table},
+                          {"table_changes", boost::json::value_from(s.table_changes)},
                           {"run_id", s.run_id},
                           {"retries", retries},
                           {"seconds", seconds},
@@ -137,6 +140,8 @@ int run_load(load_flags& flags) {
         return exit_usage;
     }
     request.create_table = flags.create_table;
+    request.add_columns = flags.add_columns;
+    request.truncate_columns = flags.truncate_columns;
     for (const auto& item : flags.column_types) {
         auto eq = item.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
@@ -243,7 +248,9 @@ command_runner add_load_command(CLI::App& app) {
     cmd->add_option("--key", flags->key, "upsert: the key columns, a,b");
     cmd->add_option("--order-by", flags->order_by, "upsert: the column that says which row is newer");
     cmd->add_flag("--create-table", flags->create_table, "Create a missing table (VARCHAR(65535) columns unless --column-type)");
-    cmd->add_option("--column-type", flags->column_types, "COLUMN=TYPE for --create-table (repeatable)");
+    cmd->add_flag("--add-columns", flags->add_columns, "Add source columns the table lacks (before the transaction)");
+    cmd->add_flag("--truncate-columns", flags->truncate_columns, "Cut values too long for their VARCHAR/CHAR instead of failing");
+    cmd->add_option("--column-type", flags->column_types, "COLUMN=TYPE for --create-table and --add-columns (repeatable)");
     cmd->add_option("--max-errors", flags->max_errors, "COPY's MAXERROR: rows it may skip (each is reported)");
     cmd->add_option("--staging", flags->staging, "s3://bucket/prefix/ where the files are staged (removed after)");
     cmd->add_option("--copy-role", flags->copy_role, "The IAM role COPY runs as (default: --role-arn)");
