@@ -3,7 +3,9 @@
 
 #include "transfer/extract/postgres_sink.hpp"
 
+#include "engine/error.hpp"
 #include "engine/scheduler/async_limiter.hpp"
+#include "engine/scheduler/cancellation.hpp"
 #include "transfer/extract/postgres_copy.hpp"
 #include "transfer/extract/postgres_session.hpp"
 #include "transfer/extract/postgres_types.hpp"
@@ -186,13 +188,35 @@ public:
 
     asio::awaitable<result<void>> async_commit() override {
         if (broken_.error) co_return broken_.error;
-        auto job = [shared = shared_, sent = rows_]() {
+        auto end_copy = [shared = shared_, sent = rows_]() {
             std::lock_guard lock(shared->mutex);
-            outcome out = commit(*shared->session, sent);
+            outcome out = end_and_count(*shared->session, sent);
             finish_job(*shared);
             return out;
         };
-        outcome done = co_await pool_.async_run(std::move(job));
+        outcome ended = co_await pool_.async_run(std::move(end_copy));
+        if (ended.error) co_return fail(std::move(ended));
+        // Ending the COPY may take long (the server checks and stores every row); a Ctrl-C meanwhile
+        // must not be followed by a COMMIT: the caller reports nothing written.
+        if (co_await engine::is_cancelled()) {
+            auto roll_back = [shared = shared_]() {
+                std::lock_guard lock(shared->mutex);
+                outcome out{make_error_code(engine::errc::cancelled), "cancelled before COMMIT: rolled back"};
+                shared->session->rollback_and_close();
+                return out;
+            };
+            outcome cancelled = co_await pool_.async_run(std::move(roll_back));
+            co_return fail(std::move(cancelled));
+        }
+        auto commit = [shared = shared_]() {
+            std::lock_guard lock(shared->mutex);
+            outcome out;
+            if (!shared->session->commit()) out = failed(*shared->session, errc::destination_failed);
+            else shared->session->rollback_and_close();  // nothing left to roll back: closes
+            finish_job(*shared);
+            return out;
+        };
+        outcome done = co_await pool_.async_run(std::move(commit));
         if (done.error) co_return fail(std::move(done));
         committed_ = true;
         co_return result<void>{};
@@ -209,15 +233,14 @@ public:
     }
 
 private:
-    static outcome commit(postgres_session& s, std::uint64_t sent) {
+    // Ends the COPY and checks that the server stored every row sent, no more, no fewer.
+    static outcome end_and_count(postgres_session& s, std::uint64_t sent) {
         auto stored = s.copy_end();
         if (!stored) return failed(s, errc::destination_failed);
         if (*stored != sent)
             return failed(s, errc::verification_failed,
                           "PostgreSQL stored " + std::to_string(*stored) + " rows where " + std::to_string(sent) +
                               " were sent; rolled back (PostgreSQL at " + s.where() + ")");
-        if (!s.commit()) return failed(s, errc::destination_failed);
-        s.rollback_and_close();  // nothing to roll back any more: closes
         return {};
     }
 
