@@ -79,7 +79,8 @@ class SinkPostgres:
                             str(self.port), "-U", "postgres", "-d", database or self.database, "-c", sql],
                            capture_output=True, text=True, timeout=120, env={**os.environ, "PGTZ": "UTC"})
         if check and p.returncode != 0:
-            raise AssertionError(f"psql {sql[:200]!r}: {p.stderr}")
+            # (CREATE ROLE's statement holds the password: never in a message.)
+            raise AssertionError(f"psql {sql[:200]!r}: {p.stderr}".replace(self.password, "***"))
         return p.stdout.rstrip("\n")
 
     def copy_out(self, query):

@@ -92,6 +92,16 @@ class ExtractToPostgres(ExtractCase):
         self.assert_no_password(r)
         return r
 
+    def shown(self, r):
+        """str(r) for a failure message, the password masked (the arguments hold the URI)."""
+        text = str(r)
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def assert_ok(self, r):
+        self.assertEqual(r.returncode, 0, self.shown(r))
+
     def assert_no_password(self, r):
         for secret in self.secrets:
             self.assertNotIn(secret.encode(), r.stderr, "the password is on stderr")
@@ -169,14 +179,14 @@ class ExtractToPostgres(ExtractCase):
                      "insert into narrow values (42, 1.5, 'kept'); grant all on narrow to loader")
         for via in ("data-api", "unload"):
             r = self.to_pg("--sql", "select id, d, v from every_type", "--to-table", "narrow", "--via", via)
-            self.assertEqual(r.returncode, 1, str(r))
+            self.assertEqual(r.returncode, 1, self.shown(r))
             self.assertIn('"d"', r.err())
             self.assertIn("numeric(10,2)", r.err())
             self.assertIn("numeric(38,10)", r.err())
             self.assertEqual(self.pg.psql("select id, d, v from narrow"), "42|1.50|kept", "the table is unchanged")
             self.assert_staging_empty()
         r = self.to_pg("--sql", "select id, tm from every_type", "--to-table", "narrow", "--via", "data-api")
-        self.assertEqual(r.returncode, 1, str(r))
+        self.assertEqual(r.returncode, 1, self.shown(r))
         self.assertIn('no column "tm"', r.err())
 
     # ---- failures mid-way
@@ -184,7 +194,7 @@ class ExtractToPostgres(ExtractCase):
         self.pg.psql("create table checked (id int check (id < 5), v varchar(200)); "
                      "insert into checked values (0, 'kept'); grant all on checked to loader")
         r = self.to_pg("--sql", "select id, v from every_type", "--to-table", "checked", "--via", "data-api")
-        self.assertEqual(r.returncode, 1, str(r))
+        self.assertEqual(r.returncode, 1, self.shown(r))
         self.assertIn("check constraint", r.err())
         self.assertIn("23514", r.err(), "the SQLSTATE is given")
         self.assertEqual(self.pg.psql("select id, v from checked"), "0|kept")
@@ -201,7 +211,7 @@ class ExtractToPostgres(ExtractCase):
             r = self.to_pg("--sql", "select id, v from every_type", "--to-table", "refused_new", "--via", "unload")
         finally:
             self.pg.psql("drop event trigger add_check")
-        self.assertEqual(r.returncode, 1, str(r))
+        self.assertEqual(r.returncode, 1, self.shown(r))
         self.assertIn("check constraint", r.err())
         self.assertFalse(self.exists("public.refused_new"), "the rollback removed the table the sink created")
         self.assert_staging_empty()
@@ -254,7 +264,7 @@ class ExtractToPostgres(ExtractCase):
     def test_connection_refused_names_host_and_port(self):
         port = free_port()
         r = self.to_pg("--sql", QUERY, "--to-table", "nowhere", "--via", "data-api", uri=self.pg.uri(port=port))
-        self.assertEqual(r.returncode, 1, str(r))
+        self.assertEqual(r.returncode, 1, self.shown(r))
         self.assertIn("127.0.0.1", r.err())
         self.assertIn(str(port), r.err())
         self.assertIn("Connection refused", r.err())
@@ -263,7 +273,7 @@ class ExtractToPostgres(ExtractCase):
         wrong = "wrong-" + self.pg.password
         r = self.extract("--sql", QUERY, "--to", self.pg.uri(password=wrong), "--to-table", "nowhere",
                          "--via", "data-api")
-        self.assertEqual(r.returncode, 1, str(r))
+        self.assertEqual(r.returncode, 1, self.shown(r))  # (the wrong password holds the right one: masked too)
         self.assertIn("password authentication failed", r.err())
         self.assertIn('"loader"', r.err())
         for secret in (wrong, quote(wrong, safe="")):
