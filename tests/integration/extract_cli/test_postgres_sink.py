@@ -10,7 +10,7 @@ port, a password login).
 - an existing table: appended to when its columns hold the values (wider types, an extra nullable column);
   refused before any row when they cannot (exit 1, the column and both types named, the table unchanged);
 - failures mid-way leave the table as it was: a value the sink's PostgreSQL refuses (a CHECK) in an existing
-  table, and in a table the sink creates (an event trigger adds the CHECK: the table is gone with the
+  table, a row count short of the rows sent (a trigger drops a row), and in a table the sink creates (an event trigger adds the CHECK: the table is gone with the
   rollback); kill -9 and SIGINT while the COPY is held in the server (a trigger sleeps): no table;
 - connection refused names host and port, a wrong password says authentication failed;
 - the password (and its percent-encoded form) never appears in stdout or stderr of any run.
@@ -198,6 +198,19 @@ class ExtractToPostgres(ExtractCase):
         self.assertIn("check constraint", r.err())
         self.assertIn("23514", r.err(), "the SQLSTATE is given")
         self.assertEqual(self.pg.psql("select id, v from checked"), "0|kept")
+
+    def test_rows_the_server_did_not_store_fail_the_count_check_and_roll_back(self):
+        # A trigger that silently drops a row: COPY succeeds, but its count is one short.
+        self.pg.psql("create table dropping (id int, v varchar(200)); insert into dropping values (0, 'kept'); "
+                     "grant all on dropping to loader; "
+                     "create function drop_three() returns trigger language plpgsql as $$ "
+                     "begin if new.id = 3 then return null; end if; return new; end $$; "
+                     "create trigger drop_three before insert on dropping for each row execute function drop_three()")
+        r = self.to_pg("--sql", "select id, v from every_type", "--to-table", "dropping", "--via", "unload")
+        self.assertEqual(r.returncode, 1, self.shown(r))
+        self.assertIn(f"stored {len(ROWS) - 1} rows where {len(ROWS)} were sent", r.err())
+        self.assertEqual(self.pg.psql("select id, v from dropping"), "0|kept", "rolled back")
+        self.assert_staging_empty()
 
     def test_a_value_refused_in_a_table_the_sink_created_leaves_no_table(self):
         # An event trigger adds a CHECK to the table once the sink created it: row 5 is refused mid-COPY.
