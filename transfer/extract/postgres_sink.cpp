@@ -13,6 +13,7 @@
 
 #include <boost/asio/this_coro.hpp>
 
+#include <atomic>
 #include <mutex>
 #include <optional>
 
@@ -35,7 +36,9 @@ struct outcome {
 struct shared_session {
     std::mutex mutex;  // one libpq call at a time
     std::optional<postgres_session> session;
-    bool close_after_job = false;  // abandon() came while a job held the connection
+    // abandon() came while a job held the connection (set without the lock, so atomic). Should it
+    // come just after the job looked, the session's destructor closes the connection instead.
+    std::atomic<bool> close_after_job{false};
 };
 
 // Runs after every job, under the lock: an abandon() that could not take the connection left

@@ -38,7 +38,9 @@
 namespace shiftsync::transfer::extract {
 
 struct postgres_sink_options {
-    int connect_timeout_seconds = 30;  // libpq's connect_timeout, unless the connection string sets one
+    // Defaults for libpq's connect_timeout and application_name: a connection string that sets
+    // them wins. (client_encoding is always UTF8: canonical text is UTF-8.)
+    int connect_timeout_seconds = 30;
     std::string application_name = "shiftsync";
     bool create_table = true;  // create a missing table; false: a missing table is an error
 };

@@ -142,7 +142,8 @@ class ExtractToPostgres(ExtractCase):
             self.assert_staging_empty()
 
     def test_null_and_empty_string_stay_apart_even_in_one_column(self):
-        r = self.to_pg("--sql", "select v from every_type", "--to-table", "one_column", "--via", "data-api")
+        r = self.to_pg("--sql", "select v from every_type", "--to-table", "one_column", "--via", "data-api",
+                       uri=self.pg.uri().replace("postgresql://", "postgres://"))
         self.assert_ok(r)
         self.assertIn("rows to the table", r.err())
         self.assertEqual(self.count("one_column"), len(ROWS))
@@ -152,7 +153,10 @@ class ExtractToPostgres(ExtractCase):
     def test_quoted_identifiers_stay_identifiers(self):
         self.pg.psql('create schema "Odd Schema" authorization loader; create table x (k int); insert into x values (1)')
         sql = 'select id as """; drop table x; --", v as "Mixed Case" from every_type'
-        r = self.to_pg("--sql", sql, "--to-table", '"Odd Schema"."T; drop table x; --"', "--via", "data-api")
+        keywords = (f"host=127.0.0.1 port={self.pg.port} dbname={self.pg.database} user={self.pg.user} "
+                    f"password='{self.pg.password}'")  # the other form of connection string
+        r = self.to_pg("--sql", sql, "--to-table", '"Odd Schema"."T; drop table x; --"', "--via", "data-api",
+                       uri=keywords)
         self.assert_ok(r)
         table = '"Odd Schema"."T; drop table x; --"'
         self.assertEqual(self.count(table), len(ROWS))
@@ -272,6 +276,18 @@ class ExtractToPostgres(ExtractCase):
                       lambda: self.pg.psql("select count(*) from pg_stat_activity "
                                            "where application_name = 'shiftsync'") == "0", timeout=30)
         self.assertFalse(self.exists("public.held_interrupted"), "a Ctrl-C during the COPY commits nothing")
+
+    # ---- usage
+    def test_usage_errors_exit_2_and_never_show_the_password(self):
+        for args, says in ((["--to", self.pg.uri()], "--to-table"),
+                           (["--to", self.path("out.csv"), "--to-table", "t"], "--to-table goes with"),
+                           (["--to", self.pg.uri(), "--to-table", "t", "--format", "ndjson"], "for files"),
+                           (["--to", self.pg.uri(), "--to-table", "a.b.c"], "SCHEMA.TABLE"),
+                           (["--to", self.pg.uri() + "?nosuchoption=1", "--to-table", "t"], "connection string")):
+            r = self.extract("--sql", QUERY, *args)
+            self.assert_no_password(r)
+            self.assertEqual(r.returncode, 2, self.shown(r))
+            self.assertIn(says, r.err())
 
     # ---- connection failures
     def test_connection_refused_names_host_and_port(self):
