@@ -157,11 +157,13 @@ public:
         };
         outcome opened = co_await pool_.async_run(std::move(job));
         if (opened.error) co_return fail(std::move(opened));
+        opened_ = true;
         co_return result<void>{};
     }
 
     asio::awaitable<result<void>> async_write(std::size_t, std::shared_ptr<rows::row_batch> batch) override {
         if (broken_.error) co_return broken_.error;
+        if (!opened_) co_return not_open();
         // Encoding needs no order: batches of many streams are encoded at once on the pool.
         auto encode = [batch, &columns = columns_]() {
             std::string text;
@@ -191,6 +193,7 @@ public:
 
     asio::awaitable<result<void>> async_commit() override {
         if (broken_.error) co_return broken_.error;
+        if (!opened_) co_return not_open();
         auto end_copy = [shared = shared_, sent = rows_]() {
             std::lock_guard lock(shared->mutex);
             outcome out = end_and_count(*shared->session, sent);
@@ -247,6 +250,11 @@ private:
         return {};
     }
 
+    boost::system::error_code not_open() {
+        failure_ = "the PostgreSQL sink was not opened";
+        return make_error_code(errc::destination_failed);
+    }
+
     boost::system::error_code fail(outcome out) {
         failure_ = out.failure;
         broken_ = std::move(out);
@@ -261,6 +269,7 @@ private:
     rows::schema columns_;
     std::optional<engine::async_limiter> turn_;  // one batch sent at a time: the COPY is one stream
     outcome broken_;                             // the first failure; later calls repeat it
+    bool opened_ = false;
     bool committed_ = false;
 };
 
