@@ -5,7 +5,7 @@ port, a password login).
 - every type by --via data-api and --via unload into tables the sink creates: the columns typed as documented
   (transfer/extract/postgres_types.hpp), the rows equal to the same rows inserted into the sink's PostgreSQL by
   hand (EXCEPT ALL both ways empty, counts equal) and, dumped with psql, byte-identical to the source dumped
-  with psql; NULL and '' stay apart even in a one-column table; quoted identifiers (a column named
+  with psql; an empty result makes an empty table; NULL and '' stay apart even in a one-column table; quoted identifiers (a column named
   `"; drop table x; --`, a schema with a space);
 - an existing table: appended to when its columns hold the values (wider types, an extra nullable column);
   refused before any row when they cannot (exit 1, the column and both types named, the table unchanged);
@@ -140,6 +140,15 @@ class ExtractToPostgres(ExtractCase):
             self.assertEqual(self.pg.copy_out(f"select * from {table} order by id"), source_dump,
                              "psql prints the sink's table exactly as it prints the source")
             self.assert_staging_empty()
+
+    def test_an_empty_result_creates_an_empty_table_with_every_column(self):
+        for via in ("data-api", "unload"):
+            table = "empty_" + via.replace("-", "_")
+            r = self.to_pg("--sql", QUERY + " where id > 100", "--to-table", table, "--via", via, "--json")
+            self.assert_ok(r)
+            self.assertEqual(r.json()["rows"], 0)
+            self.assertEqual(self.count(table), 0)
+            self.assertEqual(self.column_types(table), [f"{n} {pg}" for n, _, pg in COLUMNS])
 
     def test_null_and_empty_string_stay_apart_even_in_one_column(self):
         r = self.to_pg("--sql", "select v from every_type", "--to-table", "one_column", "--via", "data-api",
