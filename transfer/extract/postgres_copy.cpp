@@ -50,7 +50,9 @@ std::optional<qualified_name> parse_qualified_name(std::string_view text) {
     return qualified_name{parts[0], parts[1]};
 }
 
-std::string quoted(const qualified_name& name) { return quote_identifier(name.schema) + "." + quote_identifier(name.table); }
+std::string quoted(const qualified_name& name) {
+    return quote_identifier(name.schema) + "." + quote_identifier(name.table);
+}
 
 std::string create_table_statement(const qualified_name& name, const rows::schema& columns) {
     std::string sql = "CREATE TABLE " + quoted(name) + " (";

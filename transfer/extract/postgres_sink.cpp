@@ -107,7 +107,8 @@ outcome open_table(postgres_session& s, const rows::schema& columns, qualified_n
     auto found = s.query(find_table_sql, {name.schema, name.table}, "looking up " + label);
     if (!found) return failed(s, errc::destination_failed);
     if (found->empty()) {
-        if (!create) return failed(s, errc::destination_failed, "the table " + label + " does not exist at " + s.where());
+        if (!create)
+            return failed(s, errc::destination_failed, "the table " + label + " does not exist at " + s.where());
         if (!s.exec(create_table_statement(name, columns), "CREATE TABLE " + label))
             return failed(s, errc::destination_failed);
     } else {

@@ -130,7 +130,8 @@ std::string with_length(const char* name, int n) {
 
 std::string postgres_type_for(const rows::column& c) {
     switch (c.kind) {
-        case value_kind::integer: return integer_bytes(c) == 2 ? "smallint" : integer_bytes(c) == 4 ? "integer" : "bigint";
+        case value_kind::integer:
+            return integer_bytes(c) == 2 ? "smallint" : integer_bytes(c) == 4 ? "integer" : "bigint";
         case value_kind::decimal:
             return c.precision > 0 ? "numeric(" + std::to_string(c.precision) + "," + std::to_string(c.scale) + ")"
                                    : "numeric";
@@ -183,7 +184,8 @@ std::string why_cannot_hold(const rows::column& source, const postgres_column& t
 std::string check_existing_table(const rows::schema& source, const std::vector<postgres_column>& target,
                                  const std::string& table_label) {
     for (const auto& s : source) {
-        auto it = std::find_if(target.begin(), target.end(), [&](const postgres_column& t) { return t.name == s.name; });
+        auto same_name = [&](const postgres_column& t) { return t.name == s.name; };
+        auto it = std::find_if(target.begin(), target.end(), same_name);
         if (it == target.end())
             return "the table " + table_label + " has no column " + quote_identifier(s.name) + " (the source's " +
                    redshift_type_text(s) + ")";
@@ -196,7 +198,8 @@ std::string check_existing_table(const rows::schema& source, const std::vector<p
                    ", which cannot hold the source's " + redshift_type_text(s) + " values (" + why + ")";
     }
     for (const auto& t : target) {
-        bool in_source = std::any_of(source.begin(), source.end(), [&](const rows::column& s) { return s.name == t.name; });
+        auto same_name = [&](const rows::column& s) { return s.name == t.name; };
+        bool in_source = std::any_of(source.begin(), source.end(), same_name);
         if (!in_source && t.not_null && !t.has_default && !t.generated)
             return "the table " + table_label + "'s column " + quote_identifier(t.name) + " " + t.type +
                    " is NOT NULL without a default, and the source has no such column";

@@ -5,14 +5,16 @@ port, a password login).
 - every type by --via data-api and --via unload into tables the sink creates: the columns typed as documented
   (transfer/extract/postgres_types.hpp), the rows equal to the same rows inserted into the sink's PostgreSQL by
   hand (EXCEPT ALL both ways empty, counts equal) and, dumped with psql, byte-identical to the source dumped
-  with psql; an empty result makes an empty table; NULL and '' stay apart even in a one-column table; quoted identifiers (a column named
-  `"; drop table x; --`, a schema with a space);
+  with psql; an empty result makes an empty table; 300,000 rows from several staged files at once arrive
+  whole; NULL and '' stay apart even in a one-column table; quoted identifiers (a column named
+  `"; drop table x; --`, a schema with a space); postgres:// and key=value connection strings;
 - an existing table: appended to when its columns hold the values (wider types, an extra nullable column);
   refused before any row when they cannot (exit 1, the column and both types named, the table unchanged);
 - failures mid-way leave the table as it was: a value the sink's PostgreSQL refuses (a CHECK) in an existing
-  table, a row count short of the rows sent (a trigger drops a row), and in a table the sink creates (an event trigger adds the CHECK: the table is gone with the
-  rollback); kill -9 and SIGINT while the COPY is held in the server (a trigger sleeps): no table;
-- connection refused names host and port, a wrong password says authentication failed;
+  table and in a table the sink creates (an event trigger adds the CHECK: the table is gone with the
+  rollback), a row count short of the rows sent (a trigger drops a row); kill -9 and SIGINT while the COPY is
+  held in the server (a trigger sleeps): no table;
+- usage errors exit 2; connection refused names host and port, a wrong password says authentication failed;
 - the password (and its percent-encoded form) never appears in stdout or stderr of any run.
 """
 import os
@@ -150,6 +152,18 @@ class ExtractToPostgres(ExtractCase):
             self.assertEqual(self.count(table), 0)
             self.assertEqual(self.column_types(table), [f"{n} {pg}" for n, _, pg in COLUMNS])
 
+    def test_many_staged_files_at_once_arrive_whole(self):
+        self.sql("create table facts as select g as id, md5(g::text) as h, g % 7 = 0 as flag "
+                 "from generate_series(1, 300000) g")
+        r = self.to_pg("--sql", "select * from facts", "--to-table", "facts", "--via", "unload", "--max-file-size", "5",
+                       "--json")
+        self.assert_ok(r)
+        self.assertGreater(r.json()["files"], 1, "several staged files, written into one COPY as they arrive")
+        self.assertEqual(r.json()["rows"], 300000)
+        self.assertEqual(self.pg.psql("select count(*), count(distinct id), sum(id), "
+                                      "count(*) filter (where h = md5(id::text)), count(*) filter (where flag) "
+                                      "from facts"), f"300000|300000|{300000 * 300001 // 2}|300000|{300000 // 7}")
+
     def test_null_and_empty_string_stay_apart_even_in_one_column(self):
         r = self.to_pg("--sql", "select v from every_type", "--to-table", "one_column", "--via", "data-api",
                        uri=self.pg.uri().replace("postgresql://", "postgres://"))
@@ -160,7 +174,8 @@ class ExtractToPostgres(ExtractCase):
         self.assertEqual(self.pg.psql("select count(*) from one_column where v = ''"), "1")  # row 7
 
     def test_quoted_identifiers_stay_identifiers(self):
-        self.pg.psql('create schema "Odd Schema" authorization loader; create table x (k int); insert into x values (1)')
+        self.pg.psql('create schema "Odd Schema" authorization loader; '
+                     'create table x (k int); insert into x values (1)')
         sql = 'select id as """; drop table x; --", v as "Mixed Case" from every_type'
         keywords = (f"host=127.0.0.1 port={self.pg.port} dbname={self.pg.database} user={self.pg.user} "
                     f"password='{self.pg.password}'")  # the other form of connection string
