@@ -21,6 +21,10 @@ class redshift_data_client {
 public:
     explicit redshift_data_client(service_client& service) : service_(service) {}
 
+    // The service this client calls: a second client on it keeps its own run-time history, for
+    // statements not comparable with the others (a bulk COPY beside quick BEGIN/COMMITs).
+    service_client& service() const { return service_; }
+
     boost::asio::awaitable<boost::system::result<execute_result>> async_execute_statement(const execute_request& request,
                                                                                          diagnostics& diag);
     boost::asio::awaitable<boost::system::result<statement_description>> async_describe_statement(

@@ -80,3 +80,19 @@ step "shiftsync cp --recursive, ls, rm"
 "$bin/shiftsync" cp "$work/tree" s3://unload-example/demo/tree/ --recursive "${s3[@]}"
 "$bin/shiftsync" ls s3://unload-example/demo/ --recursive "${s3[@]}"
 "$bin/shiftsync" rm s3://unload-example/demo/ --recursive "${s3[@]}"
+
+step "shiftsync extract: the orders by UNLOAD through the staging bucket (the prefix is removed after), then by the Data API"
+"$bin/shiftsync" extract --table public.orders --to "$work/orders.csv" --via unload \
+  --staging s3://unload-example/demo-staging/ "${connect[@]}"
+"$bin/shiftsync" extract --sql "select * from public.orders order by id" --to "$work/orders.ndjson.gz" --via data-api "${connect[@]}"
+sed -n 1,3p "$work/orders.csv"; gzip -dc "$work/orders.ndjson.gz" | sed -n 1,2p
+
+step "shiftsync load: the extracted CSV into a copy of the table (append), then an upsert of 3 rows (2 changed, 1 new)"
+"$bin/shiftsync" query "create table public.orders_copy (like public.orders)" "${connect[@]}"
+"$bin/shiftsync" load --from "$work/orders.csv" --table public.orders_copy \
+  --staging s3://unload-example/demo-staging/ "${connect[@]}"
+printf 'id,customer,amount,placed_at\n1,changed,1.00,2026-12-01 00:00:00\n2,changed,2.00,2026-12-01 00:00:00\n1001,new,9.99,2026-12-02 00:00:00\n' > "$work/changes.csv"
+"$bin/shiftsync" load --from "$work/changes.csv" --table public.orders_copy --mode upsert --key id \
+  --staging s3://unload-example/demo-staging/ "${connect[@]}"
+"$bin/shiftsync" query "select count(*) as rows, sum(case when customer = 'changed' then 1 else 0 end) as changed from public.orders_copy" --format table "${connect[@]}"
+"$bin/shiftsync" ls s3://unload-example/demo-staging/ --recursive "${s3[@]}" | grep -q . && echo "staging not empty!" || echo "staging prefix empty"

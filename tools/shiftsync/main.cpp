@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     add(shiftsync::cli::add_rm_command);
     add(shiftsync::cli::add_presign_command);
     add(shiftsync::cli::add_extract_command);
+    add(shiftsync::cli::add_load_command);
     add(shiftsync::cli::add_sweep_command);
 
     try {

@@ -97,13 +97,13 @@ asio::awaitable<result<extract_stats>> extract(extract_environment& env, const e
     else
         outcome = co_await detail::read_by_data_api(env, request, sink, stats, diag);
     if (!outcome) {
-        sink.abandon();
+        co_await sink.async_abandon();
         co_return outcome.error();
     }
     auto committing = co_await sink.async_commit();
     if (!committing) {
         diag.client_note = sink.failure();
-        sink.abandon();
+        co_await sink.async_abandon();
         co_return committing.error();
     }
     stats.rows = sink.rows_written();

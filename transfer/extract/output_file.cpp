@@ -17,6 +17,12 @@ output_file::output_file(asio::any_io_executor executor, engine::cpu_pool& cpu, 
     : cpu_(cpu), fd_(fd), owned_(owned), label_(std::move(label)), format_(format), columns_(columns),
       compressor_(codec::make_compressor(format.compression)), turn_(std::move(executor), 1) {}
 
+output_file::output_file(asio::any_io_executor executor, engine::cpu_pool& cpu, byte_pipe& pipe, std::string label,
+                         sink_format format, const rows::schema& columns)
+    : output_file(std::move(executor), cpu, -1, false, std::move(label), format, columns) {
+    pipe_ = &pipe;
+}
+
 output_file::~output_file() {
     if (owned_ && fd_ >= 0) ::close(fd_);
 }
@@ -38,6 +44,20 @@ boost::system::error_code output_file::write_all(std::string_view data) {
 asio::awaitable<result<void>> output_file::async_append(std::string encoded, bool last, bool sync) {
     auto turn = co_await turn_.async_acquire(1, engine::priority::bulk);
     if (!turn) co_return turn.error();
+    if (pipe_) {
+        auto compress = [this, encoded = std::move(encoded), last]() mutable {
+            if (format_.compression == codec::compression::none) return std::move(encoded);
+            std::string compressed;
+            compressor_->write(encoded, compressed);
+            if (last) compressor_->finish(compressed);
+            return compressed;
+        };
+        std::string out = co_await cpu_.async_run(std::move(compress));
+        bytes_ += out.size();
+        auto written = co_await pipe_->async_write(out);
+        if (!written) failure_ = "uploading " + label_ + " failed";
+        co_return written;
+    }
     // Compression state and the file position belong to the stream: one job at a time, in the
     // order the turns were taken.
     auto job = [this, encoded = std::move(encoded), last, sync]() -> result<void> {

@@ -4,6 +4,7 @@
 // writes and what it is renamed to.
 
 #include "engine/scheduler/async_limiter.hpp"
+#include "transfer/extract/byte_pipe.hpp"
 #include "transfer/extract/row_sink.hpp"
 
 #include <boost/system/error_code.hpp>
@@ -14,6 +15,9 @@ class output_file {
 public:
     // `fd` is owned when `owned`; `label` names it in errors (a path, or "stdout").
     output_file(boost::asio::any_io_executor executor, engine::cpu_pool& cpu, int fd, bool owned, std::string label,
+                sink_format format, const rows::schema& columns);
+    // Into a pipe (an upload reads the other end) instead of a descriptor.
+    output_file(boost::asio::any_io_executor executor, engine::cpu_pool& cpu, byte_pipe& pipe, std::string label,
                 sink_format format, const rows::schema& columns);
     ~output_file();
     output_file(const output_file&) = delete;
@@ -34,6 +38,7 @@ private:
     engine::cpu_pool& cpu_;
     int fd_;
     bool owned_;
+    byte_pipe* pipe_ = nullptr;
     std::string label_;
     sink_format format_;
     const rows::schema& columns_;

@@ -128,6 +128,7 @@ std::optional<std::vector<postgres_session::row>> postgres_session::query(const 
 }
 
 bool postgres_session::copy_begin(const std::string& sql) {
+    if (!conn_) return fail("starting the COPY: the connection is closed");
     result_ptr res(PQexec(conn_, sql.c_str()));
     if (!res || PQresultStatus(res.get()) != PGRES_COPY_IN)
         return fail("starting the COPY failed: " + server_error(res.get()));
@@ -136,6 +137,7 @@ bool postgres_session::copy_begin(const std::string& sql) {
 }
 
 bool postgres_session::copy_put(std::string_view data) {
+    if (!conn_) return fail("the COPY: the connection is closed");
     // One CopyData message per MiB at most: the server's buffer for a message stays small.
     constexpr std::size_t piece = 1 << 20;
     while (!data.empty()) {
@@ -164,6 +166,10 @@ bool postgres_session::copy_put(std::string_view data) {
 }
 
 std::optional<std::uint64_t> postgres_session::copy_end() {
+    if (!conn_) {
+        fail("ending the COPY: the connection is closed");
+        return std::nullopt;
+    }
     in_copy_ = false;
     if (PQputCopyEnd(conn_, nullptr) != 1) {
         fail("ending the COPY failed: " + one_line(PQerrorMessage(conn_)));
@@ -191,6 +197,7 @@ std::optional<std::uint64_t> postgres_session::copy_end() {
 }
 
 bool postgres_session::commit() {
+    if (!conn_) return fail("COMMIT: the connection is closed");
     result_ptr res(PQexec(conn_, "COMMIT"));
     if (!res || PQstatus(conn_) != CONNECTION_OK)
         return fail("the COMMIT's outcome is unknown: the connection broke (" + one_line(PQerrorMessage(conn_)) + ")");

@@ -44,8 +44,9 @@ public:
     // Ends an unfinished COPY (CopyFail) and the transaction (ROLLBACK), waiting for the answers,
     // then closes the connection.
     void rollback_and_close() noexcept;
-    // For abandon() on the network thread: switches the socket to non-blocking, queues CopyFail or
-    // ROLLBACK and closes. The server ends the transaction (a session that ends never commits).
+    // For the destructor (whatever thread it runs on): switches the socket to non-blocking, queues
+    // CopyFail or ROLLBACK and closes. The server ends the transaction (a session that ends never
+    // commits).
     void close_without_waiting() noexcept;
 
     bool connected() const { return conn_ != nullptr; }

@@ -13,7 +13,6 @@
 
 #include <boost/asio/this_coro.hpp>
 
-#include <atomic>
 #include <mutex>
 #include <optional>
 
@@ -32,20 +31,11 @@ struct outcome {
 };
 
 // The connection, shared by the sink and the jobs that use it: a job may still run after the
-// coroutine that awaited it was cancelled, and abandon() may come while one does.
+// coroutine that awaited it was cancelled, and the sink may be gone by then.
 struct shared_session {
     std::mutex mutex;  // one libpq call at a time
     std::optional<postgres_session> session;
-    // abandon() came while a job held the connection (set without the lock, so atomic). Should it
-    // come just after the job looked, the session's destructor closes the connection instead.
-    std::atomic<bool> close_after_job{false};
 };
-
-// Runs after every job, under the lock: an abandon() that could not take the connection left
-// this to do.
-void finish_job(shared_session& shared) {
-    if (shared.close_after_job && shared.session) shared.session->rollback_and_close();
-}
 
 outcome failed(postgres_session& s, errc code, std::string failure = {}) {
     outcome out{make_error_code(code), failure.empty() ? s.failure() : std::move(failure)};
@@ -136,7 +126,9 @@ public:
                   postgres_sink_options options)
         : pool_(pool), conninfo_(std::move(conninfo)), name_{std::move(schema), std::move(table)},
           options_(std::move(options)), shared_(std::make_shared<shared_session>()) {}
-    ~postgres_sink() override { abandon(); }
+    // Unfinished and never abandoned: the session's destructor (when the last job lets go of it)
+    // closes the connection without waiting, and the server ends the transaction.
+    ~postgres_sink() override = default;
 
     asio::awaitable<result<void>> async_open(const rows::schema& columns, std::size_t) override {
         columns_ = columns;
@@ -153,7 +145,6 @@ public:
         auto job = [shared = shared_, columns = columns_, name = name_, create = options_.create_table]() {
             std::lock_guard lock(shared->mutex);
             outcome out = open_table(*shared->session, columns, name, create);
-            finish_job(*shared);
             return out;
         };
         outcome opened = co_await pool_.async_run(std::move(job));
@@ -182,7 +173,6 @@ public:
             std::lock_guard lock(shared->mutex);
             outcome out;
             if (!shared->session->copy_put(text)) out = failed(*shared->session, errc::destination_failed);
-            finish_job(*shared);
             return out;
         };
         outcome sent = co_await pool_.async_run(std::move(send));
@@ -198,7 +188,6 @@ public:
         auto end_copy = [shared = shared_, sent = rows_]() {
             std::lock_guard lock(shared->mutex);
             outcome out = end_and_count(*shared->session, sent);
-            finish_job(*shared);
             return out;
         };
         outcome ended = co_await pool_.async_run(std::move(end_copy));
@@ -220,7 +209,6 @@ public:
             outcome out;
             if (!shared->session->commit()) out = failed(*shared->session, errc::destination_failed);
             else shared->session->rollback_and_close();  // nothing left to roll back: closes
-            finish_job(*shared);
             return out;
         };
         outcome done = co_await pool_.async_run(std::move(commit));
@@ -229,14 +217,20 @@ public:
         co_return result<void>{};
     }
 
-    void abandon() noexcept override {
-        if (committed_) return;
-        std::unique_lock lock(shared_->mutex, std::try_to_lock);
-        if (!lock) {
-            shared_->close_after_job = true;  // the job holding it closes it when done
-            return;
-        }
-        if (shared_->session) shared_->session->close_without_waiting();
+    asio::awaitable<void> async_abandon() override {
+        if (committed_ || !shared_->session) co_return;
+        // Called on every failure path, Ctrl-C included: without the reset, the co_await below would
+        // end at once with operation_aborted in a coroutine that throws when cancelled.
+        co_await asio::this_coro::reset_cancellation_state();
+        // CopyFail for an unfinished COPY, ROLLBACK, close: the table as it was (and one this sink
+        // created gone, its CREATE TABLE being in the transaction). Waits for a job still running.
+        auto roll_back = [shared = shared_]() {
+            std::lock_guard lock(shared->mutex);
+            shared->session->rollback_and_close();
+            return true;
+        };
+        co_await pool_.async_run(std::move(roll_back));
+        if (!broken_.error) broken_ = {make_error_code(errc::destination_failed), "the PostgreSQL sink was abandoned"};
     }
 
 private:

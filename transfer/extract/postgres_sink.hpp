@@ -14,13 +14,14 @@
 //   async_commit  ends the COPY, checks the server's row count against the rows sent (unequal:
 //                 ROLLBACK, verification_failed), COMMIT (checked: a failed transaction answers
 //                 COMMIT with ROLLBACK), closes.
-//   abandon       ends the transaction without committing: the table is untouched, and one the
-//                 sink created is gone with it (its CREATE TABLE was in the transaction).
+//   async_abandon CopyFail, ROLLBACK, close (on the pool, after any job still running): the
+//                 table is untouched, and one the sink created is gone with it (its CREATE TABLE
+//                 was in the transaction). A sink destroyed unfinished without it closes the
+//                 connection without waiting; the server rolls back a transaction whose session
+//                 ends, as it does after a kill -9.
 //
 // Every libpq call that may wait runs on `blocking_pool` (never on the network thread), one at a
-// time on the sink's one connection, except abandon(), which must not block: it queues CopyFail
-// or ROLLBACK on the non-blocking socket and closes it; the server rolls back a transaction whose
-// session ends, even when the message never got there. A kill -9 ends the session the same way.
+// time on the sink's one connection.
 //
 // Failures: destination_failed (connection refused, authentication, a refused statement or row:
 // failure() has the server's words and SQLSTATE, with where it was), destination_exists,

@@ -13,6 +13,7 @@
 #include "transfer/codec/compression.hpp"
 #include "transfer/rows/row_batch.hpp"
 #include "transfer/rows/row_encoder.hpp"
+#include "transfer/s3/transfer_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
@@ -31,9 +32,9 @@ public:
                                                                            std::shared_ptr<rows::row_batch> batch) = 0;
     // Flushes, syncs and gives every output its final name.
     virtual boost::asio::awaitable<boost::system::result<void>> async_commit() = 0;
-    // Removes whatever was written (partial files); safe to call more than once, and after commit
-    // failed.
-    virtual void abandon() noexcept = 0;
+    // Removes whatever was written (partial files, started uploads); safe to call more than once,
+    // after a failed commit, and after a cancellation.
+    virtual boost::asio::awaitable<void> async_abandon() = 0;
 
     std::uint64_t rows_written() const { return rows_; }
     std::uint64_t bytes_written() const { return bytes_; }
@@ -56,6 +57,11 @@ struct sink_format {
 std::unique_ptr<row_sink> make_file_sink(engine::cpu_pool& cpu, std::string path, sink_format format);
 // A descriptor the caller owns (stdout): written as rows arrive, nothing to rename or remove.
 std::unique_ptr<row_sink> make_descriptor_sink(engine::cpu_pool& cpu, int fd, sink_format format);
+// An S3 prefix: part-00000.csv[.gz] … one object per stream under it (like the directory sink),
+// each uploaded as it is written (transfer/s3's stream upload: one PutObject, or a multipart
+// upload past the part size, abandoned on failure) through a bounded pipe.
+std::unique_ptr<row_sink> make_s3_prefix_sink(s3::transfer_context& transfers, std::string bucket, std::string prefix,
+                                              sink_format format);
 // A directory (created if missing): part-00000.csv[.gz] … one per stream, in stream order,
 // each with its own header line; each written under a partial name and renamed at commit.
 std::unique_ptr<row_sink> make_directory_sink(engine::cpu_pool& cpu, std::string directory, sink_format format);

@@ -38,7 +38,7 @@ result<int> create_file(const std::string& path, std::string& failure) {
 class named_files_sink : public row_sink {
 public:
     named_files_sink(engine::cpu_pool& cpu, sink_format format) : cpu_(cpu), format_(format) {}
-    ~named_files_sink() override { abandon(); }
+    ~named_files_sink() override { remove_partials(); }
 
     asio::awaitable<result<void>> async_open(const rows::schema& columns, std::size_t streams) override {
         columns_ = columns;
@@ -83,14 +83,19 @@ public:
         co_return result<void>{};
     }
 
-    void abandon() noexcept override {
-        if (committed_) return;
-        for (auto& file : files_)
-            if (!file.renamed) ::unlink(file.partial.c_str());
+    asio::awaitable<void> async_abandon() override {
+        remove_partials();
+        co_return;
     }
 
 protected:
     virtual result<std::vector<std::string>> final_names(std::size_t streams) = 0;
+
+    void remove_partials() noexcept {
+        if (committed_) return;
+        for (auto& file : files_)
+            if (!file.renamed) ::unlink(file.partial.c_str());
+    }
 
 private:
     struct file {
@@ -177,7 +182,7 @@ public:
         bytes_ = out_->bytes();
         co_return done;
     }
-    void abandon() noexcept override {}
+    asio::awaitable<void> async_abandon() override { co_return; }
 
 private:
     engine::cpu_pool& cpu_;

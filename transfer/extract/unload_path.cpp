@@ -7,7 +7,8 @@
 #include "transfer/extract/data_api_rows.hpp"
 #include "transfer/extract/manifest.hpp"
 #include "transfer/extract/paths.hpp"
-#include "transfer/extract/staged_file_decoder.hpp"
+#include "transfer/rows/csv_decoder.hpp"
+#include "transfer/rows/stream_decoder.hpp"
 #include "transfer/extract/unload_statement.hpp"
 #include "transfer/s3/download.hpp"
 #include "transfer/s3/transfer_error.hpp"
@@ -39,12 +40,12 @@ struct file_failure {
 struct staged_file {
     std::size_t stream;
     const manifest_entry* entry;
-    staged_file_decoder decoder;
+    rows::stream_decoder decoder;
     row_sink* sink;
     std::string sink_failure;
 };
 
-asio::awaitable<result<void>> write_batches(staged_file& file, staged_file_decoder::batches batches) {
+asio::awaitable<result<void>> write_batches(staged_file& file, rows::stream_decoder::batches batches) {
     for (auto& batch : batches) {
         auto written = co_await file.sink->async_write(file.stream, std::move(batch));
         if (!written) {
@@ -57,7 +58,7 @@ asio::awaitable<result<void>> write_batches(staged_file& file, staged_file_decod
 
 struct decoded {
     bool ok = false;
-    staged_file_decoder::batches batches;
+    rows::stream_decoder::batches batches;
 };
 
 asio::awaitable<result<void>> consume_chunk(engine::cpu_pool& cpu, std::shared_ptr<staged_file> file,
@@ -77,9 +78,9 @@ asio::awaitable<void> read_staged_file(extract_environment& env, const rows::sch
                                        row_sink& sink, extract_stats& stats, file_failure& failure) {
     if (failure.error) co_return;
     rows::csv_dialect dialect{',', null_marker, false};
-    auto file = std::make_shared<staged_file>(staged_file{stream, &entry,
-                                                          staged_file_decoder(columns, dialect, codec::compression::gzip),
-                                                          &sink, {}});
+    auto records = std::make_unique<rows::csv_decoder>(columns, dialect);
+    auto file = std::make_shared<staged_file>(staged_file{
+        stream, &entry, rows::stream_decoder(columns.size(), std::move(records), codec::compression::gzip), &sink, {}});
     engine::cpu_pool& cpu = env.cpu;
     s3::chunk_consumer consume = [&cpu, file](std::span<const char> chunk) { return consume_chunk(cpu, file, chunk); };
     aws::diagnostics diag;
@@ -202,7 +203,10 @@ asio::awaitable<result<void>> unload_and_read(extract_environment& env, const ex
     if (!started) co_return started.error();
     stats.statement_id = started->id;
     int polls = 0;
-    auto done = co_await env.data.async_wait_for(started->id, diag, request.wait, &polls);
+    // A client of its own for the UNLOAD: its run time says nothing about the quick statements beside it.
+    rd::redshift_data_client bulk(env.data.service());
+    const rd::wait_policy policy = rd::bulk_wait_policy(request.wait);
+    auto done = co_await bulk.async_wait_for(started->id, diag, policy, &polls);
     stats.describe_calls += polls;
     stats.seconds_statement = seconds_since(running);
     if (!done) {

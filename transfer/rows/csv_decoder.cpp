@@ -7,7 +7,60 @@
 
 namespace shiftsync::transfer::rows {
 
+std::optional<csv_record> read_csv_record(std::string_view data, bool final, char delimiter, std::string& why) {
+    csv_record record;
+    std::size_t i = 0;
+    std::string field;
+    for (;;) {
+        field.clear();
+        if (i < data.size() && data[i] == '"') {
+            for (++i;; ++i) {
+                if (i >= data.size()) {
+                    if (final) why = "a quoted field is not closed before the end of the input";
+                    return std::nullopt;
+                }
+                if (data[i] == '"') {
+                    if (i + 1 < data.size() && data[i + 1] == '"') {
+                        field += '"';
+                        ++i;
+                        continue;
+                    }
+                    if (i + 1 == data.size() && !final) return std::nullopt;
+                    ++i;
+                    break;
+                }
+                if (data[i] == '\n') ++record.lines;
+                field += data[i];
+            }
+        } else {
+            while (i < data.size() && data[i] != delimiter && data[i] != '\n' && data[i] != '\r') field += data[i++];
+        }
+        record.fields.push_back(field);
+        if (i == data.size()) {
+            if (!final) return std::nullopt;
+            record.used = i;
+            ++record.lines;
+            return record;
+        }
+        if (data[i] == delimiter) {
+            ++i;
+            continue;
+        }
+        if (data[i] == '\r') {
+            if (i + 1 == data.size() && !final) return std::nullopt;
+            if (i + 1 < data.size() && data[i + 1] == '\n') ++i;
+        } else if (data[i] != '\n') {
+            why = "unexpected character after a quoted field";
+            return std::nullopt;
+        }
+        record.used = i + 1;
+        ++record.lines;
+        return record;
+    }
+}
+
 csv_decoder::csv_decoder(const schema& columns, csv_dialect dialect) : columns_(columns), dialect_(std::move(dialect)) {
+    header_pending_ = dialect_.header;
     stops_[static_cast<unsigned char>(dialect_.delimiter)] = true;
     stops_[static_cast<unsigned char>('\n')] = true;
     stops_[static_cast<unsigned char>('\r')] = true;
@@ -102,6 +155,19 @@ csv_decoder::step csv_decoder::decode_record(std::string_view data, std::size_t&
 
 std::optional<std::size_t> csv_decoder::decode(std::string_view data, bool final, row_batch& out) {
     std::size_t pos = 0;
+    if (header_pending_) {
+        std::string why;
+        auto header = read_csv_record(data, final, dialect_.delimiter, why);
+        if (!header) {
+            if (why.empty()) return std::size_t{0};  // the header line is not complete yet
+            error_ = "line 1 (the header): " + why;
+            return std::nullopt;
+        }
+        header_ = std::move(header->fields);
+        lines_ += header->lines;
+        pos = header->used;
+        header_pending_ = false;
+    }
     while (pos < data.size() && !out.full()) {
         std::size_t complete = out.rows();
         std::size_t at = pos;

@@ -11,6 +11,7 @@
 // its column's type is an error naming the record and its first line.
 
 #include "transfer/rows/column.hpp"
+#include "transfer/rows/record_decoder.hpp"
 #include "transfer/rows/row_batch.hpp"
 
 #include <array>
@@ -18,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shiftsync::transfer::rows {
 
@@ -25,9 +27,19 @@ struct csv_dialect {
     char delimiter = ',';
     std::optional<std::string> null_marker;  // an unquoted field equal to it is NULL
     bool empty_is_null = false;              // an empty unquoted field is NULL
+    bool header = false;                     // the first record names the columns: read, not decoded
 };
 
-class csv_decoder {
+// One CSV record with any number of fields (a header line): its fields and the bytes it used, or
+// nullopt when `data` ends before the record does (or `why` says what is malformed).
+struct csv_record {
+    std::vector<std::string> fields;
+    std::size_t used = 0;
+    std::uint64_t lines = 0;
+};
+std::optional<csv_record> read_csv_record(std::string_view data, bool final, char delimiter, std::string& why);
+
+class csv_decoder final : public record_decoder {
 public:
     csv_decoder(const schema& columns, csv_dialect dialect);
 
@@ -35,13 +47,15 @@ public:
     // the bytes used, or nullopt on a malformed record (error() says why). With `final`, the end
     // of `data` is the end of the input: a last record without a line break counts, a cut one is
     // an error.
-    std::optional<std::size_t> decode(std::string_view data, bool final, row_batch& out);
+    std::optional<std::size_t> decode(std::string_view data, bool final, row_batch& out) override;
 
-    const std::string& error() const { return error_; }
-    std::uint64_t records() const { return records_; }
+    const std::string& error() const override { return error_; }
+    // The header's names (dialect.header), once it was read.
+    const std::vector<std::string>& header() const { return header_; }
+    std::uint64_t records() const override { return records_; }
     // Physical lines consumed so far (a quoted line break counts); the next record starts on
     // line lines() + 1.
-    std::uint64_t lines() const { return lines_; }
+    std::uint64_t lines() const override { return lines_; }
 
 private:
     enum class step { record, incomplete, failed };
@@ -53,6 +67,8 @@ private:
     csv_dialect dialect_;
     std::array<bool, 256> stops_{};  // delimiter, CR, LF
     std::string unquoted_;           // a quoted field with its doubled quotes undone
+    std::vector<std::string> header_;
+    bool header_pending_ = false;
     std::string error_;
     std::uint64_t records_ = 0;
     std::uint64_t lines_ = 0;

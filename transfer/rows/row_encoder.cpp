@@ -1,6 +1,8 @@
 #include "transfer/rows/row_encoder.hpp"
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace shiftsync::transfer::rows {
 namespace {
@@ -41,6 +43,41 @@ bool is_finite_number_text(std::string_view v) {
 }
 
 }  // namespace
+
+void encode_copy_csv(const row_batch& batch, std::string_view null_marker, std::uint64_t* sequence, std::string& out,
+                     std::vector<std::uint32_t>* lines_per_row) {
+    const std::size_t n = batch.columns();
+    char digits[24];
+    for (std::size_t r = 0; r < batch.rows(); ++r) {
+        const std::size_t row_start = out.size();
+        for (std::size_t c = 0; c < n; ++c) {
+            if (c) out += ',';
+            if (batch.is_null(r, c)) {
+                out.append(null_marker);
+                continue;
+            }
+            std::string_view v = batch.value(r, c);
+            if (v == null_marker) {  // (a value that happens to equal the marker stays a value)
+                out += '"';
+                out.append(v);
+                out += '"';
+            } else {
+                append_csv_field(v, out);
+            }
+        }
+        if (sequence) {
+            out += ',';
+            auto end = std::to_chars(digits, digits + sizeof digits, (*sequence)++).ptr;
+            out.append(digits, end);
+        }
+        out += '\n';
+        if (lines_per_row) {
+            auto lines = static_cast<std::uint32_t>(std::count(out.begin() + static_cast<std::ptrdiff_t>(row_start), out.end(), '\n'));
+            if (lines != 1 && lines_per_row->empty()) lines_per_row->assign(r, 1);
+            if (!lines_per_row->empty()) lines_per_row->push_back(lines);
+        }
+    }
+}
 
 void append_json_string(std::string_view text, std::string& out) {
     static constexpr char hex[] = "0123456789abcdef";

@@ -73,11 +73,15 @@ class SinkPostgres:
         pw = quote(self.password if password is None else password, safe="")
         return f"postgresql://{self.user}:{pw}@127.0.0.1:{port or self.port}/{self.database}"
 
-    def psql(self, sql, database=None, check=True):
-        """Runs `sql` as the superuser; its output (unaligned, tuples only). UTC, so timestamptz prints alike."""
+    def psql(self, sql, database=None, check=True, redshift_literals=False):
+        """Runs `sql` as the superuser; its output (unaligned, tuples only). UTC, so timestamptz prints alike.
+        With redshift_literals, a backslash in a string literal escapes, as in Redshift (and localaws)."""
+        env = {**os.environ, "PGTZ": "UTC"}
+        if redshift_literals:
+            env["PGOPTIONS"] = "-c standard_conforming_strings=off -c escape_string_warning=off"
         p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", self.socket_dir, "-p",
                             str(self.port), "-U", "postgres", "-d", database or self.database, "-c", sql],
-                           capture_output=True, text=True, timeout=120, env={**os.environ, "PGTZ": "UTC"})
+                           capture_output=True, text=True, timeout=120, env=env)
         if check and p.returncode != 0:
             # (CREATE ROLE's statement holds the password: never in a message.)
             raise AssertionError(f"psql {sql[:200]!r}: {p.stderr}".replace(self.password, "***"))

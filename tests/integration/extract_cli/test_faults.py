@@ -138,6 +138,23 @@ class ExtractFaults(ExtractCase):
         self.assert_no_local(out)
         self.assert_staging_empty()
 
+    def test_the_data_api_cap_says_to_unload_instead(self):
+        r = self.extract("--sql", "select repeat('x', 10000) as wide from generate_series(1, 11000)", "--to",
+                         self.path("faults/too-big.csv"), "--via", "data-api")
+        self.assertEqual(r.returncode, 1, str(r))
+        self.assertIn("100 MB", r.err())
+        self.assertIn("--via unload", r.err())
+        self.assert_no_local(self.path("faults/too-big.csv"))
+
+    def test_a_full_disk_is_an_error_and_cleans_up(self):
+        with open("/dev/full", "wb") as full:
+            p = self.ss.start("extract", "--sql", QUERY, "--to", "-", "--via", "unload", "--staging", STAGING,
+                              stdout=full)
+            _, err = p.communicate(timeout=120)
+        self.assertEqual(p.returncode, 1, err)
+        self.assertIn("No space left", err.decode())
+        self.assert_staging_empty()
+
     def test_usage_errors_exit_2_before_anything_runs(self):
         since = len(self.aws.request_log())
         for args in (["--sql", QUERY, "--table", "facts"], ["--sql", QUERY, "--via", "unload", "--staging", "nope"],

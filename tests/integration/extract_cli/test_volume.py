@@ -2,6 +2,7 @@
 order, so compared as sorted row sets), an ORDER BY kept end to end across several staged files
 (PARALLEL OFF with a small MAXFILESIZE), and the directory sink (one file per staged file, each with
 its header, in manifest order)."""
+import gzip
 import os
 import unittest
 
@@ -61,6 +62,34 @@ class ExtractVolume(ExtractCase):
             self.assertEqual([v for v, _ in records[0]], ["id", "h"], f"{name} has its own header")
             total += len(records) - 1
         self.assertEqual(total, 200000)
+        self.assert_staging_empty()
+
+    def test_an_s3_prefix_gets_one_object_per_staged_file(self):
+        # Ordered: one staged file, so one object of ~60 MB (a multipart upload of 8 MiB parts).
+        r = self.extract_ok("--sql", "select * from big order by id", "--to", "s3://unload-example/exports/big/",
+                            "--via", "unload")
+        listing = self.s3.list_objects_v2(Bucket="unload-example", Prefix="exports/big/")["Contents"]
+        self.assertEqual([o["Key"] for o in listing],
+                         [f"exports/big/part-{i:05d}.csv" for i in range(r.json()["files"])])
+        body = self.get(listing[0]["Key"])
+        self.assertGreater(len(body), 8 * 1024 * 1024, "big enough to need a multipart upload")
+        self.assertIn("-", self.s3.head_object(Bucket="unload-example", Key=listing[0]["Key"])["ETag"])
+        lines = body.split(b"\n")
+        self.assertEqual(lines[0], b"id,k,h,amount,ts,flag")
+        self.assertEqual(len(lines) - 2, ROWS)
+        self.assertEqual([int(x.split(b",")[0]) for x in lines[1:4]], [1, 2, 3])
+        # Compressed, unordered: several objects, their rows together are the table's.
+        r = self.extract_ok("--sql", "select id from big where id <= 100000", "--to", "s3://unload-example/exports/gz/",
+                            "--via", "unload", "--compress", "gzip")
+        listing = self.s3.list_objects_v2(Bucket="unload-example", Prefix="exports/gz/")["Contents"]
+        self.assertEqual(len(listing), r.json()["files"])
+        ids = []
+        for o in listing:
+            self.assertTrue(o["Key"].endswith(".csv.gz"))
+            lines = gzip.decompress(self.get(o["Key"])).split(b"\n")
+            self.assertEqual(lines[0], b"id")
+            ids += [int(x) for x in lines[1:-1]]
+        self.assertEqual(sorted(ids), list(range(1, 100001)))
         self.assert_staging_empty()
 
 

@@ -187,5 +187,26 @@ class BulkRoleChecksTest(TargetTableTestCase):
         self.assertEqual(d["ResultRows"], 40)
 
 
+class UnloadQueryLiteralTest(DataApiTestCase):
+    """UNLOAD ('<query>') takes the query as a Redshift string literal ('' or \\' for a quote, \\\\ for
+    a backslash), and string literals inside the query take backslash escapes too, as in Redshift:
+    the file holds exactly what the same SELECT returns through GetStatementResult."""
+
+    SELECT = r"select 'it''s' as a, 'a\\b' as b, 'q\'s' as c"
+
+    @staticmethod
+    def as_unload_literal(query):
+        return "'" + query.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def test_unload_writes_what_the_select_returns(self):
+        _, records = self.query(self.SELECT)
+        returned = [f["stringValue"] for f in records[0]]
+        self.assertEqual(returned, ["it's", "a\\b", "q's"])
+        self.run_ok(f"UNLOAD ({self.as_unload_literal(self.SELECT)}) TO 's3://{BUCKET}/literal/q_' "
+                    "IAM_ROLE default CSV PARALLEL OFF")
+        body = self.s3.get_object(Bucket=BUCKET, Key="literal/q_000")["Body"].read().decode()
+        self.assertEqual(body, ",".join(returned) + "\n")
+
+
 if __name__ == "__main__":
     unittest.main()

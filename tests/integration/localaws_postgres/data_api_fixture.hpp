@@ -1,6 +1,7 @@
 #pragma once
 // One private PostgreSQL cluster per test binary (a gtest Environment), with localaws's default
-// setup (database dev, role rss_admin) and a statement engine; helpers to run SQL through the engine.
+// setup (database dev, role rss_admin, Redshift's SQL functions) and a statement engine; helpers
+// to run SQL through the engine.
 
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 
 #include "tools/localaws/data_api/statement_engine.hpp"
 #include "tools/localaws/redshift/identity.hpp"
+#include "tools/localaws/redshift/sql_functions.hpp"
 #include "tools/localaws/redshift/testing/test_cluster.hpp"
 
 namespace test_support {
@@ -24,6 +26,7 @@ public:
         ASSERT_EQ(cluster->start(), "");
         identities = std::make_unique<localaws::redshift::identity_provisioner>(cluster->get());
         ASSERT_EQ(identities->ensure_default_setup(), "");
+        ASSERT_EQ(localaws::redshift::install_sql_functions(cluster->get()), "");  // as localaws does at start
     }
     void TearDown() override {
         identities.reset();

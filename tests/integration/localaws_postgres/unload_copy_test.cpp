@@ -196,7 +196,7 @@ TEST_F(UnloadCopy, ParallelSlicesSplitIntoParts) {
 }
 
 TEST_F(UnloadCopy, TextJsonZstdAndBzip2) {
-    ok("CREATE TABLE mixed AS SELECT 1 AS id, 'a|b\\c' AS s, NULL::text AS n UNION ALL SELECT 2, 'line' || chr(10) || 'two', 'x'");
+    ok("CREATE TABLE mixed AS SELECT 1 AS id, 'a|b\\\\c' AS s, NULL::text AS n UNION ALL SELECT 2, 'line' || chr(10) || 'two', 'x'");
     ok("UNLOAD ('select * from mixed order by id') TO 's3://unload-example/txt/m_' IAM_ROLE default PARALLEL OFF "
        "ADDQUOTES ESCAPE NULL AS 'NIL'");
     EXPECT_EQ(object_text("txt/m_000"), "\"1\"|\"a\\|b\\\\c\"|NIL\n\"2\"|\"line\\\ntwo\"|\"x\"\n");
@@ -381,6 +381,126 @@ TEST_F(UnloadCopy, CancelledBeforeTheirCopyRunsUnloadAndCopyDoNothing) {
     ASSERT_TRUE(unload);
     EXPECT_EQ(unload->status.sqlstate, "57014") << unload->status.message;
     EXPECT_EQ(keys("cancel/out_"), std::vector<std::string>{});
+}
+
+// VARBYTE (bytea here) is printed as Redshift prints it, lowercase hex without "\x": in the Data
+// API's stringValue, in UNLOAD's text and CSV files; COPY reads that hex back.
+TEST_F(UnloadCopy, VarbyteIsHexInResultsUnloadAndCopy) {
+    ok("CREATE TABLE vb (id int, b varbyte(4), c varbinary, d binary varying(2))");
+    ok("INSERT INTO vb VALUES (1, from_hex('00ff10'), 'abc'::varbyte, NULL), (2, NULL, to_varbyte('01001101', 'binary'), "
+       "to_varbyte('a0b', 'hex'))");
+    EXPECT_EQ(failed("INSERT INTO vb VALUES (3, from_hex('0102030405'), NULL, NULL)"),
+              "ERROR: value too long for type binary varying(4)");
+    EXPECT_EQ(failed("CREATE TABLE vb_bad (b varbyte(16777217))").rfind("ERROR: type \"varbyte\" does not exist", 0), 0u);
+
+    auto id = ok("SELECT b, c, d FROM vb ORDER BY id");
+    auto r = engine().get_statement_result(connector(), id, std::nullopt);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(json::serialize(r.value().at("Records")),
+              R"([[{"stringValue":"00ff10"},{"stringValue":"616263"},{"isNull":true}],)"
+              R"([{"isNull":true},{"stringValue":"4d"},{"stringValue":"0a0b"}]])");
+    EXPECT_EQ(r.value().at("ColumnMetadata").as_array()[0].at("typeName"), "varbyte");
+    EXPECT_EQ(scalar("SELECT from_varbyte(c, 'utf8') || '/' || to_hex(b) || '/' || from_varbyte(from_hex('4d'), 'binary') "
+                     "FROM vb WHERE id = 1"),
+              "abc/00ff10/01001101");
+
+    ok("UNLOAD ('select * from vb order by id') TO 's3://unload-example/vb/t_' IAM_ROLE default PARALLEL OFF");
+    EXPECT_EQ(object_text("vb/t_000"), "1|00ff10|616263|\n2||4d|0a0b\n");
+    ok("UNLOAD ('select id, b as x, b as x from vb order by id') TO 's3://unload-example/vb/c_' IAM_ROLE default CSV "
+       "HEADER PARALLEL OFF MANIFEST VERBOSE");
+    EXPECT_EQ(object_text("vb/c_000"), "id,x,x\n1,00ff10,00ff10\n2,,\n") << "duplicate names resolve by position";
+    EXPECT_NE(object_text("vb/c_manifest").find(R"({"name":"x","type":{"base":"varbyte"}})"), std::string::npos)
+        << object_text("vb/c_manifest");
+    EXPECT_NE(failed("UNLOAD ('select b from vb') TO 's3://unload-example/vb/j_' IAM_ROLE default FORMAT JSON")
+                  .find("only supported to text or CSV"),
+              std::string::npos);
+
+    ok("UNLOAD ('select * from vb order by id') TO 's3://unload-example/vbcsv/v_' IAM_ROLE default CSV");
+    ok("CREATE TABLE vb_copy (LIKE vb)");
+    EXPECT_EQ(rows_of("COPY vb_copy FROM 's3://unload-example/vbcsv/v_' IAM_ROLE default CSV"), 2);
+    EXPECT_EQ(rows_of("COPY vb_copy FROM 's3://unload-example/vb/t_' IAM_ROLE default"), 2) << "text, '|'-delimited";
+    EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT * FROM vb_copy EXCEPT ALL (SELECT * FROM vb UNION ALL SELECT * FROM vb)) d"),
+              "0");
+    EXPECT_EQ(scalar("SELECT count(*) FROM vb_copy"), "4");
+
+    put("vbbad/rows.csv", "7,zz,,\n");
+    EXPECT_EQ(failed("COPY vb_copy FROM 's3://unload-example/vbbad/' IAM_ROLE default CSV"),
+              "ERROR: Load into table 'vb_copy' failed. Check 'sys_load_error_detail' system table for details.");
+    EXPECT_EQ(scalar("SELECT error_code || ':' || trim(column_name) || ':' || trim(error_message) FROM sys_load_error_detail "
+                     "WHERE file_name LIKE '%vbbad%'"),
+              "1207:b:Invalid hexadecimal value 'zz', Type: Varbyte");
+}
+
+// Redshift's string literals take backslash escapes, in statements and in UNLOAD's quoted query
+// alike; UNLOAD ('<query as a literal>') writes exactly what <query> returns through the Data API.
+TEST_F(UnloadCopy, UnloadQueryLiteralMeansWhatTheSameSelectMeans) {
+    const std::string select = R"(select 'it''s' as a, 'a\\b' as b, 'tab\there' as c, 'q\'s' as d, E'e\\x' as e)";
+    auto id = ok(select);
+    auto r = engine().get_statement_result(connector(), id, std::nullopt);
+    ASSERT_TRUE(r);
+    std::vector<std::string> returned;
+    for (const auto& f : r.value().at("Records").as_array().at(0).as_array())
+        returned.emplace_back(f.as_object().at("stringValue").as_string());
+    EXPECT_EQ(returned, (std::vector<std::string>{"it's", "a\\b", "tab\there", "q's", "e\\x"}));
+
+    // The same SELECT as UNLOAD's literal: quotes doubled (or \'), backslashes doubled.
+    ok(R"(UNLOAD ('select ''it''''s'' as a, ''a\\\\b'' as b, ''tab\\there'' as c, ''q\\\'s'' as d, E''e\\\\x'' as e') )"
+       "TO 's3://unload-example/esc/q_' IAM_ROLE default CSV PARALLEL OFF");
+    EXPECT_EQ(object_text("esc/q_000"), "it's,a\\b,tab\there,q's,e\\x\n");
+    ok(R"(UNLOAD ('select \'it\'\'s\' as a, \'a\\\\b\' as b') TO 's3://unload-example/esc/bs_' IAM_ROLE default PARALLEL OFF)");
+    EXPECT_EQ(object_text("esc/bs_000"), "it's|a\\b\n");
+    EXPECT_EQ(scalar("select 'it''s' || 'a\\\\b' = 'it\\'sa' || chr(92) || 'b'"), "true");
+    // UNLOAD's query gets the same rewrites as any statement.
+    ok("UNLOAD ('select getdate() <= now()::timestamp as ok') TO 's3://unload-example/esc/rw_' IAM_ROLE default PARALLEL OFF");
+    EXPECT_EQ(object_text("esc/rw_000"), "t\n");
+}
+
+// Redshift counts VARCHAR(n) and CHAR(n) in bytes: ten 3-byte characters do not fit varchar(12).
+// INSERT, UPDATE, CREATE TABLE AS and temp tables, after ALTER … TYPE (widening), ADD and DROP COLUMN;
+// COPY reports error 1204 in sys_load_error_detail.
+TEST_F(UnloadCopy, CharacterLengthsAreBytes) {
+    const std::string too_long_12 = "ERROR: value too long for type character varying(12)";
+    ok("CREATE TABLE bl (id int, v varchar(12), c char(4))");
+    ok("INSERT INTO bl VALUES (1, '日本語日', 'abcd'), (2, 'twelve bytes', NULL)");  // 12 bytes each
+    EXPECT_EQ(failed("INSERT INTO bl VALUES (3, '日日日日日日日日日日', NULL)"), too_long_12);
+    EXPECT_EQ(failed("UPDATE bl SET v = v || 'x' WHERE id = 1"), too_long_12);
+    EXPECT_EQ(failed("INSERT INTO bl VALUES (4, 'x', 'é')"), "ERROR: value too long for type character(4)");
+    EXPECT_EQ(failed("INSERT INTO bl SELECT 5, repeat('é', 7), NULL"), too_long_12);
+
+    ok("ALTER TABLE bl ALTER COLUMN v TYPE varchar(15)");
+    ok("UPDATE bl SET v = v || '本' WHERE id = 1");  // 15 bytes now fit
+    EXPECT_EQ(failed("UPDATE bl SET v = v || 'x' WHERE id = 1"), "ERROR: value too long for type character varying(15)");
+    auto id = ok("SELECT v FROM bl WHERE id = 1");
+    auto r = engine().get_statement_result(connector(), id, std::nullopt);
+    ASSERT_TRUE(r);
+    const auto& meta = r.value().at("ColumnMetadata").as_array().at(0).as_object();
+    EXPECT_EQ(meta.at("typeName"), "varchar");
+    EXPECT_EQ(meta.at("precision"), 15) << "the declared length, as Redshift reports it";
+    EXPECT_EQ(r.value().at("Records").as_array().at(0).as_array().at(0).at("stringValue"), "日本語日本");
+
+    ok("ALTER TABLE bl ADD COLUMN w varchar(3)");
+    EXPECT_EQ(failed("INSERT INTO bl (id, w) VALUES (6, 'éé')"), "ERROR: value too long for type character varying(3)");
+    ok("ALTER TABLE bl DROP COLUMN c");  // the check never blocks DDL
+    ok("ALTER TABLE bl RENAME COLUMN w TO w2");
+    EXPECT_EQ(failed("UPDATE bl SET w2 = 'éé' WHERE id = 1"), "ERROR: value too long for type character varying(3)");
+    ok("UPDATE bl SET id = id WHERE id = 1");  // a row with multi-byte text that fits
+    ok("CREATE TABLE bl_copy AS SELECT id, v FROM bl");
+    EXPECT_EQ(failed("INSERT INTO bl_copy VALUES (7, repeat('本', 6))"),
+              "ERROR: value too long for type character varying(15)");
+    ok("CREATE TEMP TABLE bl_stage (LIKE bl); INSERT INTO bl_stage (id) VALUES (0)");
+    EXPECT_NE(failed("CREATE TEMP TABLE bl_stage2 (v varchar(2)); INSERT INTO bl_stage2 VALUES ('é1')")
+                  .find("character varying(2)"),
+              std::string::npos);
+    EXPECT_EQ(scalar("SELECT count(*) FROM bl"), "2") << "no failed statement left a row";
+
+    put("blcopy/rows.csv", "8,日本語日本語,\n9,ok,\n");
+    EXPECT_EQ(failed("COPY bl FROM 's3://unload-example/blcopy/' IAM_ROLE default CSV"),
+              "ERROR: Load into table 'bl' failed. Check 'sys_load_error_detail' system table for details.");
+    EXPECT_EQ(scalar("SELECT error_code || ':' || trim(column_name) || ':' || trim(error_message) FROM sys_load_error_detail "
+                     "WHERE file_name LIKE '%blcopy%'"),
+              "1204:v:String length exceeds DDL length");
+    EXPECT_EQ(rows_of("COPY bl FROM 's3://unload-example/blcopy/' IAM_ROLE default CSV TRUNCATECOLUMNS"), 2);
+    EXPECT_EQ(scalar("SELECT v FROM bl WHERE id = 8"), "日本語日本") << "cut to 15 bytes";
 }
 
 TEST_F(UnloadCopy, DialectRewritesRunOnPostgres) {

@@ -157,14 +157,69 @@ TEST(FieldRules, NullsBlanksTruncationAndValidation) {
     EXPECT_FALSE(convert({{"3"}, {"", true}}, out));
     EXPECT_FALSE(convert({{"4"}, {"\\N"}}, out));
     EXPECT_FALSE(convert({{"5"}, {"ü\tx"}}, out));
-    EXPECT_EQ(out, "1\tabc\n2\t\\N\n3\t\n4\t\\N\n5\tü\\tx\n");
+    EXPECT_EQ(out, "1\tabc\n2\t\\N\n3\t\n4\t\\N\n5\tü\\t\n") << "TRUNCATECOLUMNS keeps 3 bytes: ü is 2";
     EXPECT_EQ(convert({{"x1"}, {"a"}}, out)->code, 1207);
     EXPECT_EQ(convert({{"99999999999"}, {"a"}}, out)->code, 1207);
     EXPECT_EQ(convert({{""}, {"a"}}, out)->code, 1213) << "NOT NULL column";
     EXPECT_EQ(convert({{"1"}}, out)->code, 1214);
     EXPECT_EQ(convert({{"1"}, {"a"}, {"b"}}, out)->code, 1202);
     EXPECT_EQ(convert({{"1"}, {"a\xff"}}, out)->code, 1220);
-    EXPECT_EQ(out, "1\tabc\n2\t\\N\n3\t\n4\t\\N\n5\tü\\tx\n") << "rejected rows add nothing";
+    EXPECT_EQ(out, "1\tabc\n2\t\\N\n3\t\n4\t\\N\n5\tü\\t\n") << "rejected rows add nothing";
+}
+
+// Redshift counts VARCHAR(n) and CHAR(n) in bytes, and CHAR holds single-byte characters only.
+TEST(FieldRules, CharacterLengthsAreBytes) {
+    dialect::copy_command cmd;
+    std::vector<bulk::target_column> columns{{"v", 1043, 4 + 12, "character varying(12)", false},
+                                             {"c", 1042, 4 + 4, "character(4)", false}};
+    bulk::field_converter converter(cmd, columns);
+    auto convert = [&](std::string v, std::string c, std::string& out) {
+        bulk::input_record r;
+        r.fields = {{std::move(v)}, {std::move(c)}};
+        return converter.convert(r, out);
+    };
+    std::string out;
+    EXPECT_FALSE(convert("日本語日", "abcd", out)) << "4 characters of 3 bytes: 12 bytes";
+    auto too_long = convert("日本語日本", "a", out);  // 5 characters, 15 bytes
+    ASSERT_TRUE(too_long);
+    EXPECT_EQ(too_long->code, 1204);
+    EXPECT_EQ(too_long->message, "String length exceeds DDL length");
+    EXPECT_EQ(too_long->column, 0u);
+    auto multibyte = convert("x", "né", out);
+    ASSERT_TRUE(multibyte);
+    EXPECT_EQ(multibyte->code, 1220);
+    EXPECT_EQ(multibyte->message, "Multibyte character not supported for CHAR (Hint: Try using VARCHAR). Invalid char: c3 a9");
+    EXPECT_EQ(multibyte->column, 1u);
+    EXPECT_EQ(out, "日本語日\tabcd\n");
+
+    cmd.truncate_columns = true;
+    cmd.accept_inv_chars = "?";
+    bulk::field_converter lenient(cmd, columns);
+    bulk::input_record r;
+    r.fields = {{"ab日本語日"}, {"né"}};
+    std::string kept;
+    EXPECT_FALSE(lenient.convert(r, kept));
+    EXPECT_EQ(kept, "ab日本語\tn?\n") << "cut at a character boundary within 12 bytes; é replaced";
+}
+
+TEST(FieldRules, VarbyteLoadsFromHex) {
+    dialect::copy_command cmd;
+    std::vector<bulk::target_column> columns{{"b", 17, -1, "bytea", false}};
+    bulk::field_converter converter(cmd, columns);
+    auto convert = [&](std::string text, std::string& out) {
+        bulk::input_record r;
+        r.fields = {{std::move(text)}};
+        return converter.convert(r, out);
+    };
+    std::string out;
+    EXPECT_FALSE(convert("00ff4D", out));
+    EXPECT_FALSE(convert("", out));
+    EXPECT_EQ(out, "\\\\x00ff4D\n\\N\n") << "hex behind \\x (escaped for COPY's text format); empty is NULL";
+    auto bad = convert("0g", out);
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->code, 1207);
+    EXPECT_EQ(bad->message, "Invalid hexadecimal value '0g', Type: Varbyte");
+    EXPECT_EQ(convert("abc", out)->code, 1207) << "an odd number of digits";
 }
 
 TEST(FieldRules, DateAndTimeFormats) {

@@ -70,6 +70,23 @@ TEST(ParseUnload, EveryOption) {
               "arn:aws:iam::1:role/r");
 }
 
+// Redshift's string literals: '' and \' are a quote, \\ a backslash, \t \n … control characters,
+// \ooo octal, \xhh hex, any other \c is c (PostgreSQL's E'' rules, which Redshift's literals follow).
+TEST(ParseUnload, QueryLiteralDecodedWithRedshiftsEscapes) {
+    // UNLOAD ('select ''it''''s'' as a, ''a\\\\b'' as b') is the query select 'it''s' as a, 'a\\b' as b.
+    EXPECT_EQ(unload_ok(R"(UNLOAD ('select ''it''''s'' as a, ''a\\\\b'' as b') TO 's3://b/x' IAM_ROLE default)").query,
+              R"(select 'it''s' as a, 'a\\b' as b)");
+    EXPECT_EQ(unload_ok(R"(UNLOAD ('select * from venue where venuestate=\'NV\'') TO 's3://b/x' IAM_ROLE default)").query,
+              "select * from venue where venuestate='NV'");
+    // A literal may end right after an escaped backslash; quoted identifiers keep backslashes.
+    auto u = unload_ok(R"(UNLOAD ('select 1 as "x\\"') TO 's3://b/x\\' IAM_ROLE default)");
+    EXPECT_EQ(u.query, R"(select 1 as "x\")");
+    EXPECT_EQ(u.to.key, R"(x\)");
+    EXPECT_EQ(unload_ok(R"(UNLOAD ('a\tb\nc\101\x42\q\\') TO 's3://b/x' IAM_ROLE default)").query, "a\tb\ncABq\\");
+    EXPECT_NE(unload_error(R"(UNLOAD ('select 1\') TO 's3://b/x' IAM_ROLE default)").find("unterminated"), std::string::npos)
+        << "\\' does not end the literal";
+}
+
 TEST(ParseUnload, RejectsLikeRedshift) {
     EXPECT_EQ(unload_error("UNLOAD ('select 1') TO 's3://b/x' IAM_ROLE default BOGUS"),
               "syntax error at or near \"BOGUS\"");
@@ -93,7 +110,7 @@ TEST(ParseCopy, EveryOption) {
     auto c = copy_ok(
         "COPY analytics.\"Events\" (id, \"Name\", ts) FROM 's3://unload-example/run-1/manifest' "
         "IAM_ROLE 'arn:aws:iam::111122223333:role/shiftsync-connector' FORMAT AS CSV QUOTE AS '''' DELIMITER ',' "
-        "IGNOREHEADER 1 GZIP MANIFEST NULL AS '\\N' EMPTYASNULL BLANKSASNULL TRIMBLANKS TRUNCATECOLUMNS "
+        "IGNOREHEADER 1 GZIP MANIFEST NULL AS '\\\\N' EMPTYASNULL BLANKSASNULL TRIMBLANKS TRUNCATECOLUMNS "
         "DATEFORMAT 'YYYY-MM-DD' TIMEFORMAT 'auto' ACCEPTINVCHARS AS '^' MAXERROR 10 COMPUPDATE OFF STATUPDATE OFF "
         "REGION 'us-east-1'");
     EXPECT_EQ(c.table, "analytics.\"Events\"");
@@ -119,6 +136,11 @@ TEST(ParseCopy, EveryOption) {
     EXPECT_EQ(t.format, d::copy_format::text);
     EXPECT_EQ(t.delimiter, '\t');
     EXPECT_EQ(t.accept_inv_chars, "?");
+    // Options are literals too: octal, NUL as '\0' (Redshift's documented NULL AS '\0'), and an
+    // unknown escape is its letter ('\N' is N; write '\\N' for \N).
+    EXPECT_EQ(copy_ok(R"(copy t from 's3://b/p' iam_role default delimiter '\174')").delimiter, '|');
+    EXPECT_EQ(copy_ok(R"(copy t from 's3://b/p' iam_role default null as '\0')").null_as, std::string(1, '\0'));
+    EXPECT_EQ(copy_ok(R"(copy t from 's3://b/p' iam_role default null as '\N')").null_as, "N");
     EXPECT_EQ(copy_ok("copy t from 's3://b/p' iam_role default csv").format, d::copy_format::csv);
 }
 

@@ -29,13 +29,33 @@ TEST(ResultSet, FieldsFollowRedshiftsMapping) {
     EXPECT_EQ(set.records(0, 1 << 20, records), 2u);
     EXPECT_EQ(json::serialize(records[0]),
               R"([{"booleanValue":true},{"longValue":-9007199254740993},{"doubleValue":5E-1},{"stringValue":"12.30"},)"
-              R"({"blobValue":"AP8Q"},{"stringValue":"2024-02-29"},{"stringValue":"{\"a\": 1}"}])");
+              R"({"stringValue":"00ff10"},{"stringValue":"2024-02-29"},{"stringValue":"{\"a\": 1}"}])");
     EXPECT_EQ(records[1].as_array()[1], (json::object{{"isNull", true}}));
     auto meta = set.column_metadata();
     EXPECT_EQ(meta[6].at("typeName"), "super");
     EXPECT_EQ(meta[4].at("typeName"), "varbyte");
     EXPECT_EQ(meta[1].at("precision"), 19);
     EXPECT_EQ(meta[1].at("isSigned"), true);
+}
+
+TEST(ResultSet, VarbyteIsLowercaseHexWithoutPrefixInJsonAndCsv) {
+    da::result_set set;
+    da::column_info c;
+    c.name = "b";
+    c.type_oid = 17;
+    c.type_name = da::short_type_name(17);
+    set.set_columns({c});
+    set.add_value("\\x00ab4d");
+    set.end_row();
+    set.add_value("\\x");
+    set.end_row();
+    json::array records;
+    set.records(0, 1 << 20, records);
+    EXPECT_EQ(json::serialize(records), R"([[{"stringValue":"00ab4d"}],[{"stringValue":""}]])");
+    std::string csv;
+    set.csv(0, 1 << 20, csv);
+    EXPECT_EQ(csv, "b\n00ab4d\n\n");
+    EXPECT_EQ(set.column_metadata()[0].at("typeName"), "varbyte");
 }
 
 TEST(ResultSet, PagesAndCsv) {

@@ -55,15 +55,20 @@ dialect_hooks make_redshift_dialect(const redshift::pg::cluster& cluster, bulk::
         if (dialect::looks_like_unload(sql)) {
             auto parsed = dialect::parse_unload(sql);
             if (auto* e = std::get_if<dialect::parse_error>(&parsed)) return syntax_failure(e->message);
-            bulk::outcome o = bulk::run_unload(conn, std::get<dialect::unload_command>(parsed), state->env, cancelled);
+            // The query (its literal decoded by the parser) gets the rewrites any statement gets, so
+            // UNLOAD ('<select>') unloads what the same <select> returns through the Data API.
+            auto& command = std::get<dialect::unload_command>(parsed);
+            command.query = dialect::rewrite_for_postgres(command.query);
+            bulk::outcome o = bulk::run_unload(conn, command, state->env, cancelled);
             if (o.ok) remember(conn, "localaws.last_unload_count", o.rows);
             return to_run_outcome(o);
         }
         if (dialect::looks_like_s3_copy(sql)) {
             auto parsed = dialect::parse_copy(sql);
             if (auto* e = std::get_if<dialect::parse_error>(&parsed)) return syntax_failure(e->message);
-            bulk::copy_context context{&state->log, PQdb(conn.native()), who.identity.db_user, state->next_copy_id++,
-                                       cancelled};
+            // The statement's RedshiftQueryId, so sys_load_error_detail.query_id matches DescribeStatement's.
+            const std::int64_t query_id = who.query_id != 0 ? who.query_id : state->next_copy_id++;
+            bulk::copy_context context{&state->log, PQdb(conn.native()), who.identity.db_user, query_id, cancelled};
             state->log.ensure(context.database);
             bulk::outcome o = bulk::run_copy(conn, std::get<dialect::copy_command>(parsed), state->env, context);
             if (o.ok) {

@@ -17,7 +17,7 @@ field_kind field_kind_of(unsigned t) {
         case oid::oid_: return field_kind::integer;
         case oid::float4:
         case oid::float8: return field_kind::floating;
-        case oid::bytea: return field_kind::blob;
+        case oid::bytea: return field_kind::varbyte;
         default: return field_kind::text;  // numeric, dates and times travel as strings, as in Redshift
     }
 }

@@ -5,7 +5,8 @@
 
 namespace localaws::data_api {
 
-enum class field_kind { boolean, integer, floating, blob, text };
+// varbyte: a stringValue of lowercase hex without "\x" (how Redshift prints VARBYTE), not blobValue.
+enum class field_kind { boolean, integer, floating, varbyte, text };
 
 // Which Field union member carries values of this type.
 field_kind field_kind_of(unsigned type_oid);

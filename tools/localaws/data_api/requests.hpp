@@ -1,4 +1,6 @@
 #pragma once
+
+#include <cstdint>
 // The Data API's requests as plain C++ values (botocore's redshift-data model, 2019-12-20), and the
 // caller as localaws's server authenticated it. json_dispatch.hpp builds these from request bodies.
 
@@ -15,6 +17,9 @@ namespace localaws::data_api {
 struct caller {
     std::string principal_arn;       // e.g. arn:aws:sts::111122223333:assumed-role/shiftsync-connector/s1
     redshift::db_identity identity;  // db_user "IAMR:shiftsync-connector", db_roles from RedshiftDbRoles
+    // The running statement's RedshiftQueryId, set by the worker: COPY records its load errors under
+    // it in sys_load_error_detail.query_id, as Redshift does, so a client finds them by that id.
+    std::int64_t query_id = 0;
 };
 
 // ExecuteStatement (one SQL) and BatchExecuteStatement (1..40 SQLs).

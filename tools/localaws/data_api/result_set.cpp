@@ -10,38 +10,13 @@ namespace localaws::data_api {
 namespace json = boost::json;
 namespace {
 
-// bytea's hex text form ("\x0a1b…") to base64, the JSON protocol's blob encoding.
-std::string bytea_to_base64(std::string_view text) {
-    std::string bytes;
-    if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
-        for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
-            unsigned v = 0;
-            std::from_chars(text.data() + i, text.data() + i + 2, v, 16);
-            bytes += static_cast<char>(v);
-        }
-    } else {
-        bytes = text;
-    }
-    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                     static_cast<unsigned char>(bytes[i + 2]);
-        out += alphabet[n >> 18];
-        out += alphabet[(n >> 12) & 63];
-        out += alphabet[(n >> 6) & 63];
-        out += alphabet[n & 63];
-    }
-    if (i < bytes.size()) {
-        unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-        if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-        out += alphabet[n >> 18];
-        out += alphabet[(n >> 12) & 63];
-        out += i + 1 < bytes.size() ? alphabet[(n >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
+// VARBYTE as Redshift prints it: lowercase hex without PostgreSQL's "\x" prefix (bytea_output is
+// hex, PostgreSQL's default). Redshift documents that it always prints VARBYTE values as hex
+// (r_VARBYTE_type.html); the Data API is a printer like any SQL client, so the value travels as
+// stringValue, as GEOMETRY's hex does. (The Field union's blobValue stays unused.)
+std::string_view varbyte_text(std::string_view pg_text) {
+    if (pg_text.size() >= 2 && pg_text[0] == '\\' && pg_text[1] == 'x') pg_text.remove_prefix(2);
+    return pg_text;
 }
 
 void csv_value(std::string_view v, std::string& out) {
@@ -107,7 +82,7 @@ json::object result_set::field(std::uint64_t row, std::size_t column) const {
             if (!std::isfinite(v)) return {{"stringValue", text}};  // JSON has no NaN/Infinity
             return {{"doubleValue", v}};
         }
-        case field_kind::blob: return {{"blobValue", bytea_to_base64(text)}};
+        case field_kind::varbyte: return {{"stringValue", varbyte_text(text)}};
         case field_kind::text: break;
     }
     return {{"stringValue", text}};
@@ -140,7 +115,9 @@ std::uint64_t result_set::csv(std::uint64_t first_row, std::size_t page_bytes, s
     for (; row < rows_ && (out.size() < page_bytes || row == first_row); ++row) {
         for (std::size_t c = 0; c < columns_.size(); ++c) {
             if (c) out += ',';
-            if (!is_null(row, c)) csv_value(value(row, c), out);
+            if (is_null(row, c)) continue;
+            std::string_view v = value(row, c);
+            csv_value(field_kind_of(columns_[c].type_oid) == field_kind::varbyte ? varbyte_text(v) : v, out);
         }
         out += '\n';
     }

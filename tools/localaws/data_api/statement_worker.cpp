@@ -130,7 +130,12 @@ void statement_engine::run_statements(job& j, pg::connection& conn) {
         return r.cancel_requested;
     };
     if (!r.is_batch) {
-        run_outcome outcome = run_one(conn, j.sqls[0], j.who, cancelled);
+        caller who = j.who;
+        {
+            std::lock_guard lock(mutex_);
+            who.query_id = r.redshift_query_id;
+        }
+        run_outcome outcome = run_one(conn, j.sqls[0], who, cancelled);
         std::lock_guard lock(mutex_);
         finish_locked(r, outcome, started);
         return;
@@ -157,7 +162,9 @@ void statement_engine::run_statements(job& j, pg::connection& conn) {
             sub.redshift_query_id = next_query_id_++;
             sub.redshift_pid = conn.backend_pid();
         }
-        run_outcome outcome = run_one(conn, j.sqls[i], j.who, cancelled);
+        caller who = j.who;
+        who.query_id = sub.redshift_query_id;  // (read under the lock above: set there)
+        run_outcome outcome = run_one(conn, j.sqls[i], who, cancelled);
         std::lock_guard lock(mutex_);
         sub.cancel_requested = r.cancel_requested;
         finish_locked(sub, outcome, sub_started);

@@ -9,7 +9,8 @@ namespace localaws::log {
 namespace json = boost::json;
 
 request_log::request_log(const std::filesystem::path& path) {
-    if (!path.empty()) file_ = std::fopen(path.c_str(), "a");
+    // "e": close-on-exec, so the PostgreSQL localaws starts never holds the log open.
+    if (!path.empty()) file_ = std::fopen(path.c_str(), "ae");
 }
 
 request_log::~request_log() {

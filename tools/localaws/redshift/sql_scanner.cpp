@@ -42,7 +42,10 @@ std::size_t skip_non_code(std::string_view sql, std::size_t at) {
     if (at >= sql.size()) return at;
     char c = sql[at];
     bool after_ident = at > 0 && (is_ident_char(sql[at - 1]) || sql[at - 1] == '$');
-    if (c == '\'') return skip_quoted(sql, at, '\'', false);
+    // Redshift's string literals take backslash escapes ('it\'s', 'a\\b'), as PostgreSQL's did
+    // before standard_conforming_strings; localaws's sessions run with it off to match, so '…' and
+    // E'…' end at the same quote.
+    if (c == '\'') return skip_quoted(sql, at, '\'', true);
     if ((c == 'E' || c == 'e') && !after_ident && at + 1 < sql.size() && sql[at + 1] == '\'')
         return skip_quoted(sql, at + 1, '\'', true);
     if (c == '"') return skip_quoted(sql, at, '"', false);

@@ -8,9 +8,10 @@
 
 namespace localaws::redshift {
 
-// If a string literal ('…', E'…' with backslash escapes), a quoted identifier ("…"), a
-// dollar-quoted body ($tag$…$tag$), or a comment (-- … and nested /* … */) starts at `at`,
-// returns the index just past it; otherwise returns `at`. Unterminated ones run to the end.
+// If a string literal ('…' or E'…', both with backslash escapes as in Redshift), a quoted
+// identifier ("…"), a dollar-quoted body ($tag$…$tag$), or a comment (-- … and nested /* … */)
+// starts at `at`, returns the index just past it; otherwise returns `at`. Unterminated ones run
+// to the end.
 std::size_t skip_non_code(std::string_view sql, std::size_t at);
 
 // Splits SQL text at top-level semicolons (not inside literals, identifiers, comments or dollar

@@ -28,6 +28,10 @@
 
 #include <charconv>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace localaws::server {
 namespace asio = boost::asio;
 namespace sv = shiftsync::sigv4;
@@ -373,14 +377,37 @@ asio::awaitable<void> serve_connection(app& a, tcp::socket socket) {
     c.socket.close(ignored);
 }
 
+// Accepts with accept4(SOCK_CLOEXEC) rather than Asio's async_accept, whose accept(2) leaves the
+// new socket inheritable: PostgreSQL, started by the first Data API call on a blocking thread,
+// inherited the connection of that very request (and any other open one), so closing it here
+// never sent the client a FIN while the postmaster lived, and a keep-alive client that had been
+// idle past the timeout hung on its next request. With the flag set by the kernel as the socket is
+// created there is no instant in which a concurrent fork could copy it. (The spawner also closes
+// every descriptor above 2 in its child: redshift/pg/child_process.cpp.)
 asio::awaitable<void> accept_loop(app& a, tcp::acceptor& acceptor) {
+    // The listening socket too: an inherited one kept localaws's port bound after localaws exited.
+    if (int flags = ::fcntl(acceptor.native_handle(), F_GETFD); flags >= 0)
+        ::fcntl(acceptor.native_handle(), F_SETFD, flags | FD_CLOEXEC);
+    // accept4 below must never block the network thread: readiness may have been taken by a
+    // client that gave up (ECONNABORTED) or be spurious (EAGAIN); either way, wait again.
+    boost::system::error_code nb_ec;
+    acceptor.native_non_blocking(true, nb_ec);
+    const tcp protocol = acceptor.local_endpoint(nb_ec).protocol();
     for (;;) {
-        // Each connection on its own strand: with --threads > 1 its coroutine and its idle timer
-        // never run at the same time.
-        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()),
-                                                           asio::as_tuple(asio::use_awaitable));
+        auto [ec] = co_await acceptor.async_wait(tcp::acceptor::wait_read, asio::as_tuple(asio::use_awaitable));
         if (ec) {
             if (ec == asio::error::operation_aborted) co_return;
+            continue;
+        }
+        int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) continue;
+        // Each connection on its own strand: with --threads > 1 its coroutine and its idle timer
+        // never run at the same time.
+        tcp::socket socket(asio::make_strand(acceptor.get_executor()));
+        boost::system::error_code assign_ec;
+        socket.assign(protocol, fd, assign_ec);
+        if (assign_ec) {
+            ::close(fd);
             continue;
         }
         // Each connection's coroutine is owned by the io_context: it ends when its peer goes or the

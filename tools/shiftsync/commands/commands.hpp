@@ -18,6 +18,7 @@ command_runner add_ls_command(CLI::App& app);
 command_runner add_rm_command(CLI::App& app);
 command_runner add_presign_command(CLI::App& app);
 command_runner add_extract_command(CLI::App& app);
+command_runner add_load_command(CLI::App& app);
 command_runner add_sweep_command(CLI::App& app);
 
 }  // namespace shiftsync::cli

@@ -86,7 +86,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 struct destination {
-    enum { file, directory, stdio, postgres } kind = file;
+    enum { file, directory, stdio, s3_prefix, postgres } kind = file;
     tx::sink_format format;
     tx::qualified_name table;              // postgres
     tx::conninfo_summary where;            // postgres: host, port, database, user; the password to mask
@@ -134,6 +134,7 @@ std::optional<destination> destination_of(const extract_flags& flags) {
     destination d;
     std::string name = flags.to;
     if (flags.to == "-") d.kind = destination::stdio;
+    else if (transfer::s3::is_s3_url(flags.to)) d.kind = destination::s3_prefix;
     else if (ends_with(flags.to, "/") || fs::is_directory(flags.to)) d.kind = destination::directory;
     d.format.compression = transfer::codec::compression_for_name(name);
     if (!flags.compress.empty())
@@ -226,11 +227,6 @@ int run_extract(extract_flags& flags) {
                            "--role-arn, which it defaults to)\n");
         return exit_usage;
     }
-    if (transfer::s3::is_s3_url(flags.to)) {
-        fmt::print(stderr, "shiftsync extract: --to s3://… is not supported yet: give a file, a directory, '-' or "
-                           "postgresql://… with --to-table\n");
-        return exit_usage;
-    }
     auto dest = destination_of(flags);
     if (!dest) return exit_usage;
 
@@ -241,9 +237,20 @@ int run_extract(extract_flags& flags) {
     if (!run.session().open_data_api(flags.transfer.connection)) return exit_usage;
 
     std::unique_ptr<tx::row_sink> sink;
+    std::optional<transfer::s3::s3_url> to_s3;
+    if (dest->kind == destination::s3_prefix) {
+        to_s3 = transfer::s3::parse_s3_url(flags.to);
+        if (!to_s3) {
+            fmt::print(stderr, "shiftsync extract: --to {}: not an s3://bucket/prefix/ URL\n", flags.to);
+            return exit_usage;
+        }
+    }
     switch (dest->kind) {
         case destination::postgres:
             sink = tx::make_postgres_sink(run.cpu(), flags.to, dest->table.schema, dest->table.table);
+            break;
+        case destination::s3_prefix:
+            sink = tx::make_s3_prefix_sink(run.context(), to_s3->bucket, to_s3->key, dest->format);
             break;
         case destination::stdio: sink = tx::make_descriptor_sink(run.cpu(), 1, dest->format); break;
         case destination::directory: sink = tx::make_directory_sink(run.cpu(), flags.to, dest->format); break;
@@ -299,8 +306,9 @@ command_runner add_extract_command(CLI::App& app) {
     cmd->add_option("--table", flags->table, "SCHEMA.TABLE to extract whole (or with --where)");
     cmd->add_option("--where", flags->where, "A condition for --table");
     cmd->add_option("--to", flags->to, "A file (.csv, .ndjson, with .gz or .zst), a directory (one file per "
-                                       "staged file), - for stdout, or postgresql://user:password@host:port/db "
-                                       "(any libpq connection string) with --to-table")
+                                       "staged file), an s3://bucket/prefix/ (one object per staged file), - "
+                                       "for stdout, or postgresql://user:password@host:port/db (any libpq "
+                                       "connection string) with --to-table")
         ->required();
     cmd->add_option("--to-table", flags->to_table, "SCHEMA.TABLE in the PostgreSQL database of --to: created when "
                                                    "missing, else its columns must hold the values; one transaction");

@@ -1,5 +1,6 @@
 #include "tools/localaws/redshift/bulk/copy_fields.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -12,7 +13,7 @@
 namespace localaws::redshift::bulk {
 namespace {
 
-enum : unsigned { oid_bool = 16, oid_int8 = 20, oid_int2 = 21, oid_int4 = 23, oid_text = 25, oid_float4 = 700,
+enum : unsigned { oid_bool = 16, oid_bytea = 17, oid_int8 = 20, oid_int2 = 21, oid_int4 = 23, oid_text = 25, oid_float4 = 700,
                   oid_float8 = 701, oid_bpchar = 1042, oid_varchar = 1043, oid_date = 1082, oid_timestamp = 1114,
                   oid_timestamptz = 1184 };
 
@@ -37,18 +38,34 @@ std::size_t utf8_length(const std::string& s, std::size_t i) {
     return n;
 }
 
-std::size_t utf8_chars(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char c : s) n += (c >> 6) != 2;
-    return n;
+// The longest prefix of at most `bytes` bytes that ends on a character boundary (TRUNCATECOLUMNS).
+std::string truncate_bytes(const std::string& s, std::size_t bytes) {
+    std::size_t end = std::min(bytes, s.size());
+    while (end > 0 && end < s.size() && (static_cast<unsigned char>(s[end]) >> 6) == 2) --end;
+    return s.substr(0, end);
 }
 
-std::string truncate_chars(const std::string& s, std::size_t chars) {
-    std::size_t count = 0, i = 0;
-    for (; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) >> 6) != 2 && count++ == chars) break;
+// Redshift's COPY reason for a multi-byte character in a CHAR column, with that character's bytes.
+std::string multibyte_in_char(const std::string& s) {
+    std::size_t i = 0;
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    std::string hex;
+    for (std::size_t k = i; k < s.size() && (k == i || (static_cast<unsigned char>(s[k]) >> 6) == 2); ++k) {
+        char byte[4];
+        std::snprintf(byte, sizeof byte, "%s%02x", k == i ? "" : " ", static_cast<unsigned char>(s[k]));
+        hex += byte;
     }
-    return s.substr(0, i);
+    return "Multibyte character not supported for CHAR (Hint: Try using VARCHAR). Invalid char: " + hex;
+}
+
+// ACCEPTINVCHARS for CHAR: each multi-byte character becomes the replacement character.
+std::string replace_multibyte(const std::string& s, char replacement) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (c < 0x80) out += static_cast<char>(c);
+        else if ((c >> 6) != 2) out += replacement;
+    }
+    return out;
 }
 
 template <class Int>
@@ -177,12 +194,18 @@ std::optional<field_error> field_converter::convert_field(std::size_t column, in
             is_null = true;
             return std::nullopt;
         }
+        // Redshift's CHAR holds single-byte characters only (multi-byte-character-load-errors.html).
+        if (col.type_oid == oid_bpchar && !all_ascii(s)) {
+            if (!cmd_.accept_inv_chars) return field_error{1220, multibyte_in_char(s), column};
+            s = replace_multibyte(s, (*cmd_.accept_inv_chars)[0]);
+        }
+        // VARCHAR(n) and CHAR(n) count bytes in Redshift, not characters (r_Character_types.html).
         if ((col.type_oid == oid_varchar || col.type_oid == oid_bpchar) && col.type_modifier >= 4) {
             std::size_t limit = static_cast<std::size_t>(col.type_modifier - 4);
-            if (utf8_chars(s) > limit) {
+            if (s.size() > limit) {
                 if (!cmd_.truncate_columns)
                     return field_error{1204, "String length exceeds DDL length", column};
-                s = truncate_chars(s, limit);
+                s = truncate_bytes(s, limit);
             }
         }
         return std::nullopt;
@@ -230,6 +253,16 @@ std::optional<field_error> field_converter::convert_field(std::size_t column, in
                 s = *iso;
             }
             break;
+        case oid_bytea: {
+            // Redshift loads VARBYTE from hex text (copy-usage-varbyte.html), as UNLOAD writes it;
+            // PostgreSQL's bytea input wants it behind "\x" (else it reads the digits as bytes).
+            const bool hex = s.size() % 2 == 0 && std::all_of(s.begin(), s.end(), [](char c) {
+                return std::isxdigit(static_cast<unsigned char>(c));
+            });
+            if (!hex) return field_error{1207, "Invalid hexadecimal value '" + s + "', Type: Varbyte", column};
+            s.insert(0, "\\x");
+            break;
+        }
         default: break;
     }
     return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <regex>
 
 #include "tools/localaws/redshift/bulk/pg_text.hpp"
@@ -17,10 +18,45 @@ std::string strip_trailing_semicolons(std::string query) {
     return query;
 }
 
+constexpr unsigned bytea_oid = 17;
+
+struct result_column {
+    std::string name;
+    unsigned type_oid = 0;
+};
+
+// The query's columns, from a run of it that returns no row. nullopt when it fails (the COPY then
+// fails with PostgreSQL's own error).
+std::optional<std::vector<result_column>> describe(pg::connection& conn, const std::string& query) {
+    pg::command_status status;
+    auto r = conn.exec_params("SELECT * FROM (" + query + ") AS q LIMIT 0", {}, status);
+    if (!status) return std::nullopt;
+    std::vector<result_column> columns;
+    for (int c = 0; c < PQnfields(r.get()); ++c) columns.push_back({PQfname(r.get(), c), PQftype(r.get(), c)});
+    return columns;
+}
+
+// VARBYTE goes out as Redshift writes it, hex without PostgreSQL's "\x" (in the text format
+// PostgreSQL would even double that backslash). The query is wrapped with its columns renamed by
+// position, so duplicate or unnamed columns still resolve, and given their names back for HEADER.
+std::string with_varbyte_as_hex(const std::string& query, const std::vector<result_column>& columns) {
+    std::string select, aliases;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        const std::string position = pg::quote_identifier(std::to_string(c + 1));
+        if (c) {
+            select += ", ";
+            aliases += ", ";
+        }
+        aliases += position;
+        select += columns[c].type_oid == bytea_oid ? "pg_catalog.encode(q." + position + ", 'hex')" : "q." + position;
+        select += " AS " + pg::quote_identifier(columns[c].name);
+    }
+    return "SELECT " + select + " FROM (" + query + ") AS q(" + aliases + ")";
+}
+
 // The COPY … TO STDOUT that produces the rows: CSV goes out as PostgreSQL writes it; text and
 // JSON come in PostgreSQL's text format and are re-encoded the way Redshift writes them.
-std::string copy_out_sql(const dialect::unload_command& cmd) {
-    std::string query = strip_trailing_semicolons(cmd.query);
+std::string copy_out_sql(const dialect::unload_command& cmd, std::string query) {
     switch (cmd.format) {
         case dialect::unload_format::csv:
             return "COPY (" + query + ") TO STDOUT WITH (FORMAT csv, DELIMITER " +
@@ -29,7 +65,7 @@ std::string copy_out_sql(const dialect::unload_command& cmd) {
         case dialect::unload_format::json:
             return "COPY (SELECT row_to_json(q) FROM (" + query + ") AS q) TO STDOUT";
         default:
-            return "COPY (" + query + ") TO STDOUT WITH (FORMAT text, NULL '\\N'" + (cmd.header ? ", HEADER true" : "") + ")";
+            return "COPY (" + query + ") TO STDOUT WITH (FORMAT text, NULL E'\\\\N'" + (cmd.header ? ", HEADER true" : "") + ")";
     }
 }
 
@@ -119,14 +155,16 @@ json::object manifest_of(const dialect::unload_command& cmd, const std::vector<w
     return manifest;
 }
 
-std::vector<std::pair<std::string, std::string>> schema_of(pg::connection& conn, const dialect::unload_command& cmd) {
+std::vector<std::pair<std::string, std::string>> schema_of(pg::connection& conn, const std::vector<result_column>& columns) {
     std::vector<std::pair<std::string, std::string>> schema;
     pg::command_status status;
-    auto r = conn.exec_params("SELECT * FROM (" + strip_trailing_semicolons(cmd.query) + ") AS q LIMIT 0", {}, status);
-    if (!status) return schema;
-    for (int c = 0; c < PQnfields(r.get()); ++c) {
-        auto t = conn.exec_params("SELECT format_type($1, NULL)", {std::to_string(PQftype(r.get(), c))}, status);
-        schema.emplace_back(PQfname(r.get(), c), status && PQntuples(t.get()) ? PQgetvalue(t.get(), 0, 0) : "unknown");
+    for (const auto& column : columns) {
+        if (column.type_oid == bytea_oid) {
+            schema.emplace_back(column.name, "varbyte");
+            continue;
+        }
+        auto t = conn.exec_params("SELECT format_type($1, NULL)", {std::to_string(column.type_oid)}, status);
+        schema.emplace_back(column.name, status && PQntuples(t.get()) ? PQgetvalue(t.get(), 0, 0) : "unknown");
     }
     return schema;
 }
@@ -141,10 +179,18 @@ outcome run_unload(pg::connection& conn, const dialect::unload_command& cmd, con
     if (auto wrong = check_region(env, cmd.region)) return *wrong;
     if (auto failed = prepare_destination(cmd, env, role_arn)) return *failed;
 
-    auto schema = cmd.manifest_verbose ? schema_of(conn, cmd) : std::vector<std::pair<std::string, std::string>>{};
+    std::string query = strip_trailing_semicolons(cmd.query);
+    const auto columns = describe(conn, query);
+    const bool has_varbyte = columns && std::any_of(columns->begin(), columns->end(),
+                                                    [](const result_column& c) { return c.type_oid == bytea_oid; });
+    // Redshift: "You can only unload VARBYTE columns to text or CSV format" (r_UNLOAD.html).
+    if (has_varbyte && cmd.format == dialect::unload_format::json)
+        return failure("UNLOAD of a VARBYTE column is only supported to text or CSV format", "0A000");
+    if (has_varbyte) query = with_varbyte_as_hex(query, *columns);
+    auto schema = cmd.manifest_verbose && columns ? schema_of(conn, *columns) : std::vector<std::pair<std::string, std::string>>{};
     pg::command_status status;
     // The extended protocol runs exactly one statement: a query smuggling "); other statement" fails.
-    auto started = conn.exec_params(copy_out_sql(cmd), {}, status);
+    auto started = conn.exec_params(copy_out_sql(cmd, query), {}, status);
     if (!status) return failure(status.message, status.sqlstate);
     if (cancelled && cancelled()) conn.request_cancel();  // COPY runs: this one is not ignored
 

@@ -1,6 +1,7 @@
 #pragma once
 // Tokens of Redshift's UNLOAD and COPY commands. Words are kept as written (compare them with
-// iequals); string literals are unescaped ('' -> '); numbers stay text.
+// iequals); string literals are decoded as Redshift decodes them ('' and \' -> ', \\ -> \,
+// \t \n \r \b \f, \ooo octal, \xhh hex, any other \c -> c); numbers stay text.
 
 #include <string>
 #include <string_view>

@@ -57,12 +57,9 @@ bool parse_compression(token_cursor& c, compression& out, std::string& error) {
     return true;
 }
 
+// The lexer has decoded '\t', '\\' and '\001' already (Redshift's literal escapes).
 std::optional<char> single_char(const std::string& text) {
     if (text.size() == 1) return text[0];
-    if (text == "\\t") return '\t';
-    if (text == "\\\\") return '\\';
-    if (text.size() == 4 && text[0] == '\\' && std::isdigit(static_cast<unsigned char>(text[1])))
-        return static_cast<char>(std::stoi(text.substr(1), nullptr, 8));
     return std::nullopt;
 }
 

@@ -1,5 +1,6 @@
 #include "tools/localaws/redshift/dialect/rewrite.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "tools/localaws/redshift/sql_scanner.hpp"
@@ -17,6 +18,9 @@ public:
         while (i_ < sql_.size()) {
             std::size_t skip = skip_non_code(sql_, i_);
             if (skip != i_) {
+                // A quoted identifier is a token (a column name, say); literals and comments are not names.
+                if (sql_[i_] == '"') remember({token::name, sql_.substr(i_, skip - i_)});
+                else if (sql_[i_] != '-' && sql_[i_] != '/') remember({token::other, {}});
                 out_.append(sql_, i_, skip - i_);
                 i_ = skip;
                 continue;
@@ -25,6 +29,8 @@ public:
             bool word_start = (std::isalpha(static_cast<unsigned char>(c)) || c == '_') &&
                               (i_ == 0 || (!ident_char(sql_[i_ - 1]) && sql_[i_ - 1] != '.'));
             if (!word_start) {
+                if (c == ';') first_word_pending_ = true, statement_verb_.clear();
+                if (!std::isspace(static_cast<unsigned char>(c))) remember({token::punct, std::string(1, c)});
                 out_ += c;
                 // A schema-qualified or quoted table name keeps "a table name was just written".
                 if (!std::isspace(static_cast<unsigned char>(c)) && !ident_char(c) && c != '.' && c != '"')
@@ -36,12 +42,34 @@ public:
             while (end < sql_.size() && ident_char(sql_[end])) ++end;
             std::string word = sql_.substr(i_, end - i_);
             i_ = end;
+            if (first_word_pending_) {
+                statement_verb_ = word;
+                first_word_pending_ = false;
+            }
             handle_word(word);
+            remember({token::name, word});
         }
         return out_;
     }
 
 private:
+    // The last two tokens seen (before the current word): enough to tell a column definition
+    // ("( name TYPE", ", name TYPE", "ADD [COLUMN] name TYPE") from a cast or ALTER … TYPE.
+    struct token {
+        enum kind_t { name, punct, other } kind = other;
+        std::string text;
+    };
+    void remember(token t) {
+        before_last_ = std::move(last_);
+        last_ = std::move(t);
+    }
+    bool in_column_definition() const {
+        const bool table_ddl = iequals(statement_verb_, "CREATE") || iequals(statement_verb_, "ALTER");
+        if (!table_ddl || last_.kind != token::name) return false;
+        if (before_last_.kind == token::punct) return before_last_.text == "(" || before_last_.text == ",";
+        return before_last_.kind == token::name && (iequals(before_last_.text, "COLUMN") || iequals(before_last_.text, "ADD"));
+    }
+
     std::size_t after_space(std::size_t at) const {
         while (at < sql_.size() && std::isspace(static_cast<unsigned char>(sql_[at]))) ++at;
         return at;
@@ -106,6 +134,9 @@ private:
             } else {
                 i_ = save;
             }
+        } else if (iequals(word, "VARBYTE") || iequals(word, "VARBINARY") ||
+                   (iequals(word, "BINARY") && iequals(peek_word(end), "VARYING"))) {
+            varbyte(word);
         } else if (iequals(word, "IDENTITY") && next_is('(')) {
             std::string inside = take_group();
             auto comma = inside.find(',');
@@ -146,12 +177,47 @@ private:
     }
     void emit(const std::string& text) { out_ += text; }
 
+    // VARBYTE[(n)], VARBINARY[(n)], BINARY VARYING[(n)] -> bytea. In a column definition the
+    // length (default 64000) is enforced by a CHECK whose function raises Redshift's "value too
+    // long" (sql_functions.cpp); elsewhere (casts, ALTER … TYPE) the type alone. A length outside
+    // 1..16,777,216 is left as written, so PostgreSQL refuses the unknown type and the statement fails.
+    void varbyte(const std::string& word) {
+        const std::size_t start = i_ - word.size();
+        std::size_t end;
+        if (iequals(word, "BINARY")) {  // BINARY VARYING
+            peek_word(end);
+            i_ = end;
+        }
+        long long length = 64000;
+        if (next_is('(')) {
+            std::string inside = take_group();
+            std::string digits;
+            for (char ch : inside)
+                if (!std::isspace(static_cast<unsigned char>(ch))) digits += ch;
+            length = !digits.empty() && digits.size() < 10 &&
+                             std::all_of(digits.begin(), digits.end(), [](char d) { return std::isdigit(static_cast<unsigned char>(d)); })
+                         ? std::stoll(digits)
+                         : -1;
+        }
+        if (length < 1 || length > max_varbyte_length) {
+            out_.append(sql_, start, i_ - start);
+            return;
+        }
+        emit("bytea");
+        if (in_column_definition())
+            emit(" CHECK (pg_catalog.localaws_varbyte_fits(" + last_.text + ", " + std::to_string(length) + "))");
+    }
+    static constexpr long long max_varbyte_length = 16777216;
+
     const std::string& sql_;
     std::size_t i_ = 0;
     std::string out_;
     bool create_seen_ = false;
     bool saw_create_table_ = false;
     bool table_name_just_written_ = false;
+    bool first_word_pending_ = true;
+    std::string statement_verb_;  // the statement's first word
+    token last_, before_last_;
 };
 
 }  // namespace

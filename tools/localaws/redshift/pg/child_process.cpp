@@ -38,6 +38,15 @@ child_outcome run_child(const std::vector<std::string>& argv, const std::filesys
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    // Nothing but 0-2 crosses into the child. pg_ctl leaves a postmaster running for localaws's
+    // whole life, and whatever it inherits it keeps: an inherited client connection is never
+    // really closed when localaws closes its own descriptor (the client waits for an EOF that
+    // never comes), an inherited listening socket outlives localaws. localaws marks its own
+    // sockets and files close-on-exec, but a descriptor another thread opens without the flag (a
+    // library's, or one accepted in the instant before the flag is set) would still leak; this
+    // closes every descriptor above 2 in the child before exec (close_range, or a /proc/self/fd
+    // walk where the kernel lacks it), whatever its flags.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 
     // localaws ignores SIGPIPE (a vanished client must not end it), and an ignored signal stays
     // ignored across exec: give pg_ctl and initdb the default disposition every program expects.

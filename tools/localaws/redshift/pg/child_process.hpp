@@ -2,7 +2,7 @@
 // Runs a program to completion without a shell: argv is passed as is, so nothing in it is ever
 // interpreted (paths with spaces, quotes, '$' stay literal). Output (stdout and stderr together)
 // goes to a file, not a pipe: pg_ctl leaves a postmaster running that would otherwise keep a pipe
-// open and make a reader wait forever.
+// open and make a reader wait forever. Only descriptors 0, 1 and 2 reach the child.
 
 #include <filesystem>
 #include <string>

@@ -155,7 +155,10 @@ std::string cluster::conninfo(const std::string& database, const std::string& us
     info += " dbname=" + conninfo_quote(database);
     info += " user=" + conninfo_quote(user.empty() ? superuser_ : user);
     // UTC and ISO dates: the text forms the Data API returns are Redshift's (e.g. "...+00").
-    info += " options='-c TimeZone=UTC -c DateStyle=ISO,MDY -c extra_float_digits=1'";
+    // Backslashes in string literals are escapes, as in Redshift (its PostgreSQL 8.0 heritage):
+    // 'a\\b' is a\b, 'it\'s' is it's. Without the warning each such literal would log one.
+    info += " options='-c TimeZone=UTC -c DateStyle=ISO,MDY -c extra_float_digits=1"
+            " -c standard_conforming_strings=off -c escape_string_warning=off'";
     info += " client_encoding=UTF8 application_name=localaws";
     return info;
 }

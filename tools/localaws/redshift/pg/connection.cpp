@@ -109,9 +109,12 @@ std::string quote_identifier(std::string_view name) {
 }
 
 std::string quote_literal(std::string_view value) {
-    std::string out = "'";
+    // A backslash means one thing in E'…' whatever standard_conforming_strings says; localaws's
+    // sessions run with it off (as Redshift's literals), PostgreSQL's default is on.
+    const bool escape = value.find('\\') != std::string_view::npos;
+    std::string out = escape ? "E'" : "'";
     for (char c : value) {
-        if (c == '\'') out += '\'';
+        if (c == '\'' || (escape && c == '\\')) out += c;
         out += c;
     }
     return out + "'";

@@ -65,7 +65,8 @@ private:
 
 // Identifier quoting without a connection (PostgreSQL's rule: double the double quotes).
 std::string quote_identifier(std::string_view name);
-// Literal quoting without a connection (standard_conforming_strings is on: double the quotes).
+// Literal quoting without a connection, right whatever standard_conforming_strings is: quotes
+// doubled, and a value with a backslash as E'…' with the backslashes doubled.
 std::string quote_literal(std::string_view value);
 
 }  // namespace localaws::redshift::pg

@@ -1,6 +1,6 @@
 #pragma once
-// One staged file, from compressed bytes to batches of rows (sans-IO; runs on a CPU pool thread,
-// one chunk at a time). Decompresses into a window that begins with the record the previous
+// One stream (a staged file, a user's file), from compressed bytes to batches of rows (sans-IO;
+// runs on a CPU pool thread, one chunk at a time), with a CSV or NDJSON record decoder. Decompresses into a window that begins with the record the previous
 // chunk cut (moved to the front, never copied elsewhere), decodes every complete record, and
 // hands on each batch once it is full.
 //
@@ -9,20 +9,20 @@
 // error, never a silently short result).
 
 #include "transfer/codec/compression.hpp"
-#include "transfer/rows/csv_decoder.hpp"
+#include "transfer/rows/record_decoder.hpp"
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::rows {
 
-class staged_file_decoder {
+class stream_decoder {
 public:
-    staged_file_decoder(const rows::schema& columns, rows::csv_dialect dialect, codec::compression compression);
+    stream_decoder(std::size_t columns, std::unique_ptr<record_decoder> records, codec::compression compression);
 
-    using batches = std::vector<std::shared_ptr<rows::row_batch>>;
+    using batches = std::vector<std::shared_ptr<row_batch>>;
     // Feeds the next compressed chunk; full batches are appended to `out`. False on bad data
     // (error() says what, with the record number).
     bool feed(std::string_view compressed, batches& out);
@@ -34,19 +34,20 @@ public:
 
     const std::string& error() const { return error_; }
     std::uint64_t compressed_bytes() const { return compressed_bytes_; }
-    std::uint64_t records() const { return decoder_.records(); }
+    std::uint64_t records() const { return decoder_->records(); }
+    std::uint64_t lines() const { return decoder_->lines(); }
 
 private:
     bool decode_window(bool final, batches& out);
 
-    const rows::schema& columns_;
-    rows::csv_decoder decoder_;
+    std::size_t columns_;
+    std::unique_ptr<record_decoder> decoder_;
     std::unique_ptr<codec::decompressor> decompressor_;
     std::string window_;
     std::size_t filled_ = 0;
-    std::shared_ptr<rows::row_batch> batch_;
+    std::shared_ptr<row_batch> batch_;
     std::uint64_t compressed_bytes_ = 0;
     std::string error_;
 };
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::rows

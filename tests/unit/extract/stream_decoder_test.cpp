@@ -1,9 +1,16 @@
-#include "transfer/extract/staged_file_decoder.hpp"
+#include "transfer/rows/csv_decoder.hpp"
+#include "transfer/rows/stream_decoder.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace shiftsync::transfer;
-using extract::staged_file_decoder;
+using rows::stream_decoder;
+
+namespace {
+stream_decoder csv_stream(const rows::schema& cols, rows::csv_dialect dialect) {
+    return stream_decoder(cols.size(), std::make_unique<rows::csv_decoder>(cols, std::move(dialect)), codec::compression::gzip);
+}
+}  // namespace
 
 namespace {
 
@@ -25,12 +32,12 @@ std::string rows_text(std::size_t n) {
 
 }  // namespace
 
-TEST(StagedFileDecoder, DecodesAcrossChunksAndVerifiesAgainstTheManifest) {
+TEST(StreamDecoder, DecodesAcrossChunksAndVerifiesAgainstTheManifest) {
     auto cols = columns();
     std::string file = gzip(rows_text(50000));
     for (std::size_t chunk : {1000ul, 65536ul, file.size()}) {
-        staged_file_decoder d(cols, {',', std::string("NULLMARK"), false}, codec::compression::gzip);
-        staged_file_decoder::batches out;
+        auto d = csv_stream(cols, {',', std::string("NULLMARK"), false});
+        stream_decoder::batches out;
         for (std::size_t at = 0; at < file.size(); at += chunk)
             ASSERT_TRUE(d.feed(std::string_view(file).substr(at, chunk), out)) << d.error();
         ASSERT_TRUE(d.finish(out)) << d.error();
@@ -45,22 +52,22 @@ TEST(StagedFileDecoder, DecodesAcrossChunksAndVerifiesAgainstTheManifest) {
     }
 }
 
-TEST(StagedFileDecoder, ATruncatedFileIsAnErrorNotAShortResult) {
+TEST(StreamDecoder, ATruncatedFileIsAnErrorNotAShortResult) {
     auto cols = columns();
     std::string file = gzip(rows_text(20000));
-    staged_file_decoder d(cols, {}, codec::compression::gzip);
-    staged_file_decoder::batches out;
+    auto d = csv_stream(cols, {});
+    stream_decoder::batches out;
     ASSERT_TRUE(d.feed(std::string_view(file).substr(0, file.size() / 2), out));
     EXPECT_FALSE(d.finish(out));
     EXPECT_NE(d.error().find("truncated"), std::string::npos) << d.error();
 }
 
-TEST(StagedFileDecoder, ARecordLongerThanTheWindowGrowsIt) {
+TEST(StreamDecoder, ARecordLongerThanTheWindowGrowsIt) {
     auto cols = columns();
     std::string big(3 << 20, 'z');
     std::string file = gzip("1,\"" + big + "\"\n2,small\n");
-    staged_file_decoder d(cols, {}, codec::compression::gzip);
-    staged_file_decoder::batches out;
+    auto d = csv_stream(cols, {});
+    stream_decoder::batches out;
     ASSERT_TRUE(d.feed(file, out)) << d.error();
     ASSERT_TRUE(d.finish(out)) << d.error();
     std::size_t rows = 0;

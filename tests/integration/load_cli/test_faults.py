@@ -1,0 +1,132 @@
+"""Failures during a load: a row COPY refuses (exit 1, the source record named, the target unchanged,
+staging empty), the same with --max-errors 1 (loaded, the skipped row reported), PutObject resets
+while staging (retried, exact), SIGINT during COPY (CancelStatement, ROLLBACK, exit 130), kill -9 during
+COPY (never committed; `sweep` removes the prefix), malformed CSV, and usage errors found before
+anything is staged (exit 2)."""
+import json
+import os
+import signal
+import unittest
+
+from load_fixture import STAGING, LoadCase, kill9
+
+BIG = 1_500_000  # a COPY of several seconds: time to interrupt it while it runs
+
+
+class LoadFaults(LoadCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sql("create table f_target (id int, v varchar(5))")
+        cls.sql("insert into f_target values (-1, 'keep')")
+
+    def big_csv(self):
+        path = self.path("load", "faults-big.csv")
+        if os.path.exists(path):
+            return path
+        with open(path, "w") as f:
+            f.write("id,v\n")
+            f.writelines(f"{i},v{i % 1000}\n" for i in range(BIG))
+        return path
+
+    def assert_target_unchanged(self):
+        self.assertEqual(self.values("f_target"), [("-1", "keep")])
+
+    def bad_rows(self):
+        rows = [(i, f"ok{i % 10}") for i in range(1, 20001)]
+        rows[12344] = (12345, "far too long for varchar(5)")
+        return self.write_csv("bad.csv", ["id", "v"], rows)
+
+    def test_a_row_copy_refuses_fails_the_load_naming_its_source_record(self):
+        r = self.load("--from", self.bad_rows(), "--table", "f_target", "--file-size", "1MiB")
+        self.assertEqual(r.returncode, 1, str(r))
+        self.assertIn("source record 12345", r.err())
+        self.assertIn("column \"v\"", r.err())
+        self.assertIn("the table is unchanged", r.err())
+        self.assert_target_unchanged()
+        self.assert_load_staging_empty()
+
+    def test_max_errors_loads_the_rest_and_reports_the_skipped_row(self):
+        self.sql("create table f_skip (id int, v varchar(5))")
+        r = self.load_ok("--from", self.bad_rows(), "--table", "f_skip", "--max-errors", "1")
+        summary = r.json()
+        self.assertEqual(summary["rows_loaded"], 19999)
+        self.assertEqual([e["source_record"] for e in summary["load_errors"]], [12345])
+        self.assertEqual(self.psql_scalar("select count(*) from f_skip where id = 12345"), "0")
+        self.assert_load_staging_empty()
+
+    def test_put_object_resets_are_retried(self):
+        self.sql("create table f_resets (id int, v varchar(5))")
+        self.aws.set_faults([{"service": "s3", "operation": "PutObject", "reset_rate": 1, "count": 2},
+                             {"service": "s3", "operation": "PutObject", "reset_rate": 0.2}])
+        r = self.load("--from", self.big_csv(), "--table", "f_resets", "--file-size", "1MiB", "--json")
+        self.aws.clear_faults()
+        self.assert_ok(r)
+        self.assertGreater(r.json()["retries"], 0)
+        self.assertEqual(self.psql_scalar("select count(*), sum(id) from f_resets"), f"{BIG}|{BIG * (BIG - 1) // 2}")
+        self.assert_load_staging_empty()
+
+    def copy_running(self):
+        return int(self.psql_scalar("select count(*) from pg_stat_activity where state = 'active' "
+                                    "and query like 'COPY %FROM STDIN%'")) > 0
+
+    def test_sigint_during_copy_cancels_and_rolls_back(self):
+        since = len(self.aws.request_log())
+        p = self.ss.start("load", "--from", self.big_csv(), "--table", "f_target", "--staging", STAGING)
+        self.wait_for("the COPY to run", self.copy_running, timeout=120, process=p)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=120)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn("CancelStatement", [e.get("operation") for e in self.aws.request_log()[since:]])
+        self.assert_target_unchanged()
+        self.assert_load_staging_empty()
+
+    def test_kill9_during_copy_commits_nothing_and_sweep_cleans_up(self):
+        p = self.ss.start("load", "--from", self.big_csv(), "--table", "f_target", "--staging", STAGING)
+        self.wait_for("the COPY to run", self.copy_running, timeout=120, process=p)
+        kill9(p)
+        self.wait_for("PostgreSQL to end the orphaned COPY", lambda: not self.copy_running(), timeout=120)
+        self.assert_target_unchanged()
+        self.assertNotEqual(self.load_staging_keys(), [], "kill -9 left the run's prefix")
+        r = self.ss.run("sweep", STAGING, "--json")
+        self.assert_ok(r)
+        self.assert_load_staging_empty()
+
+    def test_malformed_csv_names_file_and_line(self):
+        path = self.path("load", "malformed.csv")
+        with open(path, "w") as f:
+            f.write('id,v\n1,a\n2,"b\n3,c\n')
+        r = self.load("--from", path, "--table", "f_target")
+        self.assertEqual(r.returncode, 1, str(r))
+        self.assertIn("malformed.csv", r.err())
+        self.assertIn("line 3", r.err())
+        self.assert_target_unchanged()
+        self.assert_load_staging_empty()
+
+    def test_a_value_of_the_wrong_type_fails_while_reading(self):
+        path = self.write_csv("wrong-type.csv", ["id", "v"], [(1, "a"), ("two", "b")])
+        r = self.load("--from", path, "--table", "f_target")
+        self.assertEqual(r.returncode, 1, str(r))
+        self.assertIn("'two' is not a valid integer", r.err())
+        self.assert_target_unchanged()
+        self.assert_load_staging_empty()
+
+    def test_usage_errors_exit_2_before_anything_is_staged(self):
+        ok = self.write_csv("usage.csv", ["id", "v"], [(1, "a")])
+        dup = self.write_csv("dup.csv", ["id", "ID"], [(1, 2)])
+        extra = self.write_csv("extra.csv", ["id", "nope"], [(1, 2)])
+        cases = [(["--from", ok, "--table", "f_target", "--mode", "upsert", "--key", "missing"], "missing"),
+                 (["--from", dup, "--table", "f_target"], "twice"),
+                 (["--from", extra, "--table", "f_target"], "\"nope\""),
+                 (["--from", ok, "--table", "no_such_table"], "--create-table"),
+                 (["--from", ok, "--table", "f_target", "--mode", "upsert"], "--key")]
+        for args, needle in cases:
+            r = self.load(*args)
+            self.assertEqual(r.returncode, 2, str(r))
+            self.assertIn(needle, r.err())
+        self.assert_target_unchanged()
+        self.assert_load_staging_empty()
+
+
+if __name__ == "__main__":
+    unittest.main()

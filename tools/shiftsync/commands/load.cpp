@@ -1,0 +1,257 @@
+// `shiftsync load`: rows from CSV files (a file, a directory, stdin; plain, gzip or zstd) into a
+// Redshift table: staged in S3 as gzip CSV, COPY'd and merged (append, replace, upsert) in one
+// transaction, the staged files removed however it ends (transfer/load).
+
+#include "tools/shiftsync/commands/commands.hpp"
+#include "tools/shiftsync/commands/s3_errors.hpp"
+#include "tools/shiftsync/commands/transfer_run.hpp"
+#include "tools/shiftsync/output/byte_size.hpp"
+#include "transfer/load/load.hpp"
+#include "transfer/s3/transfer_error.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/core.h>
+
+#include <memory>
+#include <sstream>
+
+namespace shiftsync::cli {
+namespace {
+
+namespace tl = transfer::load;
+
+struct load_flags {
+    transfer_flags transfer;
+    std::string workgroup = "default-workgroup";
+    std::string database = "dev";
+    std::string from;
+    std::string table;
+    std::string format = "csv";
+    bool no_header = false;
+    std::string columns;
+    std::string mode = "append";
+    std::string key;
+    std::string order_by;
+    bool create_table = false;
+    std::vector<std::string> column_types;
+    std::int64_t max_errors = -1;
+    std::string staging;
+    std::string copy_role;
+    std::string file_size = "64MiB";
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ','))
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
+// "schema.table" or "table"; a part may be written "quoted".
+std::optional<tl::table_name> table_of(const std::string& text) {
+    std::vector<std::string> parts(1);
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '"') {
+            if (quoted && i + 1 < text.size() && text[i + 1] == '"') {
+                parts.back() += '"';
+                ++i;
+            } else {
+                quoted = !quoted;
+            }
+        } else if (c == '.' && !quoted) {
+            parts.emplace_back();
+        } else {
+            parts.back() += c;
+        }
+    }
+    if (quoted || parts.size() > 2) return std::nullopt;
+    for (const auto& p : parts)
+        if (p.empty()) return std::nullopt;
+    if (parts.size() == 1) return tl::table_name{"", parts[0]};
+    return tl::table_name{parts[0], parts[1]};
+}
+
+void print_summary(const tl::load_stats& s, const tl::load_request& r, std::FILE* out, double seconds,
+                   std::uint64_t retries) {
+    boost::json::array errors;
+    for (const auto& e : s.load_errors)
+        errors.push_back(boost::json::object{{"source_record", e.source_record}, {"column", e.column},
+                                             {"value", e.value}, {"reason", e.reason}});
+    boost::json::object o{{"table", r.target.quoted()},
+                          {"mode", std::string(tl::to_string(r.mode))},
+                          {"rows_read", s.rows_read},
+                          {"rows_staged", s.rows_staged},
+                          {"rows_loaded", s.rows_loaded},
+                          {"inserted", s.inserted},
+                          {"updated", s.updated},
+                          {"deleted", s.deleted},
+                          {"skipped", s.skipped},
+                          {"files", s.files},
+                          {"bytes_staged", s.bytes_staged},
+                          {"created_table", s.created_table},
+                          {"run_id", s.run_id},
+                          {"retries", retries},
+                          {"seconds", seconds},
+                          {"seconds_stage", s.seconds_stage},
+                          {"seconds_copy", s.seconds_copy},
+                          {"seconds_merge", s.seconds_merge},
+                          {"seconds_cleanup", s.seconds_cleanup},
+                          {"rows_per_second", seconds > 0 ? static_cast<double>(s.rows_loaded) / seconds : 0.0},
+                          {"load_errors", std::move(errors)}};
+    fmt::print(out, "{}\n", boost::json::serialize(o));
+}
+
+void print_load_errors(const tl::load_stats& s) {
+    for (const auto& e : s.load_errors)
+        fmt::print(stderr, "shiftsync load: {} record {}{}: {}{}\n", e.source_record ? "source" : "staged",
+                   e.source_record ? e.source_record : static_cast<std::uint64_t>(e.line),
+                   e.column.empty() ? "" : ", column \"" + e.column + "\"", e.reason,
+                   e.value.empty() ? "" : " (value '" + e.value + "')");
+}
+
+int run_load(load_flags& flags) {
+    tl::load_request request;
+    request.database = flags.database;
+    request.workgroup = flags.workgroup;
+    auto target = table_of(flags.table);
+    if (!target) {
+        fmt::print(stderr, "shiftsync load: --table wants SCHEMA.TABLE or TABLE, got '{}'\n", flags.table);
+        return exit_usage;
+    }
+    request.target = *target;
+    request.mode = flags.mode == "replace" ? tl::write_mode::replace
+                   : flags.mode == "upsert" ? tl::write_mode::upsert
+                                            : tl::write_mode::append;
+    request.keys = split_list(flags.key);
+    request.order_by = flags.order_by;
+    if (request.mode == tl::write_mode::upsert && request.keys.empty()) {
+        fmt::print(stderr, "shiftsync load: --mode upsert needs --key COLUMN[,COLUMN…]\n");
+        return exit_usage;
+    }
+    if (request.mode != tl::write_mode::upsert && (!request.keys.empty() || !request.order_by.empty())) {
+        fmt::print(stderr, "shiftsync load: --key and --order-by go with --mode upsert\n");
+        return exit_usage;
+    }
+    request.create_table = flags.create_table;
+    for (const auto& item : flags.column_types) {
+        auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+            fmt::print(stderr, "shiftsync load: --column-type wants COLUMN=TYPE, got '{}'\n", item);
+            return exit_usage;
+        }
+        request.column_types[item.substr(0, eq)] = item.substr(eq + 1);
+    }
+    if (flags.max_errors >= 0) request.max_errors = static_cast<std::uint64_t>(flags.max_errors);
+    std::string why;
+    auto staging = transfer::staging::parse_staging_url(flags.staging, why);
+    if (flags.staging.empty() || !staging) {
+        fmt::print(stderr, "shiftsync load: --staging s3://<bucket>/<prefix>/ (the connector guide's staging bucket) "
+                           "is needed{}\n", why.empty() ? "" : ": " + why);
+        return exit_usage;
+    }
+    request.staging = *staging;
+    request.copy_role = flags.copy_role.empty() ? flags.transfer.connection.role_arn : flags.copy_role;
+    if (request.copy_role.empty()) {
+        fmt::print(stderr, "shiftsync load: COPY needs a role Redshift may assume: --copy-role ARN (or --role-arn, "
+                           "which it defaults to)\n");
+        return exit_usage;
+    }
+    auto file_size = parse_byte_size(flags.file_size);
+    if (!file_size || *file_size < (1u << 20)) {
+        fmt::print(stderr, "shiftsync load: --file-size wants a size of at least 1MiB, got '{}'\n", flags.file_size);
+        return exit_usage;
+    }
+    auto paths = tl::source_paths(flags.from, why);
+    if (paths.empty()) {
+        fmt::print(stderr, "shiftsync load: --from {}: {}\n", flags.from, why);
+        return exit_usage;
+    }
+    tl::file_source_options source_options;
+    source_options.format = flags.format == "ndjson" ? tl::source_format::ndjson : tl::source_format::csv;
+    source_options.header = !flags.no_header && source_options.format == tl::source_format::csv;
+    source_options.columns = split_list(flags.columns);
+    if (flags.no_header && source_options.columns.empty() && source_options.format == tl::source_format::csv) {
+        fmt::print(stderr, "shiftsync load: --no-header needs --columns a,b,c\n");
+        return exit_usage;
+    }
+
+    flags.transfer.connection.workgroup = flags.workgroup;
+    flags.transfer.connection.database = flags.database;
+    transfer_run run(flags.transfer, "load");
+    if (!run.open()) return exit_usage;
+    if (!run.session().open_data_api(flags.transfer.connection)) return exit_usage;
+    // Two generations of four staged files are held at once: keep them inside the memory limit.
+    request.file_target_bytes = std::min<std::uint64_t>(*file_size, std::max<std::uint64_t>(1u << 20, run.memory().total() / 8));
+
+    auto source = tl::make_file_source(run.cpu(), run.context().files(), paths, source_options);
+    auto& progress = run.progress();
+    tl::load_environment env{run.session().data(), run.context(),
+                             [&progress](const std::string& text) {
+                                 progress.stop();
+                                 fmt::print(stderr, "shiftsync load: warning: {}\n", text);
+                             },
+                             [&progress](std::string_view phase) {
+                                 if (!progress.live()) return;
+                                 progress.stop();
+                                 fmt::print(stderr, "shiftsync load: {}\n", phase);
+                                 progress.start();
+                             }};
+    tl::load_stats stats;
+    aws::diagnostics diag;
+    auto done = run.execute(tl::async_load(env, request, *source, stats, diag));
+    progress.stop();
+    if (run.session().interrupted()) {
+        fmt::print(stderr, "shiftsync load: interrupted: nothing was committed, the staging prefix was removed\n");
+        return exit_interrupted;
+    }
+    print_load_errors(stats);
+    if (!done) {
+        fmt::print(stderr, "shiftsync load: failed: {}{}\n", describe_failure(done.error(), diag),
+                   done.error() == transfer::errc::does_not_fit ? "" : "; the table is unchanged");
+        if (flags.transfer.json) print_summary(stats, request, stdout, progress.seconds(), run.session().retries());
+        return done.error() == transfer::errc::does_not_fit ? exit_usage : exit_failed;
+    }
+    if (flags.transfer.json)
+        print_summary(stats, request, stdout, progress.seconds(), run.session().retries());
+    else
+        fmt::print(stderr, "shiftsync load: {} rows into {} ({}: {} inserted, {} updated, {} deleted) in {:.2f} s\n",
+                   stats.rows_loaded, request.target.quoted(), tl::to_string(request.mode), stats.inserted,
+                   stats.updated, stats.deleted, progress.seconds());
+    return exit_ok;
+}
+
+}  // namespace
+
+command_runner add_load_command(CLI::App& app) {
+    auto flags = std::make_shared<load_flags>();
+    auto* cmd = app.add_subcommand("load", "Load CSV or NDJSON files (a file, a directory or stdin) into a Redshift table: "
+                                           "staged in S3, COPY'd and merged in one transaction");
+    cmd->add_option("--from", flags->from, "A CSV or NDJSON file (plain, gzip or zstd), a directory of them, or - for stdin")
+        ->required();
+    cmd->add_option("--table", flags->table, "SCHEMA.TABLE to load into")->required();
+    cmd->add_option("--format", flags->format, "csv or ndjson (NDJSON keys match columns by name; without --columns, the table's)")->check(CLI::IsMember({"csv", "ndjson"}));
+    cmd->add_flag("--no-header", flags->no_header, "The files have no header line (give --columns)");
+    cmd->add_flag("--header", [flags](std::int64_t) { flags->no_header = false; }, "The files start with a header line (the default)");
+    cmd->add_option("--columns", flags->columns, "The columns' names, a,b,c (without a header)");
+    cmd->add_option("--mode", flags->mode, "append, replace or upsert")
+        ->check(CLI::IsMember({"append", "replace", "upsert"}))
+        ->capture_default_str();
+    cmd->add_option("--key", flags->key, "upsert: the key columns, a,b");
+    cmd->add_option("--order-by", flags->order_by, "upsert: the column that says which row is newer");
+    cmd->add_flag("--create-table", flags->create_table, "Create a missing table (VARCHAR(65535) columns unless --column-type)");
+    cmd->add_option("--column-type", flags->column_types, "COLUMN=TYPE for --create-table (repeatable)");
+    cmd->add_option("--max-errors", flags->max_errors, "COPY's MAXERROR: rows it may skip (each is reported)");
+    cmd->add_option("--staging", flags->staging, "s3://bucket/prefix/ where the files are staged (removed after)");
+    cmd->add_option("--copy-role", flags->copy_role, "The IAM role COPY runs as (default: --role-arn)");
+    cmd->add_option("--file-size", flags->file_size, "Compressed size of each staged file")->capture_default_str();
+    cmd->add_option("--workgroup", flags->workgroup, "Redshift Serverless workgroup")->capture_default_str();
+    cmd->add_option("--database", flags->database, "Database")->capture_default_str();
+    flags->transfer.add_to(*cmd);
+    return [flags] { return run_load(*flags); };
+}
+
+}  // namespace shiftsync::cli

@@ -1,0 +1,277 @@
+// make_file_source (row_source.hpp): files read in 1 MiB chunks on the file pool, each chunk
+// decompressed and decoded on the CPU pool (rows/stream_decoder), batches handed out in order.
+
+#include "transfer/load/row_source.hpp"
+
+#include "transfer/codec/compression.hpp"
+#include "transfer/rows/csv_decoder.hpp"
+#include "transfer/rows/stream_decoder.hpp"
+#include "transfer/s3/transfer_error.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <filesystem>
+#include <unistd.h>
+
+namespace shiftsync::transfer::load {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using boost::system::result;
+
+std::vector<std::string> source_paths(const std::string& path, std::string& why) {
+    if (path == "-") return {path};
+    std::error_code ec;
+    auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+        why = path + " does not exist";
+        return {};
+    }
+    if (!fs::is_directory(status)) return {path};
+    std::vector<std::string> files;
+    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (!name.empty() && name[0] == '.') {
+            if (it->is_directory()) it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_regular_file()) files.push_back(it->path().string());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) why = "the directory " + path + " holds no files";
+    return files;
+}
+
+// ndjson_records.cpp: the NDJSON record decoder behind this source.
+std::unique_ptr<rows::record_decoder> make_ndjson_decoder(const rows::schema& columns);
+
+namespace {
+
+constexpr std::size_t chunk_size = 1 << 20;
+
+codec::compression sniff(std::string_view head) {
+    if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b)
+        return codec::compression::gzip;
+    if (head.size() >= 4 && head.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4)) return codec::compression::zstd;
+    return codec::compression::none;
+}
+
+struct chunk {
+    std::string bytes;
+    int error = 0;
+};
+
+// Blocking: for the file pool.
+chunk read_chunk(int fd) {
+    chunk out;
+    out.bytes.resize(chunk_size);
+    std::size_t filled = 0;
+    while (filled < chunk_size) {
+        ssize_t n = ::read(fd, out.bytes.data() + filled, chunk_size - filled);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            out.error = errno;
+            break;
+        }
+        if (n == 0) break;
+        filled += static_cast<std::size_t>(n);
+    }
+    out.bytes.resize(filled);
+    return out;
+}
+
+class file_source final : public row_source {
+public:
+    file_source(engine::cpu_pool& cpu, engine::cpu_pool& files, std::vector<std::string> paths,
+                file_source_options options)
+        : cpu_(cpu), files_(files), paths_(std::move(paths)), options_(std::move(options)) {}
+    ~file_source() override { close_file(); }
+
+    asio::awaitable<result<std::vector<std::string>>> async_open(aws::diagnostics& diag) override {
+        if (options_.format == source_format::ndjson || !options_.header) co_return options_.columns;
+        // The first file's header: read (and keep) chunks until its first record is complete.
+        auto opened = open_file(0, diag);
+        if (!opened) co_return opened.error();
+        codec::compression compression = codec::compression::none;
+        for (;;) {
+            auto more = co_await next_chunk(diag);
+            if (!more) co_return more.error();
+            bool at_end = more->empty();
+            if (!at_end) prefetched_.push_back(std::move(*more));
+            if (prefetched_.size() == 1 && !at_end) compression = sniff(prefetched_.front());
+            // Decompress what is there (a throwaway decompressor: the real decoding starts over).
+            auto probe = codec::make_decompressor(compression);
+            std::string text;
+            for (const auto& piece : prefetched_) {
+                std::string_view in = piece;
+                std::string out(4 * chunk_size, '\0');
+                while (!in.empty()) {
+                    auto n = probe->decompress(in, std::span<char>(out.data(), out.size()));
+                    if (!n || *n == 0) break;
+                    text.append(out.data(), *n);
+                }
+            }
+            std::string why;
+            auto header = rows::read_csv_record(text, at_end, options_.delimiter, why);
+            if (header) {
+                names_ = header->fields;
+                co_return names_;
+            }
+            if (!why.empty() || at_end || text.size() > (64u << 20)) {
+                diag.client_note = paths_[0] + ": no header line" + (why.empty() ? "" : " (" + why + ")");
+                co_return make_error_code(errc::malformed_data);
+            }
+        }
+    }
+
+    void set_schema(rows::schema columns) override { schema_ = std::move(columns); }
+
+    asio::awaitable<result<std::shared_ptr<rows::row_batch>>> async_next(aws::diagnostics& diag) override {
+        for (;;) {
+            if (!ready_.empty()) {
+                auto batch = std::move(ready_.front());
+                ready_.pop_front();
+                rows_ += batch->rows();
+                co_return batch;
+            }
+            if (file_index_ >= paths_.size()) co_return std::shared_ptr<rows::row_batch>();
+            if (fd_ < 0) {
+                auto opened = open_file(file_index_, diag);
+                if (!opened) co_return opened.error();
+            }
+            std::string bytes;
+            if (!prefetched_.empty()) {
+                bytes = std::move(prefetched_.front());
+                prefetched_.pop_front();
+            } else {
+                auto more = co_await next_chunk(diag);
+                if (!more) co_return more.error();
+                bytes = std::move(*more);
+            }
+            if (!decoder_) start_decoder(bytes);
+            auto step = co_await decode(std::move(bytes));
+            if (!step) {
+                diag.client_note = paths_[file_index_] + ": " + decoder_->error();
+                co_return step.error();
+            }
+            if (ended_) {
+                if (auto wrong = check_header(diag)) co_return wrong;
+                close_file();
+                decoder_.reset();
+                ++file_index_;
+            }
+        }
+    }
+
+    std::uint64_t rows_read() const override { return rows_; }
+
+private:
+    result<void> open_file(std::size_t index, aws::diagnostics& diag) {
+        close_file();
+        ended_ = false;
+        const std::string& path = paths_[index];
+        if (path == "-") {
+            fd_ = 0;
+            return {};
+        }
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) {
+            int e = errno;
+            diag.client_note = "cannot read " + path + ": " + std::strerror(e);
+            return make_error_code(errc::source_missing);
+        }
+        return {};
+    }
+
+    void close_file() {
+        if (fd_ > 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+    asio::awaitable<result<std::string>> next_chunk(aws::diagnostics& diag) {
+        int fd = fd_;
+        auto job = [fd]() { return read_chunk(fd); };
+        chunk got = co_await files_.async_run(std::move(job));
+        if (got.error) {
+            diag.client_note = "reading " + paths_[file_index_] + " failed: " + std::strerror(got.error);
+            co_return make_error_code(errc::io_error);
+        }
+        co_return std::move(got.bytes);
+    }
+
+    void start_decoder(std::string_view first_bytes) {
+        std::unique_ptr<rows::record_decoder> records;
+        if (options_.format == source_format::csv) {
+            rows::csv_dialect dialect{options_.delimiter, std::nullopt, true, options_.header};
+            auto csv = std::make_unique<rows::csv_decoder>(schema_, dialect);
+            csv_ = csv.get();
+            records = std::move(csv);
+        } else {
+            records = make_ndjson(schema_);
+            csv_ = nullptr;
+        }
+        decoder_ = std::make_shared<rows::stream_decoder>(schema_.size(), std::move(records), sniff(first_bytes));
+    }
+
+    // Feeds one chunk (an empty one ends the file); the batches it filled join ready_.
+    asio::awaitable<result<void>> decode(std::string bytes) {
+        struct step {
+            bool ok = false;
+            bool ended = false;
+            rows::stream_decoder::batches batches;
+        };
+        auto decoder = decoder_;
+        auto job = [decoder, bytes = std::move(bytes)]() {
+            step out;
+            out.ended = bytes.empty();
+            out.ok = out.ended ? decoder->finish(out.batches) : decoder->feed(bytes, out.batches);
+            return out;
+        };
+        step done = co_await cpu_.async_run(std::move(job));
+        for (auto& b : done.batches) ready_.push_back(std::move(b));
+        if (!done.ok) co_return make_error_code(errc::malformed_data);
+        ended_ = done.ended;
+        co_return result<void>{};
+    }
+
+    boost::system::error_code check_header(aws::diagnostics& diag) {
+        if (!csv_ || !options_.header) return {};
+        if (csv_->header() == names_) return {};
+        diag.client_note = paths_[file_index_] + ": its header names other columns than " + paths_[0] + "'s";
+        return make_error_code(errc::malformed_data);
+    }
+
+    static std::unique_ptr<rows::record_decoder> make_ndjson(const rows::schema& columns);
+
+    engine::cpu_pool& cpu_;
+    engine::cpu_pool& files_;
+    std::vector<std::string> paths_;
+    file_source_options options_;
+    std::vector<std::string> names_;
+    rows::schema schema_;
+    std::size_t file_index_ = 0;
+    int fd_ = -1;
+    bool ended_ = false;
+    std::deque<std::string> prefetched_;  // chunks read for the header, decoded again from the start
+    std::shared_ptr<rows::stream_decoder> decoder_;
+    rows::csv_decoder* csv_ = nullptr;
+    std::deque<std::shared_ptr<rows::row_batch>> ready_;
+    std::uint64_t rows_ = 0;
+};
+
+std::unique_ptr<rows::record_decoder> file_source::make_ndjson(const rows::schema& columns) {
+    return make_ndjson_decoder(columns);
+}
+
+}  // namespace
+
+std::unique_ptr<row_source> make_file_source(engine::cpu_pool& cpu, engine::cpu_pool& files,
+                                             std::vector<std::string> paths, file_source_options options) {
+    return std::make_unique<file_source>(cpu, files, std::move(paths), std::move(options));
+}
+
+}  // namespace shiftsync::transfer::load

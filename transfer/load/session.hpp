@@ -1,0 +1,57 @@
+#pragma once
+// One Data API session: the first statement starts it (SessionKeepAliveSeconds), the others run
+// in it (SessionId), so BEGIN … COMMIT spans several ExecuteStatement calls; and the load's
+// transaction run through it (apply_in_transaction).
+
+#include "aws/redshift_data/redshift_data_client.hpp"
+#include "transfer/load/load.hpp"
+
+#include <optional>
+#include <string>
+
+namespace shiftsync::transfer::load {
+
+class session {
+public:
+    session(aws::redshift_data::redshift_data_client& data, std::string database, std::string workgroup,
+            int keep_alive_seconds, aws::redshift_data::wait_policy wait)
+        : data_(data), bulk_(data.service()), database_(std::move(database)), workgroup_(std::move(workgroup)),
+          keep_alive_seconds_(keep_alive_seconds), wait_(wait) {}
+
+    // Runs `sql` in the session and waits for it; a FAILED statement is an error with Redshift's text.
+    boost::asio::awaitable<boost::system::result<aws::redshift_data::statement_description>> async_run(
+        std::string sql, aws::diagnostics& diag);
+    // The same for a bulk statement (COPY), waited for by a client of its own: the waiter learns
+    // how long statements take, and a long COPY must not teach it to look late at a COMMIT.
+    boost::asio::awaitable<boost::system::result<aws::redshift_data::statement_description>> async_run_bulk(
+        std::string sql, aws::diagnostics& diag);
+    // The first row's first value of a finished statement's result, as a number.
+    boost::asio::awaitable<boost::system::result<std::int64_t>> async_scalar(std::string sql, aws::diagnostics& diag);
+
+    const std::string& id() const { return session_id_; }
+    const std::string& last_statement() const { return last_statement_; }
+    aws::redshift_data::redshift_data_client& data() { return data_; }
+
+private:
+    boost::asio::awaitable<boost::system::result<aws::redshift_data::statement_description>> run(
+        aws::redshift_data::redshift_data_client& waiter, std::string sql, aws::diagnostics& diag);
+
+    aws::redshift_data::redshift_data_client& data_;
+    aws::redshift_data::redshift_data_client bulk_;
+    std::string database_;
+    std::string workgroup_;
+    int keep_alive_seconds_;
+    aws::redshift_data::wait_policy wait_;
+    std::string session_id_;
+    std::string last_statement_;
+};
+
+// BEGIN, [CREATE TABLE], the temp table, COPY, the count check, the mode, COMMIT; on any failure
+// ROLLBACK (run even after a cancellation) and, when COPY failed, its rows of sys_load_error_detail
+// in stats.load_errors.
+boost::asio::awaitable<boost::system::result<void>> apply_in_transaction(load_environment& env, session& s,
+                                                                        const apply_spec& spec,
+                                                                        const std::optional<std::string>& create_table,
+                                                                        load_stats& stats, aws::diagnostics& diag);
+
+}  // namespace shiftsync::transfer::load
