@@ -66,18 +66,8 @@ class ExtractToPostgres(ExtractCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        ddl = "create table every_type (" + ", ".join(f"{n} {t}" for n, t, _ in COLUMNS) + ")"
-        rows = ", ".join(ROWS)
-        try:
-            cls.sql(ddl)
-        except AssertionError as e:
-            # A localaws from before issue #12's types has no VARBYTE; it reports bytea as varbyte, which is
-            # what the sink sees either way.
-            if 'type "varbyte" does not exist' not in str(e):
-                raise
-            cls.sql(ddl.replace("varbyte(64)", "bytea"))
-            rows = rows.replace("::varbyte", "::bytea")
-        cls.sql("insert into every_type values " + rows)
+        cls.sql("create table every_type (" + ", ".join(f"{n} {t}" for n, t, _ in COLUMNS) + ")")
+        cls.sql("insert into every_type values " + ", ".join(ROWS))
         cls.pg = SinkPostgres()
         cls.addClassCleanup(cls.pg.stop)
         cls.pg.start()
