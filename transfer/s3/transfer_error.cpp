@@ -25,6 +25,7 @@ public:
             case errc::verification_failed: return "what arrived differs from what the manifest promised";
             case errc::destination_exists: return "the destination already exists";
             case errc::does_not_fit: return "the request does not fit the source or the table";
+            case errc::destination_failed: return "the destination database refused or failed";
         }
         return "transfer error " + std::to_string(value);
     }

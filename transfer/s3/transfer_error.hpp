@@ -20,8 +20,11 @@ enum class errc {
     unsafe_key,           // an object key that would write outside the destination directory
     malformed_data,       // staged or source data that does not decode (the note names file and record)
     verification_failed,  // what arrived differs from what the manifest promised (bytes, records, files)
-    destination_exists,   // an output that is already there and would be overwritten
+    destination_exists,   // an output that is already there and would be overwritten (or, for a
+                          // table, that cannot take the rows: the note names the column)
     does_not_fit,         // the request does not fit the source or the table (a missing column, key or table)
+    destination_failed,   // the destination (a database) refused the connection, a statement or a
+                          // row; the note has its words
 };
 
 const boost::system::error_category& transfer_category() noexcept;

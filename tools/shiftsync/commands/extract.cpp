@@ -1,11 +1,15 @@
 // `shiftsync extract`: a query's rows (or a table's) from Redshift to a file, a directory of
-// files or stdout, as CSV or NDJSON (gzip or zstd by name or --compress), by the Data API or by
-// UNLOAD through the staging bucket (transfer/extract).
+// files or stdout, as CSV or NDJSON (gzip or zstd by name or --compress), or into a PostgreSQL
+// table (--to postgresql://… --to-table, one transaction), by the Data API or by UNLOAD through
+// the staging bucket (transfer/extract).
 
 #include "tools/shiftsync/commands/commands.hpp"
 #include "tools/shiftsync/commands/s3_errors.hpp"
 #include "tools/shiftsync/commands/transfer_run.hpp"
 #include "transfer/extract/extract.hpp"
+#include "transfer/extract/postgres_conninfo.hpp"
+#include "transfer/extract/postgres_copy.hpp"
+#include "transfer/extract/postgres_sink.hpp"
 #include "transfer/s3/s3_url.hpp"
 #include "transfer/s3/transfer_error.hpp"
 
@@ -31,6 +35,7 @@ struct extract_flags {
     std::string table;
     std::string where;
     std::string to;
+    std::string to_table;  // with --to <libpq connection string>: the PostgreSQL table sink
     std::string format;    // csv | ndjson; default from --to's name, else csv
     std::string compress;  // none | gzip | zstd; default from --to's name
     std::string via = "auto";
@@ -81,11 +86,51 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 struct destination {
-    enum { file, directory, stdio, s3_prefix } kind = file;
+    enum { file, directory, stdio, s3_prefix, postgres } kind = file;
     tx::sink_format format;
+    tx::qualified_name table;              // postgres
+    tx::conninfo_summary where;            // postgres: host, port, database, user; the password to mask
 };
 
+// --to postgresql://… (or any libpq connection string) with --to-table SCHEMA.TABLE. Never prints
+// the connection string: it may hold a password.
+std::optional<destination> postgres_destination_of(const extract_flags& flags) {
+    const bool uri = tx::is_postgres_uri(flags.to);
+    if (flags.to_table.empty()) {
+        fmt::print(stderr, "shiftsync extract: --to {}://… is a PostgreSQL database: name the table with --to-table "
+                           "SCHEMA.TABLE\n", flags.to.substr(0, flags.to.find(':')));
+        return std::nullopt;
+    }
+    if (!uri && flags.to.find('=') == std::string::npos) {
+        fmt::print(stderr, "shiftsync extract: --to-table goes with --to postgresql://user:password@host:port/database "
+                           "(or a libpq connection string host=… dbname=…)\n");
+        return std::nullopt;
+    }
+    if (!flags.format.empty() || !flags.compress.empty()) {
+        fmt::print(stderr, "shiftsync extract: --format and --compress are for files; a table gets typed columns\n");
+        return std::nullopt;
+    }
+    destination d;
+    d.kind = destination::postgres;
+    auto table = tx::parse_qualified_name(flags.to_table);
+    if (!table) {
+        fmt::print(stderr, "shiftsync extract: --to-table wants SCHEMA.TABLE or TABLE (\"Quoted\" for exact case), got "
+                           "'{}'\n", flags.to_table);
+        return std::nullopt;
+    }
+    d.table = *table;
+    std::string why;
+    auto where = tx::parse_conninfo(flags.to, why);
+    if (!where) {
+        fmt::print(stderr, "shiftsync extract: --to: {}\n", why);
+        return std::nullopt;
+    }
+    d.where = std::move(*where);
+    return d;
+}
+
 std::optional<destination> destination_of(const extract_flags& flags) {
+    if (!flags.to_table.empty() || tx::is_postgres_uri(flags.to)) return postgres_destination_of(flags);
     destination d;
     std::string name = flags.to;
     if (flags.to == "-") d.kind = destination::stdio;
@@ -104,6 +149,12 @@ std::optional<destination> destination_of(const extract_flags& flags) {
     else if (ends_with(bare, ".ndjson") || ends_with(bare, ".jsonl"))
         d.format.format = transfer::rows::output_format::ndjson;
     return d;
+}
+
+// "schema"."table" at user@host:port/database (no password), for messages.
+std::string destination_table(const destination& d) {
+    std::string table = d.table.schema.empty() ? tx::quote_identifier(d.table.table) : tx::quoted(d.table);
+    return table + " at " + d.where.label();
 }
 
 void print_summary(const tx::extract_stats& s, std::FILE* out, double seconds, std::uint64_t retries,
@@ -176,11 +227,6 @@ int run_extract(extract_flags& flags) {
                            "--role-arn, which it defaults to)\n");
         return exit_usage;
     }
-    if (flags.to.rfind("postgresql://", 0) == 0) {
-        fmt::print(stderr, "shiftsync extract: --to postgresql://… is not supported yet: give a file, a directory, "
-                           "an s3:// prefix or '-'\n");
-        return exit_usage;
-    }
     auto dest = destination_of(flags);
     if (!dest) return exit_usage;
 
@@ -200,6 +246,9 @@ int run_extract(extract_flags& flags) {
         }
     }
     switch (dest->kind) {
+        case destination::postgres:
+            sink = tx::make_postgres_sink(run.cpu(), flags.to, dest->table.schema, dest->table.table);
+            break;
         case destination::s3_prefix:
             sink = tx::make_s3_prefix_sink(run.context(), to_s3->bucket, to_s3->key, dest->format);
             break;
@@ -230,7 +279,9 @@ int run_extract(extract_flags& flags) {
         return exit_interrupted;
     }
     if (!done) {
-        fmt::print(stderr, "shiftsync extract: failed: {}\n", describe_failure(done.error(), diag));
+        // (The sink masks the password already; this is the last line of defence.)
+        fmt::print(stderr, "shiftsync extract: failed: {}\n",
+                   tx::mask_secrets(describe_failure(done.error(), diag), dest->where.secrets));
         return exit_failed;
     }
     if (flags.transfer.json)
@@ -238,7 +289,10 @@ int run_extract(extract_flags& flags) {
                       run.memory().peak_reserved());
     else
         fmt::print(stderr, "shiftsync extract: {} rows to {} by {} in {:.2f} s\n", done->rows,
-                   to_stdout ? "stdout" : flags.to, tx::to_string(done->used), progress.seconds());
+                   to_stdout                                 ? std::string("stdout")
+                   : dest->kind == destination::postgres ? "the table " + destination_table(*dest)
+                                                             : flags.to,
+                   tx::to_string(done->used), progress.seconds());
     return exit_ok;
 }
 
@@ -247,14 +301,17 @@ int run_extract(extract_flags& flags) {
 command_runner add_extract_command(CLI::App& app) {
     auto flags = std::make_shared<extract_flags>();
     auto* cmd = app.add_subcommand("extract", "Extract a query's or a table's rows from Redshift to a file, a "
-                                              "directory or stdout (by the Data API or UNLOAD)");
+                                              "directory, stdout or a PostgreSQL table (by the Data API or UNLOAD)");
     cmd->add_option("--sql", flags->sql, "The query");
     cmd->add_option("--table", flags->table, "SCHEMA.TABLE to extract whole (or with --where)");
     cmd->add_option("--where", flags->where, "A condition for --table");
     cmd->add_option("--to", flags->to, "A file (.csv, .ndjson, with .gz or .zst), a directory (one file per "
-                                       "staged file), an s3://bucket/prefix/ (one object per staged file), or - "
-                                       "for stdout")
+                                       "staged file), an s3://bucket/prefix/ (one object per staged file), - "
+                                       "for stdout, or postgresql://user:password@host:port/db (any libpq "
+                                       "connection string) with --to-table")
         ->required();
+    cmd->add_option("--to-table", flags->to_table, "SCHEMA.TABLE in the PostgreSQL database of --to: created when "
+                                                   "missing, else its columns must hold the values; one transaction");
     cmd->add_option("--format", flags->format, "csv or ndjson (default: from --to's name, else csv)")
         ->check(CLI::IsMember({"csv", "ndjson"}));
     cmd->add_option("--compress", flags->compress, "none, gzip or zstd (default: from --to's name)")
