@@ -17,7 +17,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "transfer_cli"))
-from transfer_fixture import (BUCKET, CUSTOMER, LocalAwsTransferCase, kill9, Result, transfer_config)  # noqa: E402,F401
+from transfer_fixture import (BUCKET, CONNECTOR_PRINCIPAL, CUSTOMER, LocalAwsTransferCase, kill9, Result,  # noqa: E402,F401
+                              transfer_config)
 
 import boto3  # noqa: E402,F401
 

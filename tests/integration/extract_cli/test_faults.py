@@ -9,7 +9,7 @@ import signal
 import time
 import unittest
 
-from extract_fixture import BUCKET, STAGING, UNTRUSTED_ROLE, ExtractCase, kill9
+from extract_fixture import BUCKET, CONNECTOR_PRINCIPAL, STAGING, UNTRUSTED_ROLE, ExtractCase, kill9
 
 ROWS = 300_000
 QUERY = "select * from facts"
@@ -162,7 +162,7 @@ class ExtractFaults(ExtractCase):
             r = self.ss.run("extract", "--to", self.path("faults/usage.csv"), *args)
             self.assertEqual(r.returncode, 2, str(r))
         self.assertEqual([e for e in self.aws.request_log()[since:]
-                          if e.get("principal", "").startswith("arn:aws:sts")], [], "nothing was sent")
+                          if e.get("principal", "").startswith(CONNECTOR_PRINCIPAL)], [], "nothing was sent")
 
 
 if __name__ == "__main__":
