@@ -1,6 +1,7 @@
 #include "tools/localaws/data_api/json_dispatch.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace localaws::data_api {
 namespace json = boost::json;
@@ -104,6 +105,20 @@ catalog_input catalog_of(reader& r) {
     return in;
 }
 
+// The Id and NextToken of a request about one statement.
+struct statement_ref {
+    std::string id;
+    std::optional<std::string> next_token;
+};
+result<statement_ref> statement_ref_of(const json::object& body) {
+    reader r(body);
+    auto id = r.str("Id");
+    auto token = r.str("NextToken");
+    if (auto e = r.error()) return *e;
+    if (!id) return validation_error("Id must be specified");
+    return statement_ref{std::move(*id), std::move(token)};
+}
+
 }  // namespace
 
 result<json::object> dispatch(statement_engine& engine, std::string_view op, const caller& who, const json::object& body) {
@@ -119,15 +134,13 @@ result<json::object> dispatch(statement_engine& engine, std::string_view op, con
     }
     if (op == "DescribeStatement" || op == "CancelStatement" || op == "GetStatementResult" ||
         op == "GetStatementResultV2") {
-        auto id = r.str("Id");
-        auto token = r.str("NextToken");
-        if (!r.error() && !id) return validation_error("Id must be specified");
-        return checked([&] {
-            if (op == "DescribeStatement") return engine.describe_statement(who, *id);
-            if (op == "CancelStatement") return engine.cancel_statement(who, *id);
-            if (op == "GetStatementResult") return engine.get_statement_result(who, *id, token);
-            return engine.get_statement_result_v2(who, *id, token);
-        });
+        auto ref = statement_ref_of(body);
+        if (!ref) return ref.error();
+        const auto& [id, token] = ref.value();
+        if (op == "DescribeStatement") return engine.describe_statement(who, id);
+        if (op == "CancelStatement") return engine.cancel_statement(who, id);
+        if (op == "GetStatementResult") return engine.get_statement_result(who, id, token);
+        return engine.get_statement_result_v2(who, id, token);
     }
     if (op == "ListStatements") {
         list_statements_input in;
@@ -150,6 +163,20 @@ result<json::object> dispatch(statement_engine& engine, std::string_view op, con
         });
     }
     return api_error{"UnknownOperationException", "Unknown operation RedshiftData." + std::string(op), {}, 400};
+}
+
+result<std::string> dispatch_body(statement_engine& engine, std::string_view op, const caller& who,
+                                  const json::object& body) {
+    if (op == "GetStatementResult" || op == "GetStatementResultV2") {
+        auto ref = statement_ref_of(body);
+        if (!ref) return ref.error();
+        const auto& [id, token] = ref.value();
+        return op == "GetStatementResult" ? engine.get_statement_result_body(who, id, token)
+                                          : engine.get_statement_result_v2_body(who, id, token);
+    }
+    auto out = dispatch(engine, op, who, body);
+    if (!out) return out.error();
+    return json::serialize(out.value());
 }
 
 }  // namespace localaws::data_api

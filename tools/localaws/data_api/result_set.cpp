@@ -1,9 +1,13 @@
 #include "tools/localaws/data_api/result_set.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 
+#include "tools/localaws/data_api/json_text.hpp"
 #include "tools/localaws/data_api/redshift_types.hpp"
 
 namespace localaws::data_api {
@@ -17,6 +21,18 @@ namespace {
 std::string_view varbyte_text(std::string_view pg_text) {
     if (pg_text.size() >= 2 && pg_text[0] == '\\' && pg_text[1] == 'x') pg_text.remove_prefix(2);
     return pg_text;
+}
+
+// A float4/float8 as PostgreSQL printed it ("0.1", "-1.5e-310", "NaN", "-Infinity"); nullopt when it
+// is not a finite double. from_chars reads like strtod without a copy to NUL-terminate the text.
+std::optional<double> finite_double(std::string_view text) {
+    double v = 0;
+    // Whatever from_chars refuses (a leading '+' or space, a value out of range) gets strtod's
+    // answer, as every float did before.
+    if (std::from_chars(text.data(), text.data() + text.size(), v).ec != std::errc{})
+        v = std::strtod(std::string(text).c_str(), nullptr);
+    if (!std::isfinite(v)) return std::nullopt;
+    return v;
 }
 
 void csv_value(std::string_view v, std::string& out) {
@@ -67,39 +83,56 @@ json::array result_set::column_metadata() const {
     return out;
 }
 
-json::object result_set::field(std::uint64_t row, std::size_t column) const {
-    if (is_null(row, column)) return {{"isNull", true}};
+void result_set::write_field(std::uint64_t row, std::size_t column, std::string& out) const {
+    namespace jt = json_text;
+    if (is_null(row, column)) {
+        out += R"({"isNull":true})";
+        return;
+    }
     std::string_view text = value(row, column);
     switch (field_kind_of(columns_[column].type_oid)) {
-        case field_kind::boolean: return {{"booleanValue", text == "t"}};
+        case field_kind::boolean:
+            out += text == "t" ? R"({"booleanValue":true})" : R"({"booleanValue":false})";
+            return;
         case field_kind::integer: {
-            std::int64_t v = 0;
+            std::int64_t v = 0;  // stays 0 if PostgreSQL's text does not parse, as it always did
             std::from_chars(text.data(), text.data() + text.size(), v);
-            return {{"longValue", v}};
+            out += R"({"longValue":)";
+            jt::append_int(out, v);
+            out += '}';
+            return;
         }
-        case field_kind::floating: {
-            double v = std::strtod(std::string(text).c_str(), nullptr);
-            if (!std::isfinite(v)) return {{"stringValue", text}};  // JSON has no NaN/Infinity
-            return {{"doubleValue", v}};
-        }
-        case field_kind::varbyte: return {{"stringValue", varbyte_text(text)}};
+        case field_kind::floating:
+            if (auto v = finite_double(text)) {
+                out += R"({"doubleValue":)";
+                jt::append_double(out, *v);
+                out += '}';
+                return;
+            }
+            break;  // JSON has no NaN/Infinity: PostgreSQL's text as a string
+        case field_kind::varbyte: text = varbyte_text(text); break;
         case field_kind::text: break;
     }
-    return {{"stringValue", text}};
+    out += R"({"stringValue":)";
+    jt::append_string(out, text);
+    out += '}';
 }
 
-std::uint64_t result_set::records(std::uint64_t first_row, std::size_t page_bytes, json::array& out) const {
-    std::size_t bytes = 0;
+std::uint64_t result_set::write_records(std::uint64_t first_row, std::size_t page_bytes, std::string& out) const {
+    std::size_t bytes = 0;  // counted as when pages were boost::json values, so page ends stay put
     std::uint64_t row = first_row;
+    out += '[';
     for (; row < rows_ && (bytes < page_bytes || row == first_row); ++row) {
-        json::array fields;
-        fields.reserve(columns_.size());
+        if (row != first_row) out += ',';
+        out += '[';
         for (std::size_t c = 0; c < columns_.size(); ++c) {
-            fields.push_back(field(row, c));
+            if (c) out += ',';
+            write_field(row, c, out);
             bytes += value(row, c).size() + 20;  // about the JSON around a value
         }
-        out.push_back(std::move(fields));
+        out += ']';
     }
+    out += ']';
     return row;
 }
 

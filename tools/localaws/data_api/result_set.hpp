@@ -1,11 +1,10 @@
 #pragma once
 // A statement's result, kept compactly after the statement ends (rows as text in one buffer), and
-// turned into the Data API's shapes on demand: typed Field unions page by page
-// (GetStatementResult) or CSV (GetStatementResultV2). Immutable once built, so any number of
+// turned into the Data API's shapes on demand: typed Field unions page by page, written as JSON
+// text (GetStatementResult), or CSV (GetStatementResultV2). Immutable once built, so any number of
 // threads may read it at once.
 
 #include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
 
 #include <cstdint>
 #include <string>
@@ -51,15 +50,17 @@ public:
 
     // ColumnMetadata as the Data API returns it.
     boost::json::array column_metadata() const;
-    // Records[first_row, …) until about `page_bytes` of JSON; returns the row after the page.
-    std::uint64_t records(std::uint64_t first_row, std::size_t page_bytes, boost::json::array& out) const;
+    // Appends Records[first_row, …) as a JSON array of arrays of Field unions, until about
+    // `page_bytes` of JSON; returns the row after the page. Written as text, not boost::json values:
+    // a value per field made a 1 MB page cost ~40 ms.
+    std::uint64_t write_records(std::uint64_t first_row, std::size_t page_bytes, std::string& out) const;
     // CSV lines (RFC 4180 quoting) for rows [first_row, …) until about page_bytes; with a header line
     // first when first_row is 0. Returns the row after the page.
     std::uint64_t csv(std::uint64_t first_row, std::size_t page_bytes, std::string& out) const;
 
 private:
     std::size_t index(std::uint64_t row, std::size_t column) const { return row * columns_.size() + column; }
-    boost::json::object field(std::uint64_t row, std::size_t column) const;
+    void write_field(std::uint64_t row, std::size_t column, std::string& out) const;
 
     std::vector<column_info> columns_;
     std::string data_;

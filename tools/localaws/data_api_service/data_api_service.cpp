@@ -111,14 +111,15 @@ private:
         da::caller who{ctx.principal.arn, {rs::db_user_for_arn(ctx.principal.arn), rs::split_db_roles(tag)}};
         // Blocking (SQL for the catalog calls): on the blocking pool, never the network thread.
         auto work = [this, operation = ctx.operation, who = std::move(who),
-                     request = std::move(body.as_object())]() -> da::result<json::object> {
+                     request = std::move(body.as_object())]() -> da::result<std::string> {
             if (auto e = ensure_started(); !e.empty()) return da::api_error{"InternalServerException", e, {}, 500};
-            return da::dispatch(*engine_, operation, who, request);
+            // Serialized here, off the network thread: a GetStatementResult page is ~1 MB.
+            return da::dispatch_body(*engine_, operation, who, request);
         };
         auto out = co_await offload(app_.blocking_pool(), work);
         service_response response;
         if (out) {
-            response.body = json::serialize(out.value());
+            response.body = std::move(out.value());
             response.add_header("Content-Type", "application/x-amz-json-1.1");
             co_return response;
         }
