@@ -1,13 +1,18 @@
 // Benchmark (not a test): rows/s of UNLOAD to gzip CSV and COPY from gzip CSV through localaws's
 // executors, beside PostgreSQL's own COPY … TO STDOUT / FROM STDIN on the same table in the same
-// run (the physical limit here: every localaws row also goes through that COPY).
+// run (the physical limit here: every localaws row also goes through that COPY). For each COPY
+// FROM it also shows the PostgreSQL backend's time on a CPU and its time idle, waiting for rows
+// (wall time minus running and runnable, from /proc/<pid>/schedstat): idle time is what the
+// client's own work costs the load, and it is measurable even on a machine busy with other work.
 //
 //   localaws_redshift_bench [rows]      (default 5,000,000)
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "tools/localaws/redshift/bulk/copy.hpp"
@@ -37,6 +42,29 @@ double cpu_seconds() {
     getrusage(RUSAGE_SELF, &u);
     return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// A process's time on a CPU and waiting for one (runnable), in seconds; sleeping is the rest.
+struct sched_times {
+    double running = 0, runnable = 0;
+};
+
+sched_times sched_of(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/schedstat");
+    double running_ns = 0, runnable_ns = 0;
+    in >> running_ns >> runnable_ns;
+    return {running_ns / 1e9, runnable_ns / 1e9};
+}
+
+// The backend's share of one COPY FROM: CPU seconds, and seconds idle for want of rows.
+struct backend_use {
+    double cpu = 0, idle = 0;
+};
+
+backend_use backend_during(int pid, const sched_times& before, double wall) {
+    const sched_times after = sched_of(pid);
+    const double cpu = after.running - before.running;
+    return {cpu, std::max(0.0, wall - cpu - (after.runnable - before.runnable))};
 }
 
 }  // namespace
@@ -73,8 +101,10 @@ int main(int argc, char** argv) {
         }
         return seconds_since(start);
     };
-    auto copy_in = [&](const char* format, const std::string& data) {
+    const int backend = conn->backend_pid();
+    auto copy_in = [&](const char* format, const std::string& data, backend_use& use) {
         check(conn->run("TRUNCATE dst_pg"), "truncate");
+        const sched_times before = sched_of(backend);
         auto start = std::chrono::steady_clock::now();
         conn->exec(std::string("COPY dst_pg FROM STDIN WITH (FORMAT ") + format + ")", status);
         for (std::size_t at = 0; at < data.size(); at += 256 * 1024) {
@@ -84,13 +114,16 @@ int main(int argc, char** argv) {
         PQputCopyEnd(conn->native(), nullptr);
         while (pg::result_ptr r{PQgetResult(conn->native())}) {
         }
-        return seconds_since(start);
+        const double seconds = seconds_since(start);
+        use = backend_during(backend, before, seconds);
+        return seconds;
     };
     std::string csv, text;
     const double pg_out = copy_out("csv", csv);
     copy_out("text", text);
-    const double pg_in = copy_in("csv", csv);
-    const double pg_in_text = copy_in("text", text);
+    backend_use pg_in_use, pg_in_text_use, rs_in_use;
+    const double pg_in = copy_in("csv", csv, pg_in_use);
+    const double pg_in_text = copy_in("text", text, pg_in_text_use);
     const std::size_t csv_bytes = csv.size();
     csv = std::string();
     text = std::string();
@@ -125,10 +158,12 @@ int main(int argc, char** argv) {
     copy.format = dialect::copy_format::csv;
     copy.compress = dialect::compression::gzip;
     copy.manifest = true;
+    const sched_times before_copy = sched_of(backend);
     start = std::chrono::steady_clock::now();
     cpu = cpu_seconds();
     bulk::outcome c = bulk::run_copy(*conn, copy, env, {});
     const double rs_in = seconds_since(start);
+    rs_in_use = backend_during(backend, before_copy, rs_in);
     const double rs_in_cpu = cpu_seconds() - cpu;
     check(c.ok ? "" : c.message, "COPY");
     if (c.rows != rows || u.rows != rows) check("row counts differ", "verify");
@@ -138,10 +173,13 @@ int main(int argc, char** argv) {
     std::printf("%-46s %12.0f %10.2f\n", "PostgreSQL COPY TO STDOUT (csv)", per_second(pg_out), pg_out);
     std::printf("%-46s %12.0f %10.2f   %.2fx PostgreSQL\n", "localaws UNLOAD -> gzip CSV, 2 slices, manifest",
                 per_second(rs_out), rs_out, pg_out / rs_out);
-    std::printf("%-46s %12.0f %10.2f\n", "PostgreSQL COPY FROM STDIN (csv)", per_second(pg_in), pg_in);
-    std::printf("%-46s %12.0f %10.2f\n", "PostgreSQL COPY FROM STDIN (text)", per_second(pg_in_text), pg_in_text);
-    std::printf("%-46s %12.0f %10.2f   %.2fx PostgreSQL\n", "localaws COPY <- gzip CSV via manifest", per_second(rs_in),
-                rs_in, pg_in / rs_in);
+    std::printf("%-46s %12.0f %10.2f   backend CPU %.2f s, idle %.2f s\n", "PostgreSQL COPY FROM STDIN (csv)",
+                per_second(pg_in), pg_in, pg_in_use.cpu, pg_in_use.idle);
+    std::printf("%-46s %12.0f %10.2f   backend CPU %.2f s, idle %.2f s\n", "PostgreSQL COPY FROM STDIN (text)",
+                per_second(pg_in_text), pg_in_text, pg_in_text_use.cpu, pg_in_text_use.idle);
+    std::printf("%-46s %12.0f %10.2f   %.2fx PostgreSQL; backend CPU %.2f s, idle %.2f s\n",
+                "localaws COPY <- gzip CSV via manifest", per_second(rs_in), rs_in, pg_in / rs_in, rs_in_use.cpu,
+                rs_in_use.idle);
     std::printf("\nlocalaws process CPU: UNLOAD %.2f s, COPY %.2f s (PostgreSQL's backend works in parallel)\n",
                 rs_out_cpu, rs_in_cpu);
     std::printf("csv %.1f MB, gzip files %.1f MB (ratio %.2f)\n", static_cast<double>(csv_bytes) / 1e6,

@@ -1,17 +1,36 @@
 #include "tools/localaws/redshift/bulk/copy.hpp"
 
+#include <algorithm>
 #include <regex>
-#include <set>
 
-#include "tools/localaws/redshift/bulk/codec.hpp"
 #include "tools/localaws/redshift/bulk/copy_fields.hpp"
-#include "tools/localaws/redshift/bulk/copy_records.hpp"
+#include "tools/localaws/redshift/bulk/copy_pipeline.hpp"
 #include "tools/localaws/redshift/bulk/copy_sources.hpp"
+#include "tools/localaws/redshift/bulk/copy_stream.hpp"
 
 namespace localaws::redshift::bulk {
 namespace {
 
-constexpr std::size_t send_chunk = 256 * 1024;
+// Rows handed to PostgreSQL per PQputCopyData: one call (and one wake-up of the sending thread)
+// per megabyte rather than per few rows, and few enough buffers in flight to keep memory small.
+constexpr std::size_t send_batch = 1 << 20;
+constexpr pipeline_options send_pipeline{.depth = 4};
+
+// Streams every row of `stream` into the COPY … FROM STDIN running on `conn`: the rows are
+// produced on a worker thread while this one sends. Returns why sending failed (PostgreSQL's
+// connection error) or, else, why reading a source failed.
+std::optional<std::string> send_rows(pg::connection& conn, copy_stream& stream, std::uint64_t allowed_errors) {
+    std::optional<std::string> read_error, send_error;
+    run_pipeline(
+        send_pipeline,
+        [&](const copy_stream::deliver_fn& deliver) { read_error = stream.encode(allowed_errors, send_batch, deliver); },
+        [&](const std::string& rows) {
+            if (PQputCopyData(conn.native(), rows.data(), static_cast<int>(rows.size())) == 1) return true;
+            send_error = PQerrorMessage(conn.native());
+            return false;
+        });
+    return send_error ? send_error : read_error;
+}
 
 // Column names as PostgreSQL stores them: unquoted identifiers fold to lower case.
 std::string stored_name(const std::string& written) {
@@ -25,23 +44,6 @@ std::string stored_name(const std::string& written) {
     }
     std::string out = written;
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string valid_utf8_or_marked(const std::string& s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        bool ok = n > 0 && i + n <= s.size();
-        for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-        if (!ok) {
-            out += '?';
-            continue;
-        }
-        out.append(s, i, n);
-        i += n - 1;
-    }
     return out;
 }
 
@@ -71,137 +73,6 @@ std::optional<outcome> target_columns(pg::connection& conn, const dialect::copy_
     }
     return std::nullopt;
 }
-
-// One pass over every source: either sending rows to PostgreSQL's COPY, or (locate) finding the
-// source of the n-th row sent, after PostgreSQL rejected it.
-class copy_pass {
-public:
-    copy_pass(pg::connection& conn, const dialect::copy_command& cmd, const environment& env,
-              const std::vector<dialect::s3_location>& sources, field_converter& converter,
-              const std::set<std::pair<std::size_t, std::uint64_t>>& excluded)
-        : conn_(conn), cmd_(cmd), env_(env), sources_(sources), converter_(converter), excluded_(excluded) {}
-
-    struct located {
-        std::size_t file = 0;
-        std::uint64_t line = 0;
-        std::string raw;
-    };
-
-    // Streams everything; stops early when rejected rows exceed `allowed_errors`.
-    // send == false: nothing is sent; stops at row `locate_index` and fills `found`.
-    std::optional<std::string> run(bool send, std::uint64_t allowed_errors, std::uint64_t locate_index = 0) {
-        send_ = send;
-        allowed_ = allowed_errors;
-        locate_ = locate_index;
-        for (file_ = 0; file_ < sources_.size() && !stopped_; ++file_) {
-            if (auto e = read_file(sources_[file_])) return e;
-        }
-        if (send_ && !buffer_.empty() && !stopped_) return flush();
-        return std::nullopt;
-    }
-
-    std::vector<load_error> errors;  // rows this pass rejected
-    std::uint64_t sent = 0;
-    bool too_many_errors = false;
-    std::optional<located> found;
-
-private:
-    std::optional<std::string> read_file(const dialect::s3_location& at) {
-        std::error_code ec;
-        auto reader = env_.store->open(at.bucket, at.key, ec);
-        if (!reader) return s3_error("The specified key does not exist", 404, "NoSuchKey") + " (" + at.url() + ")";
-        auto codec = make_decompressor(cmd_.compress);
-        record_splitter splitter(cmd_, column_names());
-        std::string chunk(1 << 20, '\0'), plain;
-        std::string error;
-        auto emit = [&](input_record& r) { return on_record(r, at); };
-        for (;;) {
-            std::size_t n = reader->read({reinterpret_cast<std::byte*>(chunk.data()), chunk.size()}, ec);
-            if (ec) return s3_error("read failed: " + ec.message(), 500, "InternalError");
-            if (n == 0) break;
-            plain.clear();
-            if (!codec->write({chunk.data(), n}, plain, error))
-                return "Failed to decompress " + at.url() + ": " + error + " (is the COMPRESSION option right?)";
-            if (!splitter.feed(plain, emit)) return send_error_;  // nullopt: stopped on purpose
-        }
-        if (!codec->finish(error)) return "Failed to decompress " + at.url() + ": " + error;
-        if (!splitter.finish(emit)) return send_error_;
-        return std::nullopt;
-    }
-
-    std::vector<std::string> column_names() const {
-        std::vector<std::string> names;
-        for (const auto& c : converter_.columns()) names.push_back(c.name);
-        return names;
-    }
-
-    bool on_record(input_record& r, const dialect::s3_location& at) {
-        if (r.line_number <= cmd_.ignore_header) return true;
-        if (r.raw.empty() && r.error.empty() && r.fields.size() <= 1 && (r.fields.empty() || r.fields[0].text.empty()))
-            return true;  // blank line
-        if (excluded_.count({file_, r.line_number})) return true;
-        const std::size_t before = buffer_.size();
-        if (auto e = converter_.convert(r, buffer_)) {
-            const auto& columns = converter_.columns();
-            load_error le;
-            le.file_name = at.url();
-            le.line_number = r.line_number;
-            le.column_name = columns.empty() ? "" : columns[std::min(e->column, columns.size() - 1)].name;
-            le.column_type = columns.empty() ? "" : columns[std::min(e->column, columns.size() - 1)].type_name;
-            le.error_code = e->code;
-            le.error_message = e->message;
-            le.raw_line = valid_utf8_or_marked(std::string(r.raw));
-            if (e->column < r.fields.size()) le.raw_field_value = valid_utf8_or_marked(r.fields[e->column].text);
-            errors.push_back(std::move(le));
-            if (errors.size() + excluded_.size() > allowed_) {
-                too_many_errors = true;
-                stopped_ = true;
-                return false;
-            }
-            return true;
-        }
-        if (!send_) {
-            buffer_.resize(before);
-            if (sent == locate_) {
-                found = located{file_, r.line_number, valid_utf8_or_marked(std::string(r.raw))};
-                stopped_ = true;
-                return false;
-            }
-            ++sent;
-            return true;
-        }
-        ++sent;
-        if (buffer_.size() >= send_chunk) {
-            if (auto e = flush()) {
-                send_error_ = *e;
-                stopped_ = true;
-                return false;
-            }
-        }
-        return true;
-    }
-
-    std::optional<std::string> flush() {
-        if (PQputCopyData(conn_.native(), buffer_.data(), static_cast<int>(buffer_.size())) != 1)
-            return std::string(PQerrorMessage(conn_.native()));
-        buffer_.clear();
-        return std::nullopt;
-    }
-
-    pg::connection& conn_;
-    const dialect::copy_command& cmd_;
-    const environment& env_;
-    const std::vector<dialect::s3_location>& sources_;
-    field_converter& converter_;
-    const std::set<std::pair<std::size_t, std::uint64_t>>& excluded_;
-    std::size_t file_ = 0;
-    std::string buffer_;
-    bool send_ = true;
-    bool stopped_ = false;
-    std::uint64_t allowed_ = 0;
-    std::uint64_t locate_ = 0;
-    std::optional<std::string> send_error_;  // set when PostgreSQL would not take our data
-};
 
 std::optional<std::uint64_t> rejected_line(const PGresult* r) {
     const char* context = r ? PQresultErrorField(r, PG_DIAG_CONTEXT) : nullptr;
@@ -233,7 +104,7 @@ outcome run_copy(pg::connection& conn, const dialect::copy_command& cmd, const e
     const std::string load_failed =
         "Load into table '" + cmd.table + "' failed. Check 'sys_load_error_detail' system table for details.";
 
-    std::set<std::pair<std::size_t, std::uint64_t>> excluded;  // rows PostgreSQL itself rejected
+    excluded_rows excluded;  // rows PostgreSQL itself rejected
     std::vector<load_error> rejected_by_postgres;
     auto record = [&](const std::vector<load_error>& errors) {
         if (!context.errors) return;
@@ -247,8 +118,8 @@ outcome run_copy(pg::connection& conn, const dialect::copy_command& cmd, const e
         auto started = conn.exec(copy_sql, status);
         if (!status) return failure(status.message, status.sqlstate);
         if (context.cancelled && context.cancelled()) conn.request_cancel();  // COPY runs: not ignored
-        copy_pass pass(conn, cmd, env, sources, converter, excluded);
-        auto stream_error = pass.run(true, cmd.max_error);
+        copy_stream pass(cmd, env, sources, converter, excluded);
+        auto stream_error = send_rows(conn, pass, cmd.max_error);
         const bool abort = stream_error || pass.too_many_errors;
         PQputCopyEnd(conn.native(), abort ? "COPY abandoned by localaws" : nullptr);
         pg::result_ptr result(PQgetResult(conn.native()));
@@ -277,16 +148,15 @@ outcome run_copy(pg::connection& conn, const dialect::copy_command& cmd, const e
         // PostgreSQL refused a row our checks let through: find it, count it, try again without it.
         auto line = rejected_line(result.get());
         if (!line || *line == 0) return failure(status.message, status.sqlstate);
-        copy_pass locate(conn, cmd, env, sources, converter, excluded);
-        locate.run(false, UINT64_MAX, *line - 1);
-        if (!locate.found) return failure(status.message, status.sqlstate);
-        excluded.insert({locate.found->file, locate.found->line});
+        auto found = copy_stream(cmd, env, sources, converter, excluded).locate(*line - 1);
+        if (!found) return failure(status.message, status.sqlstate);
+        excluded.insert({found->file, found->line});
         load_error le;
-        le.file_name = sources[locate.found->file].url();
-        le.line_number = locate.found->line;
+        le.file_name = sources[found->file].url();
+        le.line_number = found->line;
         le.error_code = 1216;
         le.error_message = status.message;
-        le.raw_line = locate.found->raw;
+        le.raw_line = found->raw;
         rejected_by_postgres.push_back(std::move(le));
         if (excluded.size() + pass.errors.size() > cmd.max_error) {
             record(pass.errors);

@@ -3,8 +3,11 @@
 // streams), applies COPY's field rules, and feeds PostgreSQL's COPY … FROM STDIN on the caller's
 // connection (so INSERT privileges apply). All-or-nothing: one COPY statement (a savepoint when
 // already inside a transaction); rows rejected up to MAXERROR are skipped and recorded in
-// sys_load_error_detail; one more and nothing is loaded. Memory stays bounded (a few MB).
-// Blocking; runs on a Data API worker thread.
+// sys_load_error_detail; one more and nothing is loaded. Rows are read, checked and encoded on a
+// worker thread of its own (copy_stream, copy_pipeline) while the calling thread hands them to
+// PostgreSQL a megabyte at a time, so PostgreSQL never waits for that work; the worker is joined
+// before run_copy returns. Memory stays bounded (a few MB). Blocking; runs on a Data API worker
+// thread.
 
 #include <cstdint>
 #include <string>

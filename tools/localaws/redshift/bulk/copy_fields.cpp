@@ -79,6 +79,17 @@ bool valid_integer(const std::string& s) {
     return !v.empty() && ec == std::errc{} && end == v.data() + v.size();
 }
 
+// t, f, true, false, 1, 0, y, n, yes, no in any case. (ASCII folding by hand: this runs per
+// field, and std::tolower looks up the locale per character.)
+bool valid_boolean(const std::string& s) {
+    if (s.size() > 5) return false;
+    char lower[5];
+    for (std::size_t i = 0; i < s.size(); ++i) lower[i] = static_cast<char>(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    const std::string_view v(lower, s.size());
+    return v == "t" || v == "f" || v == "true" || v == "false" || v == "1" || v == "0" || v == "y" || v == "n" ||
+           v == "yes" || v == "no";
+}
+
 }  // namespace
 
 std::optional<std::string> apply_datetime_format(const std::string& format, const std::string& text) {
@@ -232,12 +243,9 @@ std::optional<field_error> field_converter::convert_field(std::size_t column, in
                 return field_error{1207, "Invalid digit, Value '" + s + "', Type: Double", column};
             break;
         }
-        case oid_bool: {
-            static const char* ok[] = {"t", "f", "true", "false", "1", "0", "y", "n", "yes", "no"};
-            if (std::none_of(std::begin(ok), std::end(ok), [&](const char* v) { return iequals(s, v); }))
-                return field_error{1219, "Invalid boolean value '" + s + "'", column};
+        case oid_bool:
+            if (!valid_boolean(s)) return field_error{1219, "Invalid boolean value '" + s + "'", column};
             break;
-        }
         case oid_date:
             if (cmd_.date_format && !iequals(*cmd_.date_format, "auto")) {
                 auto iso = apply_datetime_format(*cmd_.date_format, s);

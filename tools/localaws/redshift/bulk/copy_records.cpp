@@ -17,6 +17,10 @@ record_splitter::record_splitter(const dialect::copy_command& cmd, std::vector<s
 
 bool record_splitter::feed(std::string_view data, const std::function<bool(input_record&)>& emit) {
     buffer_.append(data);
+    return split(emit);
+}
+
+bool record_splitter::split(const std::function<bool(input_record&)>& emit) {
     bool json = cmd_.format == dialect::copy_format::json_auto || cmd_.format == dialect::copy_format::json_auto_ignorecase;
     return json ? split_json(false, emit) : split_lines(false, emit);
 }

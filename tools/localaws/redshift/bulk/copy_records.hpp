@@ -35,6 +35,10 @@ public:
 
     // Feeds bytes; calls `emit` for each complete record. Returns false when emit asked to stop.
     bool feed(std::string_view data, const std::function<bool(input_record&)>& emit);
+    // The same in two steps, for a decompressor that appends its output to input() itself:
+    // then split() emits the records completed by what was appended.
+    std::string& input() { return buffer_; }
+    bool split(const std::function<bool(input_record&)>& emit);
     // End of one file: flushes a last record without a newline.
     bool finish(const std::function<bool(input_record&)>& emit);
 

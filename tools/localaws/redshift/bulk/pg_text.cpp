@@ -1,5 +1,7 @@
 #include "tools/localaws/redshift/bulk/pg_text.hpp"
 
+#include <array>
+
 namespace localaws::redshift::bulk {
 
 void split_pg_text_row(std::string_view row, std::vector<std::optional<std::string>>& fields) {
@@ -44,24 +46,34 @@ void split_pg_text_row(std::string_view row, std::vector<std::optional<std::stri
     }
 }
 
+namespace {
+
+// The bytes COPY's text format escapes (backslash and the three control characters it splits on).
+constexpr auto escaped = [] {
+    std::array<bool, 256> table{};
+    for (unsigned char c : {'\\', '\n', '\r', '\t'}) table[c] = true;
+    return table;
+}();
+
+}  // namespace
+
 void append_pg_text_field(std::string& out, const std::optional<std::string_view>& value) {
     if (!value) {
         out += "\\N";
         return;
     }
-    bool plain = true;
-    for (char c : *value) plain &= c != '\\' && c != '\n' && c != '\r' && c != '\t';
-    if (plain) {
-        out.append(*value);
-        return;
-    }
-    for (char c : *value) {
-        switch (c) {
+    // One look at each byte: the plain prefix (usually the whole field) is copied at once.
+    const std::string_view v = *value;
+    std::size_t plain = 0;
+    while (plain < v.size() && !escaped[static_cast<unsigned char>(v[plain])]) ++plain;
+    out.append(v.data(), plain);
+    for (std::size_t i = plain; i < v.size(); ++i) {
+        switch (v[i]) {
             case '\\': out += "\\\\"; break;
             case '\n': out += "\\n"; break;
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
-            default: out += c;
+            default: out += v[i];
         }
     }
 }
