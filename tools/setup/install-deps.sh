@@ -13,8 +13,10 @@ packages=(
   libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libpq-dev libbz2-dev
   # real peers the tests and benchmarks start on loopback
   postgresql-15 postgresql-client-15 nginx wrk curl openssl rclone
-  # /usr/bin/time -v: peak RSS in the transfer CLI memory suite
+  # /usr/bin/time -v: peak RSS in the transfer CLI memory suite and the extract/load benchmarks
   time
+  # the zstd and gzip commands: the extract and load suites read and write .zst and .gz files
+  zstd gzip
   # python side: botocore/boto3/awscli are preinstalled on the images; python3 is needed either way
   python3
 )
