@@ -114,7 +114,9 @@ asio::awaitable<void> read_staged_file(extract_environment& env, const rows::sch
     if (!written) {
         diag.client_note = file->sink_failure;
         failure.record(written.error(), diag);
+        co_return;
     }
+    ++env.transfers->counters().objects;
 }
 
 // CancelStatement only asks: a cancelled UNLOAD may still be writing files. Waits (up to a minute)
@@ -222,6 +224,8 @@ asio::awaitable<result<void>> unload_and_read(extract_environment& env, const ex
     if (!manifest) co_return manifest.error();
     stats.files = manifest->entries.size();
     for (const auto& e : manifest->entries) stats.bytes_staged += e.content_length;
+    env.transfers->counters().bytes_expected += stats.bytes_staged;  // for progress: files and bytes to fetch
+    env.transfers->counters().objects_expected += stats.files;
 
     auto open = co_await sink.async_open(columns, std::max<std::size_t>(1, manifest->entries.size()));
     if (!open) {

@@ -27,8 +27,12 @@ class ExtractVolume(ExtractCase):
         outputs = {}
         for via in ("unload", "data-api"):
             out = self.path(f"volume/big-{via}.csv")
-            r = self.extract_ok("--table", "big", "--to", out, "--via", via)
+            r = self.extract_ok("--table", "big", "--to", out, "--via", via, "--progress", "always")
             self.assertEqual(r.json()["rows"], ROWS)
+            # The live line (forced on without a terminal): the phase, rows written, and for UNLOAD the files.
+            self.assertRegex(r.err(), r"(statement|transfer): \d+ rows written")
+            if via == "unload":
+                self.assertRegex(r.err(), r"\d+ / \d+ files")
             lines = self.lines(out)
             self.assertEqual(lines[0], b"id,k,h,amount,ts,flag")
             self.assertEqual(lines[-1], b"", "the file ends with a line break")

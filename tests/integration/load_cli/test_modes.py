@@ -223,8 +223,9 @@ class LoadModes(LoadCase):
         with open(path, "w") as f:
             f.write("id,name,amount,flag\n")
             f.writelines(f"{i},name {i},{i % 100000}.25,{'true' if i % 3 else 'false'}\n" for i in range(1, 2_000_001))
-        r = self.load_ok("--from", path, "--table", "m_big", "--file-size", "2MiB")
+        r = self.load_ok("--from", path, "--table", "m_big", "--file-size", "2MiB", "--progress", "always")
         self.assertEqual(r.json()["rows_loaded"], 2_000_000)
+        self.assertRegex(r.err(), r"(staging|copy): \d+ rows read", "the live line: phase and rows read")
         self.assertGreater(r.json()["files"], 4)
         self.assertEqual(self.psql_scalar("select count(*), sum(id), count(distinct name) from m_big"),
                          "2000000|2000001000000|2000000")

@@ -263,12 +263,13 @@ int run_extract(extract_flags& flags) {
                                     fmt::print(stderr, "shiftsync extract: warning: {}\n", text);
                                 },
                                 {}};
-    env.progress.phase = [&progress](std::string_view phase) {
-        if (!progress.live()) return;
-        progress.stop();
-        fmt::print(stderr, "shiftsync extract: {}\n", phase);
-        progress.start();
-    };
+    // The live line: the phase (planning, statement, transfer, cleanup), rows written, files and bytes.
+    auto phase_now = std::make_shared<std::string>("planning");
+    env.progress.phase = [phase_now](std::string_view phase) { *phase_now = phase; };
+    tx::row_sink* writing = sink.get();
+    progress.set_detail([phase_now, writing] {
+        return fmt::format("{}: {} rows written", *phase_now, writing->rows_written());
+    });
     aws::diagnostics diag;
     auto done = run.execute(tx::async_extract(env, request, *sink, diag));
     progress.stop();

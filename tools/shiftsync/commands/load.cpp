@@ -199,12 +199,14 @@ int run_load(load_flags& flags) {
                                  progress.stop();
                                  fmt::print(stderr, "shiftsync load: warning: {}\n", text);
                              },
-                             [&progress](std::string_view phase) {
-                                 if (!progress.live()) return;
-                                 progress.stop();
-                                 fmt::print(stderr, "shiftsync load: {}\n", phase);
-                                 progress.start();
-                             }};
+                             {}};
+    // The live line: the phase (planning, staging, copy, merge, cleanup), rows read, files and bytes staged.
+    auto phase_now = std::make_shared<std::string>("planning");
+    env.phase = [phase_now](std::string_view phase) { *phase_now = phase; };
+    tl::row_source* reading = source.get();
+    progress.set_detail([phase_now, reading] {
+        return fmt::format("{}: {} rows read", *phase_now, reading->rows_read());
+    });
     tl::load_stats stats;
     aws::diagnostics diag;
     auto done = run.execute(tl::async_load(env, request, *source, stats, diag));

@@ -46,6 +46,7 @@ void progress_display::draw() {
     line += fmt::format(", {}/s", format_bytes(static_cast<std::uint64_t>(rate)));
     if (counters_.bytes_expected > counters_.bytes && rate > 0)
         line += fmt::format(", ETA {:.0f} s", static_cast<double>(counters_.bytes_expected - counters_.bytes) / rate);
+    if (detail_) line = detail_() + " | " + line;
     fmt::print(stderr, "\r\033[K{}", line);
     std::fflush(stderr);
     drawn_ = true;

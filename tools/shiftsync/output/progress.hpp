@@ -9,6 +9,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <functional>
+#include <string>
 #include <cstdio>
 #include <string>
 
@@ -33,6 +35,8 @@ public:
     void print_summary(const summary& s, std::FILE* json_out) const;
     double seconds() const;
     bool live() const { return live_; }
+    // Words added to the live line (extract and load: the phase and the rows so far).
+    void set_detail(std::function<std::string()> detail) { detail_ = std::move(detail); }
 
 private:
     void schedule();
@@ -43,6 +47,7 @@ private:
     bool live_;
     bool drawn_ = false;
     bool running_ = false;
+    std::function<std::string()> detail_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
