@@ -7,47 +7,8 @@
 
 namespace shiftsync::transfer::extract {
 
-std::string quote_identifier(std::string_view name) {
-    std::string out;
-    out.reserve(name.size() + 2);
-    out += '"';
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
-
 std::optional<qualified_name> parse_qualified_name(std::string_view text) {
-    std::vector<std::string> parts(1);
-    std::vector<bool> any_quoted(1, false);
-    bool in_quotes = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '"') {
-            if (in_quotes && i + 1 < text.size() && text[i + 1] == '"') {
-                parts.back() += '"';
-                ++i;
-            } else {
-                in_quotes = !in_quotes;
-                any_quoted.back() = true;
-            }
-        } else if (c == '.' && !in_quotes) {
-            parts.emplace_back();
-            any_quoted.push_back(false);
-        } else if (!in_quotes && c >= 'A' && c <= 'Z') {
-            // PostgreSQL folds unquoted identifiers to lower case (ASCII letters only).
-            parts.back() += static_cast<char>(c - 'A' + 'a');
-        } else {
-            parts.back() += c;
-        }
-    }
-    if (in_quotes || parts.size() > 2) return std::nullopt;
-    for (std::size_t i = 0; i < parts.size(); ++i)
-        if (parts[i].empty()) return std::nullopt;
-    if (parts.size() == 1) return qualified_name{{}, parts[0]};
-    return qualified_name{parts[0], parts[1]};
+    return sql::parse_table_name(text, sql::unquoted_names::folded);
 }
 
 std::string quoted(const qualified_name& name) {

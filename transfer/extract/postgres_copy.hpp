@@ -11,6 +11,7 @@
 // "\x" prefix.
 
 #include "transfer/rows/column.hpp"
+#include "transfer/sql/sql_text.hpp"
 #include "transfer/rows/row_batch.hpp"
 
 #include <optional>
@@ -19,13 +20,10 @@
 
 namespace shiftsync::transfer::extract {
 
-// "name" with quotes doubled: any name, even `"; drop table x; --`, stays one identifier.
-std::string quote_identifier(std::string_view name);
+using sql::quote_identifier;
 
-struct qualified_name {
-    std::string schema;  // empty: the connection's current schema (the first of its search_path)
-    std::string table;
-};
+// schema empty: the connection's current schema (the first of its search_path).
+using qualified_name = sql::table_name;
 // "schema.table" or "table" as PostgreSQL reads it: an unquoted part is folded to lower case, a
 // "quoted" part is exact ("" is a quote inside). nullopt when it is not one or two names.
 std::optional<qualified_name> parse_qualified_name(std::string_view text);

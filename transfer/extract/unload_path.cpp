@@ -11,6 +11,7 @@
 #include "transfer/rows/stream_decoder.hpp"
 #include "transfer/extract/unload_statement.hpp"
 #include "transfer/s3/download.hpp"
+#include "transfer/s3/fan_out.hpp"
 #include "transfer/s3/transfer_error.hpp"
 
 #include <boost/asio/redirect_error.hpp>
@@ -25,16 +26,6 @@ namespace rd = aws::redshift_data;
 using boost::system::result;
 
 namespace {
-
-struct file_failure {
-    boost::system::error_code error;
-    aws::diagnostics diag;
-    void record(boost::system::error_code ec, const aws::diagnostics& d) {
-        if (error) return;
-        error = ec;
-        diag = d;
-    }
-};
 
 // What one staged file's chunks share while they are decoded.
 struct staged_file {
@@ -75,7 +66,7 @@ asio::awaitable<result<void>> consume_chunk(engine::cpu_pool& cpu, std::shared_p
 
 asio::awaitable<void> read_staged_file(extract_environment& env, const rows::schema& columns,
                                        const std::string& null_marker, std::size_t stream, const manifest_entry& entry,
-                                       row_sink& sink, extract_stats& stats, file_failure& failure) {
+                                       row_sink& sink, extract_stats& stats, s3::fan_out_failure& failure) {
     if (failure.error) co_return;
     rows::csv_dialect dialect{',', null_marker, false};
     auto records = std::make_unique<rows::csv_decoder>(columns, dialect);
@@ -232,7 +223,7 @@ asio::awaitable<result<void>> unload_and_read(extract_environment& env, const ex
         diag.client_note = sink.failure();
         co_return open.error();
     }
-    file_failure failure;
+    s3::fan_out_failure failure;
     {
         // PARALLEL OFF wrote the rows in order across files: read them one after another.
         std::size_t at_once = spec.parallel ? std::max<std::size_t>(1, request.files_in_flight) : 1;

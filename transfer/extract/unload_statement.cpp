@@ -67,16 +67,6 @@ bool has_outer_order_by(std::string_view q) {
     return ordered;
 }
 
-std::string escape_literal(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 8);
-    for (char c : text) {
-        if (c == '\'' || c == '\\') out += c;
-        out += c;
-    }
-    return out;
-}
-
 std::string unload_sql(const unload_spec& spec) {
     std::string sql = "UNLOAD ('" + escape_literal(trim_query(spec.query)) + "') TO '" + escape_literal(spec.destination) +
                       "' IAM_ROLE '" + escape_literal(spec.iam_role) +
@@ -88,13 +78,6 @@ std::string unload_sql(const unload_spec& spec) {
 
 std::string columns_only_sql(std::string_view query) {
     return "SELECT * FROM (" + trim_query(query) + ") AS shiftsync_columns LIMIT 0";
-}
-
-std::string null_marker_for(std::string_view run_id) {
-    std::string marker = "__shiftsync_null_";
-    for (char c : run_id)
-        if (std::isalnum(static_cast<unsigned char>(c))) marker += c;
-    return marker + "__";
 }
 
 }  // namespace shiftsync::transfer::extract

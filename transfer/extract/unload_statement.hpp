@@ -10,6 +10,8 @@
 // Order: a query whose outermost clause is ORDER BY is unloaded PARALLEL OFF (Redshift then writes
 // it sorted, in order, across files); any other query PARALLEL ON, its rows in no promised order.
 
+#include "transfer/sql/sql_text.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,8 +23,7 @@ std::string trim_query(std::string_view query);
 // True when the query's last top-level clause sequence has an ORDER BY (outside parentheses,
 // strings, quoted identifiers and comments).
 bool has_outer_order_by(std::string_view query);
-// `text` as a SQL string literal body: ' doubled and \ doubled (Redshift's literal rules).
-std::string escape_literal(std::string_view text);
+using sql::escape_literal;  // the literal's body: ' and \ doubled (Redshift's rules)
 
 struct unload_spec {
     std::string query;
@@ -37,7 +38,6 @@ std::string unload_sql(const unload_spec& spec);
 // The query wrapped so it returns no rows but all its columns (the UNLOAD path's column types).
 std::string columns_only_sql(std::string_view query);
 
-// A NULL marker no data value will equal: printable, unique to the run.
-std::string null_marker_for(std::string_view run_id);
+using sql::null_marker_for;  // a NULL AS marker unique to the run
 
 }  // namespace shiftsync::transfer::extract

@@ -13,28 +13,6 @@ std::string_view to_string(write_mode mode) {
     return "append";
 }
 
-std::string quote_identifier(std::string_view name) {
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
-std::string quote_literal(std::string_view text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'' || c == '\\') out += c;
-        out += c;
-    }
-    return out + "'";
-}
-
-std::string table_name::quoted() const {
-    return schema.empty() ? quote_identifier(table) : quote_identifier(schema) + "." + quote_identifier(table);
-}
-
 namespace {
 
 std::string column_list(const std::vector<std::string>& columns, std::string_view qualifier = {}) {

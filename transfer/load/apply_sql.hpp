@@ -28,6 +28,8 @@
 //            unchanged on every Redshift and on localaws's PostgreSQL, and gives the counts.
 //            Keys compare with =, so rows whose key has a NULL never match each other.
 
+#include "transfer/sql/sql_text.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,14 +41,9 @@ namespace shiftsync::transfer::load {
 enum class write_mode { append, replace, upsert };
 std::string_view to_string(write_mode mode);
 
-std::string quote_identifier(std::string_view name);
-std::string quote_literal(std::string_view text);
-
-struct table_name {
-    std::string schema;  // "" : the search path's
-    std::string table;
-    std::string quoted() const;
-};
+using sql::quote_identifier;
+using sql::quote_literal;
+using sql::table_name;
 
 inline constexpr std::string_view sequence_column = "__shiftsync_seq";
 

@@ -170,13 +170,6 @@ asio::awaitable<result<std::string>> stage_all(row_source& source, stager& stage
     co_return co_await staged.async_finish(diag);
 }
 
-std::string null_marker_for(const std::string& run_id) {
-    std::string marker = "__shiftsync_null_";
-    for (char c : run_id)
-        if (std::isalnum(static_cast<unsigned char>(c))) marker += c;
-    return marker + "__";
-}
-
 asio::awaitable<result<void>> load(load_environment& env, const load_request& request, row_source& source,
                                    load_stats& stats, aws::diagnostics& diag) {
     say(env, "planning");
@@ -204,7 +197,7 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
     auto run = co_await staging::staging_run::async_begin(env.transfers.s3(), request.staging, "load", diag);
     if (!run) co_return run.error();
     stats.run_id = run->run_id();
-    const std::string marker = null_marker_for(run->run_id());
+    const std::string marker = sql::null_marker_for(run->run_id());
     const std::string table_dir = run->prefix() + "data/";
     stager staged(env.transfers, run->bucket(), table_dir, marker, request.file_target_bytes,
                   request.mode == write_mode::upsert);

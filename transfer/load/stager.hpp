@@ -18,6 +18,7 @@
 #include "engine/scheduler/task_group.hpp"
 #include "transfer/codec/compression.hpp"
 #include "transfer/rows/row_batch.hpp"
+#include "transfer/s3/fan_out.hpp"
 #include "transfer/s3/transfer_context.hpp"
 
 #include <array>
@@ -84,16 +85,6 @@ private:
         std::vector<batch_span> spans;
         std::unique_ptr<engine::async_limiter> turn;  // one encode at a time per file, in order
     };
-    struct failure {
-        boost::system::error_code error;
-        aws::diagnostics diag;
-        void record(boost::system::error_code ec, const aws::diagnostics& d) {
-            if (error) return;
-            error = ec;
-            diag = d;
-        }
-    };
-
     void start_generation(boost::asio::any_io_executor executor);
     boost::asio::awaitable<void> encode_into(std::size_t index, std::shared_ptr<rows::row_batch> batch,
                                              std::uint64_t first_sequence);
@@ -113,7 +104,7 @@ private:
     std::uint64_t next_sequence_ = 1;
     std::unique_ptr<engine::task_group> encodes_;
     std::unique_ptr<engine::task_group> uploads_;
-    failure failure_;
+    s3::fan_out_failure failure_;
     std::vector<longest> longest_;
     std::vector<staged_object> files_;
     std::uint64_t rows_ = 0;

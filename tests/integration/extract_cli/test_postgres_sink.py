@@ -36,28 +36,9 @@ COLUMNS = [  # name, Redshift DDL, the PostgreSQL type the sink creates (as form
     ("s", "super", "jsonb"), ("vb", "varbyte(64)", "bytea"),
 ]
 
-# test_values.py's rows: NULLs in every column, quotes, commas, LF and CRLF, tabs, backslashes, multi-byte
-# UTF-8, empty strings, exact decimals, float extremes, SUPER, VARBYTE.
-ROWS = [
-    "(1, 1, 1, 1.5, 1.50, 1.1, 0.1, true, 'plain', 'plain', '2026-12-02', '13:45:00', '13:45:00+00', "
-    "'2026-12-02 13:45:00', '2026-12-02 13:45:00+00', JSON_PARSE('{\"a\":[1,2,{\"b\":null}]}'), 'abc'::varbyte)",
-    "(2, -32768, -9223372036854775808, -1234567890123456789012345678.0123456789, -9999999999.99, 3.4e38, "
-    "1.7976931348623157e308, false, 'a,b', 'comma, \"quote\" and ''apostrophe''', '0001-01-01', '00:00:00.000001', "
-    "'23:59:59.999999+05:30', '2000-02-29 23:59:59.999999', '1999-12-31 23:59:59.5+00', JSON_PARSE('\"just a string\"'), "
-    "''::varbyte)",
-    "(3, 32767, 9223372036854775807, 0.0000000001, 0.00, -1e-30, -2.5e-300, true, '', 'line one\nline two', "
-    "'9999-12-31', '12:00:00.120000', '00:00:00-08', '1970-01-01 00:00:00', '1970-01-01 00:00:00.000001+00', "
-    "JSON_PARSE('12.5'), 'hi'::varbyte)",
-    "(4, 0, 0, 0, 0, 0, 0, false, 'tab\there', 'crlf\r\nend', '2024-02-29', '23:59:59', '12:34:56.5+00', "
-    "'2024-02-29 12:00:00.1', '2024-02-29 12:00:00.12+00', JSON_PARSE('[]'), 'x'::varbyte)",
-    "(5, 5, 5, 5, 5, 5, 5, true, 'back\\\\slash', 'back\\\\slash \\\\N and \\\\\\\\ twice', '2026-01-01', '01:02:03', "
-    "'01:02:03+01', '2026-01-01 01:02:03', '2026-01-01 01:02:03+00', JSON_PARSE('{\"k\":\"v, q\"}'), 'yz'::varbyte)",
-    "(6, 6, 6, 6, 6, 6, 6, true, 'uni', 'multi-byte: ünïcödé 日本語 🎉 and an empty next', '2026-01-01', '01:02:03', "
-    "'01:02:03+01', '2026-01-01 01:02:03', '2026-01-01 01:02:03+00', JSON_PARSE('{\"ü\":\"日本\"}'), 'Z'::varbyte)",
-    "(7, 7, 7, 7, 7, 7, 7, false, '\"', '', '2026-01-01', '01:02:03', '01:02:03+01', '2026-01-01 01:02:03', "
-    "'2026-01-01 01:02:03+00', JSON_PARSE('null'), '!'::varbyte)",
-    "(8" + ", NULL" * (len(COLUMNS) - 1) + ")",
-]
+# test_values.py's rows (NULLs in every column, quotes, commas, LF and CRLF, tabs, backslashes, multi-byte
+# UTF-8, empty strings, exact decimals, float extremes, SUPER, VARBYTE), for the same columns.
+from test_values import ROWS  # noqa: E402
 
 QUERY = "select * from every_type"
 

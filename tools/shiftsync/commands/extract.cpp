@@ -44,43 +44,6 @@ struct extract_flags {
     std::uint64_t max_file_size_mb = 0;
 };
 
-std::string quote_identifier(std::string_view name) {
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
-// "schema.table" or "table" (a part may be written "quoted", with "" for a quote inside).
-std::optional<std::string> quoted_table(std::string_view text) {
-    std::vector<std::string> parts(1);
-    bool in_quotes = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '"') {
-            if (in_quotes && i + 1 < text.size() && text[i + 1] == '"') {
-                parts.back() += '"';
-                ++i;
-            } else {
-                in_quotes = !in_quotes;
-            }
-        } else if (c == '.' && !in_quotes) {
-            parts.emplace_back();
-        } else {
-            parts.back() += c;
-        }
-    }
-    if (in_quotes || parts.size() > 2) return std::nullopt;
-    std::string out;
-    for (const auto& p : parts) {
-        if (p.empty()) return std::nullopt;
-        out += (out.empty() ? "" : ".") + quote_identifier(p);
-    }
-    return out;
-}
-
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -196,12 +159,12 @@ int run_extract(extract_flags& flags) {
     request.workgroup = flags.workgroup;
     request.max_file_size_mb = flags.max_file_size_mb;
     if (!flags.table.empty()) {
-        auto table = quoted_table(flags.table);
+        auto table = transfer::sql::parse_table_name(flags.table, transfer::sql::unquoted_names::kept);
         if (!table) {
             fmt::print(stderr, "shiftsync extract: --table wants SCHEMA.TABLE or TABLE, got '{}'\n", flags.table);
             return exit_usage;
         }
-        request.sql = "SELECT * FROM " + *table + (flags.where.empty() ? "" : " WHERE " + flags.where);
+        request.sql = "SELECT * FROM " + table->quoted() + (flags.where.empty() ? "" : " WHERE " + flags.where);
     } else {
         request.sql = flags.sql;
     }

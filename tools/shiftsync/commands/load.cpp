@@ -51,32 +51,6 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
-// "schema.table" or "table"; a part may be written "quoted".
-std::optional<tl::table_name> table_of(const std::string& text) {
-    std::vector<std::string> parts(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '"') {
-            if (quoted && i + 1 < text.size() && text[i + 1] == '"') {
-                parts.back() += '"';
-                ++i;
-            } else {
-                quoted = !quoted;
-            }
-        } else if (c == '.' && !quoted) {
-            parts.emplace_back();
-        } else {
-            parts.back() += c;
-        }
-    }
-    if (quoted || parts.size() > 2) return std::nullopt;
-    for (const auto& p : parts)
-        if (p.empty()) return std::nullopt;
-    if (parts.size() == 1) return tl::table_name{"", parts[0]};
-    return tl::table_name{parts[0], parts[1]};
-}
-
 void print_summary(const tl::load_stats& s, const tl::load_request& r, std::FILE* out, double seconds,
                    std::uint64_t retries) {
     boost::json::array errors;
@@ -120,7 +94,7 @@ int run_load(load_flags& flags) {
     tl::load_request request;
     request.database = flags.database;
     request.workgroup = flags.workgroup;
-    auto target = table_of(flags.table);
+    auto target = transfer::sql::parse_table_name(flags.table, transfer::sql::unquoted_names::kept);
     if (!target) {
         fmt::print(stderr, "shiftsync load: --table wants SCHEMA.TABLE or TABLE, got '{}'\n", flags.table);
         return exit_usage;
