@@ -60,7 +60,17 @@ boost::asio::awaitable<boost::system::result<statement_description>> redshift_da
 
         auto described = co_await async_describe_statement(id, diag);
         if (polls) ++*polls;
-        if (!described) co_return described.error();
+        if (!described) {
+            // Cancelled while this DescribeStatement was in flight: the statement still runs, so stop it
+            // as a cancel during the pause above would.
+            auto now = co_await asio::this_coro::cancellation_state;
+            const bool given_up = now.cancelled() != asio::cancellation_type::none ||
+                                  described.error() == make_error_code(engine::errc::cancelled);
+            if (!given_up) co_return described.error();
+            co_await asio::this_coro::reset_cancellation_state();
+            co_await cancel_statement("given up by the caller");
+            co_return make_error_code(engine::errc::cancelled);
+        }
         if (described->status == statement_status::finished) {
             if (described->updated_at > described->created_at)
                 run_times_.record((described->updated_at - described->created_at) * 1000.0);
