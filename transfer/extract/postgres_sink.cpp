@@ -7,6 +7,7 @@
 #include "engine/scheduler/async_limiter.hpp"
 #include "engine/scheduler/cancellation.hpp"
 #include "transfer/extract/postgres_copy.hpp"
+#include "transfer/extract/postgres_merge.hpp"
 #include "transfer/extract/postgres_session.hpp"
 #include "transfer/extract/postgres_types.hpp"
 #include "transfer/s3/transfer_error.hpp"
@@ -82,7 +83,8 @@ std::string relation_kind(const std::string& relkind) {
 }
 
 // Connect, BEGIN, create or check the table, start the COPY: everything before the first row.
-outcome open_table(postgres_session& s, const rows::schema& columns, qualified_name name, bool create) {
+outcome open_table(postgres_session& s, const rows::schema& columns, qualified_name& name, const postgres_sink_options& options) {
+    const bool create = options.create_table;
     if (!s.connect()) return failed(s, errc::destination_failed);
     if (!s.exec("BEGIN", "BEGIN")) return failed(s, errc::destination_failed);
     if (name.schema.empty()) {
@@ -116,7 +118,33 @@ outcome open_table(postgres_session& s, const rows::schema& columns, qualified_n
         std::string why = check_existing_table(columns, columns_of(*target), label);
         if (!why.empty()) return failed(s, errc::destination_exists, why + " (PostgreSQL at " + s.where() + ")");
     }
-    if (!s.copy_begin(copy_statement(name, columns))) return failed(s, errc::destination_failed);
+    qualified_name copy_into = name;
+    if (options.write == postgres_write::replace) {
+        if (!s.exec(delete_all_statement(name), "emptying " + label)) return failed(s, errc::destination_failed);
+    } else if (options.write == postgres_write::upsert) {
+        postgres_merge_spec spec{name, columns, options.keys, options.order_by};
+        std::string why = check_merge_spec(spec);
+        if (!why.empty()) return failed(s, errc::destination_failed, "cannot upsert into " + label + ": " + why);
+        for (const auto& statement : create_stage_statements(spec))
+            if (!s.exec(statement, "creating the temp table for the upsert into " + label))
+                return failed(s, errc::destination_failed);
+        copy_into = postgres_stage_table;
+    }
+    if (!s.copy_begin(copy_statement(copy_into, columns))) return failed(s, errc::destination_failed);
+    return {};
+}
+
+// After the COPY: the upsert's merge and the caller's statements, in the same transaction.
+outcome finish_transaction(postgres_session& s, const rows::schema& columns, const qualified_name& name,
+                           const postgres_sink_options& options, std::uint64_t rows) {
+    if (options.write == postgres_write::upsert) {
+        postgres_merge_spec spec{name, columns, options.keys, options.order_by};
+        for (const auto& statement : merge_statements(spec))
+            if (!s.exec(statement, "merging the rows into " + quoted(name))) return failed(s, errc::destination_failed);
+    }
+    if (options.before_commit)
+        for (const auto& statement : options.before_commit(rows))
+            if (!s.exec(statement, "the statement before COMMIT")) return failed(s, errc::destination_failed);
     return {};
 }
 
@@ -142,12 +170,14 @@ public:
         }
         shared_->session.emplace(conninfo_, std::move(*summary), options_.connect_timeout_seconds,
                                  options_.application_name);
-        auto job = [shared = shared_, columns = columns_, name = name_, create = options_.create_table]() {
+        auto resolved = std::make_shared<qualified_name>(name_);
+        auto job = [shared = shared_, columns = columns_, resolved, options = options_]() {
             std::lock_guard lock(shared->mutex);
-            outcome out = open_table(*shared->session, columns, name, create);
+            outcome out = open_table(*shared->session, columns, *resolved, options);
             return out;
         };
         outcome opened = co_await pool_.async_run(std::move(job));
+        name_ = *resolved;  // the schema, when the connection's current one was meant
         if (opened.error) co_return fail(std::move(opened));
         opened_ = true;
         co_return result<void>{};
@@ -204,9 +234,10 @@ public:
             outcome cancelled = co_await pool_.async_run(std::move(roll_back));
             co_return fail(std::move(cancelled));
         }
-        auto commit = [shared = shared_]() {
+        auto commit = [shared = shared_, columns = columns_, name = name_, options = options_, sent = rows_]() {
             std::lock_guard lock(shared->mutex);
-            outcome out;
+            outcome out = finish_transaction(*shared->session, columns, name, options, sent);
+            if (out.error) return out;
             if (!shared->session->commit()) out = failed(*shared->session, errc::destination_failed);
             else shared->session->rollback_and_close();  // nothing left to roll back: closes
             return out;

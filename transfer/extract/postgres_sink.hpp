@@ -12,7 +12,7 @@
 //                 then sent, one batch at a time in arrival order: memory holds the batches in
 //                 flight, never the result.
 //   async_commit  ends the COPY, checks the server's row count against the rows sent (unequal:
-//                 ROLLBACK, verification_failed), COMMIT (checked: a failed transaction answers
+//                 ROLLBACK, verification_failed), merges (upsert), runs before_commit's statements, COMMIT (checked: a failed transaction answers
 //                 COMMIT with ROLLBACK), closes.
 //   async_abandon CopyFail, ROLLBACK, close (on the pool, after any job still running): the
 //                 table is untouched, and one the sink created is gone with it (its CREATE TABLE
@@ -31,10 +31,13 @@
 // Executor / thread safety: like every sink, called on the network thread; the pool must outlive
 // the sink.
 
+#include "transfer/extract/postgres_merge.hpp"
 #include "transfer/extract/row_sink.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace shiftsync::transfer::extract {
 
@@ -44,6 +47,13 @@ struct postgres_sink_options {
     int connect_timeout_seconds = 30;
     std::string application_name = "shiftsync";
     bool create_table = true;  // create a missing table; false: a missing table is an error
+    // append, replace or upsert (postgres_merge.hpp), all inside the sink's one transaction.
+    postgres_write write = postgres_write::append;
+    std::vector<std::string> keys;  // upsert
+    std::string order_by;           // upsert: a target row newer than the batch's stays
+    // Statements run in the transaction after the rows are in, just before COMMIT (the sync
+    // worker's cursor: it moves exactly when the rows do). Called once, with the rows sent.
+    std::function<std::vector<std::string>(std::uint64_t rows)> before_commit;
 };
 
 // `schema` empty: the connection's current schema. Names are exact (already unquoted and folded:

@@ -239,7 +239,7 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
         std::optional<std::string> create;
         if (!*target) create = create_table_sql(request.target, columns, ddl_types);
         stats.table_changes = changes;
-        outcome = co_await apply_in_transaction(env, apply, spec, create, changes, stats, diag);
+        outcome = co_await apply_in_transaction(env, apply, spec, create, changes, request, stats, diag);
         stats.session_id = apply.id();
         // COPY's errors name a staged file and line: say which source record that is.
         for (auto& e : stats.load_errors) {

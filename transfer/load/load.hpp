@@ -28,6 +28,8 @@
 
 namespace shiftsync::transfer::load {
 
+struct load_stats;
+
 struct load_request {
     std::string database;
     std::string workgroup;
@@ -47,6 +49,10 @@ struct load_request {
     // keeps its locks on the target until then (statements here follow one another without pause).
     int session_keep_alive_seconds = 60;
     aws::redshift_data::wait_policy wait;
+    // Statements run in the load's transaction after the rows are merged, just before COMMIT (the
+    // sync worker writes its cursor here, so the cursor moves exactly when the rows do). Called
+    // with the stats so far; an empty list adds nothing. A failing statement rolls everything back.
+    std::function<std::vector<std::string>(const load_stats&)> before_commit;
 };
 
 struct load_error_row {

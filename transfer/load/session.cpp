@@ -104,8 +104,8 @@ asio::awaitable<void> read_load_errors(session& s, const std::string& copy_state
 }
 
 asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, const apply_spec& spec,
-                                          const std::optional<std::string>& create_table, load_stats& stats,
-                                          std::string& failed_copy, aws::diagnostics& diag) {
+                                          const std::optional<std::string>& create_table, const load_request& request,
+                                          load_stats& stats, std::string& failed_copy, aws::diagnostics& diag) {
     if (create_table) {
         auto created = co_await s.async_run(*create_table, diag);
         if (!created) co_return created.error();
@@ -162,6 +162,12 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
     } else {
         stats.inserted = stats.rows_loaded;
     }
+    if (request.before_commit) {
+        for (auto& statement : request.before_commit(stats)) {
+            auto done = co_await s.async_run(std::move(statement), diag);
+            if (!done) co_return done.error();
+        }
+    }
     auto committed = co_await s.async_run("COMMIT", diag);
     stats.seconds_merge = seconds_since(merging);
     if (!committed) co_return committed.error();
@@ -172,8 +178,8 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
 
 asio::awaitable<result<void>> apply_in_transaction(load_environment& env, session& s, const apply_spec& spec,
                                                    const std::optional<std::string>& create_table,
-                                                   const std::vector<std::string>& before, load_stats& stats,
-                                                   aws::diagnostics& diag) {
+                                                   const std::vector<std::string>& before, const load_request& request,
+                                                   load_stats& stats, aws::diagnostics& diag) {
     for (const auto& change : before) {
         auto changed = co_await s.async_run(change, diag);
         if (!changed) co_return changed.error();
@@ -181,7 +187,7 @@ asio::awaitable<result<void>> apply_in_transaction(load_environment& env, sessio
     auto begun = co_await s.async_run("BEGIN", diag);
     if (!begun) co_return begun.error();
     std::string failed_copy;
-    auto outcome = co_await apply_steps(env, s, spec, create_table, stats, failed_copy, diag);
+    auto outcome = co_await apply_steps(env, s, spec, create_table, request, stats, failed_copy, diag);
     if (outcome) co_return outcome;
     // Nothing is committed: roll back (after a Ctrl-C too), then say what COPY refused.
     co_await asio::this_coro::reset_cancellation_state();

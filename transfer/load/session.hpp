@@ -48,13 +48,14 @@ private:
 
 // BEGIN, [CREATE TABLE], the temp table, COPY, the count check, the mode, COMMIT; on any failure
 // ROLLBACK (run even after a cancellation) and, when COPY failed, its rows of sys_load_error_detail
-// in stats.load_errors.
+// in stats.load_errors. request.before_commit's statements run last, before COMMIT.
 // `before` (ALTER TABLE … ADD COLUMN / ALTER COLUMN TYPE) runs first, outside the transaction: Redshift
 // does not alter a column's type inside one.
 boost::asio::awaitable<boost::system::result<void>> apply_in_transaction(load_environment& env, session& s,
                                                                         const apply_spec& spec,
                                                                         const std::optional<std::string>& create_table,
                                                                         const std::vector<std::string>& before,
-                                                                        load_stats& stats, aws::diagnostics& diag);
+                                                                        const load_request& request, load_stats& stats,
+                                                                        aws::diagnostics& diag);
 
 }  // namespace shiftsync::transfer::load

@@ -1,0 +1,49 @@
+#include "transfer/sync/state_table.hpp"
+
+#include "transfer/sql/sql_text.hpp"
+
+namespace shiftsync::transfer::sync {
+namespace {
+
+std::string qualified(const std::string& schema) {
+    return sql::quote_identifier(schema) + "." + sql::quote_identifier(state_table_name);
+}
+
+}  // namespace
+
+std::string string_literal(std::string_view text, sql_dialect dialect) {
+    if (dialect == sql_dialect::redshift) return sql::quote_literal(text);
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+std::vector<std::string> create_state_table_sql(const std::string& schema) {
+    return {
+        "CREATE SCHEMA IF NOT EXISTS " + sql::quote_identifier(schema),
+        "CREATE TABLE IF NOT EXISTS " + qualified(schema) +
+            " (stream VARCHAR(256) NOT NULL, cursor_column VARCHAR(256), cursor_value VARCHAR(65535), "
+            "run_id VARCHAR(64), rows_moved BIGINT, committed_at TIMESTAMP)",
+    };
+}
+
+std::string read_state_sql(const std::string& schema, const std::string& stream, sql_dialect dialect) {
+    return "SELECT cursor_column, cursor_value, run_id FROM " + qualified(schema) +
+           " WHERE stream = " + string_literal(stream, dialect);
+}
+
+std::vector<std::string> write_state_sql(const std::string& schema, const destination_state& state, sql_dialect dialect) {
+    std::string value = state.cursor_value ? string_literal(*state.cursor_value, dialect) : "NULL";
+    return {
+        "DELETE FROM " + qualified(schema) + " WHERE stream = " + string_literal(state.stream, dialect),
+        "INSERT INTO " + qualified(schema) + " (stream, cursor_column, cursor_value, run_id, rows_moved, committed_at) VALUES (" +
+            string_literal(state.stream, dialect) + ", " + string_literal(state.cursor_column, dialect) + ", " + value + ", " +
+            string_literal(state.run_id, dialect) + ", " + std::to_string(state.rows_moved) + ", " +
+            string_literal(state.committed_at, dialect) + "::timestamp)",
+    };
+}
+
+}  // namespace shiftsync::transfer::sync
