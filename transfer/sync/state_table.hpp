@@ -7,6 +7,7 @@
 //   "<schema>"."shiftsync_state"
 //     stream         VARCHAR(256)    the stream's name (one row per stream)
 //     cursor_column  VARCHAR(256)    the column the cursor follows ("" for full refresh)
+//     cursor_kind    VARCHAR(32)     its kind (rows::to_string: "timestamp", "integer", …): how to compare it
 //     cursor_value   VARCHAR(65535)  canonical text of the greatest value committed (NULL: none yet)
 //     run_id         VARCHAR(64)     the run that committed it
 //     rows_moved     BIGINT          rows that run wrote
@@ -28,6 +29,7 @@ inline constexpr std::string_view state_table_name = "shiftsync_state";
 struct destination_state {
     std::string stream;
     std::string cursor_column;
+    std::string cursor_kind;
     std::optional<std::string> cursor_value;
     std::string run_id;
     std::uint64_t rows_moved = 0;
@@ -37,7 +39,7 @@ struct destination_state {
 // CREATE SCHEMA IF NOT EXISTS, CREATE TABLE IF NOT EXISTS: run once per destination before its
 // streams start (outside their transactions).
 std::vector<std::string> create_state_table_sql(const std::string& schema);
-// SELECT cursor_column, cursor_value, run_id FROM … WHERE stream = '…'
+// SELECT cursor_column, cursor_kind, cursor_value, run_id FROM … WHERE stream = '…'
 std::string read_state_sql(const std::string& schema, const std::string& stream, sql_dialect dialect);
 // The stream's row replaced, for the end of the load's transaction.
 std::vector<std::string> write_state_sql(const std::string& schema, const destination_state& state, sql_dialect dialect);

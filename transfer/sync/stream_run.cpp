@@ -1,0 +1,537 @@
+// One sync stream's run (stream_run.hpp): where it left off, the source's query, the direction's
+// transfer with the cursor written beside the rows, and the files' publication.
+
+#include "transfer/sync/stream_run.hpp"
+
+#include "engine/scheduler/cancellation.hpp"
+#include "transfer/extract/postgres_conninfo.hpp"
+#include "transfer/extract/postgres_session.hpp"
+#include "transfer/extract/postgres_sink.hpp"
+#include "transfer/load/load.hpp"
+#include "transfer/s3/transfer_error.hpp"
+#include "transfer/staging/prefix_cleanup.hpp"
+#include "transfer/sync/published_run.hpp"
+#include "transfer/sync/row_watch.hpp"
+#include "transfer/sync/source_query.hpp"
+#include "transfer/sync/state_table.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+
+namespace shiftsync::transfer::sync {
+
+namespace asio = boost::asio;
+namespace rd = aws::redshift_data;
+namespace fs = std::filesystem;
+using boost::system::error_code;
+using boost::system::result;
+
+namespace {
+
+using text_rows = std::vector<std::vector<std::optional<std::string>>>;
+
+error_code fail(aws::diagnostics& diag, std::string why, errc code = errc::malformed_data) {
+    diag.client_note = std::move(why);
+    return make_error_code(code);
+}
+
+std::string utc_now() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
+    return text;
+}
+
+// ---- statements outside the transfers: the state table ----------------------------------------
+
+asio::awaitable<result<text_rows>> redshift_rows(const redshift_place& place, std::string sql, aws::diagnostics& diag) {
+    rd::execute_request request;
+    request.sql = std::move(sql);
+    request.database = place.database;
+    request.workgroup = place.workgroup;
+    auto started = co_await place.data->async_execute_statement(request, diag);
+    if (!started) co_return started.error();
+    const rd::wait_policy policy;
+    auto done = co_await place.data->async_wait_for(started->id, diag, policy);
+    if (!done) co_return done.error();
+    text_rows out;
+    if (!done->has_result_set) co_return out;
+    std::function<bool(rd::result_page&)> collect = [&out](rd::result_page& page) {
+        for (const auto& row : page.rows) {
+            std::vector<std::optional<std::string>> values;
+            for (const auto& f : row) {
+                if (const auto* s = std::get_if<std::string>(&f)) values.emplace_back(*s);
+                else if (const auto* n = std::get_if<std::int64_t>(&f)) values.emplace_back(std::to_string(*n));
+                else values.emplace_back(std::nullopt);
+            }
+            out.push_back(std::move(values));
+        }
+        return true;
+    };
+    auto paged = co_await place.data->async_for_each_page(started->id, collect, diag);
+    if (!paged) co_return paged.error();
+    co_return out;
+}
+
+// Runs `statements` then `query` (if any) on a fresh libpq connection, on the blocking pool.
+struct postgres_answer {
+    bool ok = false;
+    std::string failure;
+    text_rows rows;
+};
+
+asio::awaitable<result<text_rows>> postgres_rows(engine::cpu_pool& blocking, const postgres_place& place,
+                                                 std::vector<std::string> statements, std::string query,
+                                                 aws::diagnostics& diag) {
+    auto job = [dsn = place.dsn, statements = std::move(statements), query = std::move(query)]() {
+        postgres_answer answer;
+        std::string why;
+        auto summary = extract::parse_conninfo(dsn, why);
+        if (!summary) {
+            answer.failure = why;
+            return answer;
+        }
+        extract::postgres_session s(dsn, *summary, 30, "shiftsync sync");
+        if (!s.connect()) {
+            answer.failure = s.failure();
+            return answer;
+        }
+        for (const auto& statement : statements) {
+            if (!s.exec(statement, "preparing the sync state table")) {
+                answer.failure = s.failure();
+                return answer;
+            }
+        }
+        if (!query.empty()) {
+            auto rows = s.query(query, {}, "reading the sync state");
+            if (!rows) {
+                answer.failure = s.failure();
+                return answer;
+            }
+            answer.rows = std::move(*rows);
+        }
+        s.rollback_and_close();
+        answer.ok = true;
+        return answer;
+    };
+    postgres_answer answer = co_await blocking.async_run(std::move(job));
+    if (!answer.ok) co_return fail(diag, "PostgreSQL (" + place.name + "): " + answer.failure, errc::destination_failed);
+    co_return std::move(answer.rows);
+}
+
+// Where the destination's state table says the stream is.
+struct cursor_truth {
+    std::optional<std::string> cursor;
+    std::string kind;
+    std::string column;
+};
+
+cursor_truth truth_from(const text_rows& rows) {
+    cursor_truth t;
+    if (rows.empty() || rows[0].size() < 3) return t;
+    t.column = rows[0][0].value_or("");
+    t.kind = rows[0][1].value_or("");
+    t.cursor = rows[0][2];
+    return t;
+}
+
+std::string detail_of(const stream_plan& plan, const std::optional<std::string>& bound) {
+    std::string mode = plan.incremental ? "incremental" : "full refresh";
+    std::string write = plan.write == write_kind::upsert ? "upsert" : plan.write == write_kind::replace ? "replace" : "append";
+    std::string out = mode + " " + write;
+    if (plan.incremental) out += bound ? ", \"" + plan.cursor + "\" >= '" + *bound + "'" : ", first run: every row";
+    return out;
+}
+
+// ---- the directions --------------------------------------------------------------------------
+
+struct run_context {
+    sync_pools& pools;
+    const stream_plan& plan;
+    const std::string& run_id;
+    stream_hooks& hooks;
+    stream_report& report;
+    cursor_truth truth;
+    std::optional<std::string> bound;
+    std::string source_sql;
+
+    void phase(std::string_view p) {
+        if (hooks.live) hooks.live->phase = std::string(p);
+    }
+    void warn(const std::string& text) {
+        if (hooks.warn) hooks.warn(text);
+    }
+    // The cursor after this run: the greatest of what it saw and where it was.
+    std::optional<std::string> next_cursor(const row_watcher& watcher) const {
+        const auto& seen = watcher.max_cursor();
+        if (!plan.incremental) return std::nullopt;
+        if (!seen) return truth.cursor;
+        if (!truth.cursor) return seen;
+        auto kind = watcher.has_cursor() ? watcher.cursor_kind() : kind_from_name(truth.kind).value_or(rows::value_kind::text);
+        return compare_cursor(kind, *seen, *truth.cursor) > 0 ? seen : truth.cursor;
+    }
+    std::string kind_name(const row_watcher& watcher) const {
+        if (watcher.has_cursor()) return std::string(rows::to_string(watcher.cursor_kind()));
+        return truth.kind;
+    }
+    destination_state state_row(const row_watcher& watcher, std::uint64_t rows) const {
+        return destination_state{plan.name, plan.incremental ? plan.cursor : "", kind_name(watcher), next_cursor(watcher),
+                                 run_id, rows, utc_now()};
+    }
+};
+
+extract::extract_request extract_request_for(run_context& rc) {
+    const auto& src = *rc.plan.source_redshift;
+    extract::extract_request request;
+    request.sql = rc.source_sql;
+    request.database = src.database;
+    request.workgroup = src.workgroup;
+    request.via = rc.plan.via;
+    request.staging = src.staging;
+    request.unload_role = src.unload_role;
+    if (!src.staging || !src.transfers) request.via = extract::read_path::data_api;
+    return request;
+}
+
+asio::awaitable<result<void>> run_extract(run_context& rc, std::unique_ptr<extract::row_sink> sink,
+                                          extract::extract_stats& stats, aws::diagnostics& diag) {
+    const auto& src = *rc.plan.source_redshift;
+    extract::extract_environment env{*src.data, rc.pools.cpu, src.transfers, [&rc](const std::string& w) { rc.warn(w); },
+                                     {}};
+    env.progress.phase = [&rc](std::string_view p) { rc.phase(p == "transfer" ? "extract" : p); };
+    auto request = extract_request_for(rc);
+    extract::row_sink* writing = sink.get();
+    (void)writing;
+    auto done = co_await extract::async_extract(env, request, *sink, diag);
+    if (!done) co_return done.error();
+    stats = *done;
+    co_return result<void>{};
+}
+
+// Redshift → PostgreSQL: the state row in the sink's transaction.
+asio::awaitable<result<void>> to_postgres(run_context& rc, row_watcher& watcher, aws::diagnostics& diag) {
+    const auto& plan = rc.plan;
+    auto name = sql::parse_table_name(plan.destination_table, sql::unquoted_names::folded);
+    if (!name) co_return fail(diag, "'" + plan.destination_table + "' is not a table name (SCHEMA.TABLE or TABLE)");
+    extract::postgres_sink_options options;
+    options.application_name = "shiftsync sync";
+    options.write = plan.write == write_kind::upsert    ? extract::postgres_write::upsert
+                    : plan.write == write_kind::replace ? extract::postgres_write::replace
+                                                        : extract::postgres_write::append;
+    options.keys = plan.primary_key;
+    if (plan.incremental && plan.write == write_kind::upsert) options.order_by = plan.cursor;
+    options.before_commit = [&rc, &watcher](std::uint64_t rows) {
+        return write_state_sql(rc.plan.state_schema, rc.state_row(watcher, rows), sql_dialect::postgres);
+    };
+    auto inner = extract::make_postgres_sink(rc.pools.blocking, plan.destination_postgres->dsn, name->schema, name->table,
+                                             std::move(options));
+    auto sink = make_watching_sink(std::move(inner), watcher);
+    extract::extract_stats stats;
+    auto done = co_await run_extract(rc, std::move(sink), stats, diag);
+    if (!done) co_return done;
+    rc.report.rows = stats.rows;
+    rc.report.bytes = stats.bytes_written;
+    co_return result<void>{};
+}
+
+// Redshift → files: `<path>/<run_id>/`, then _SUCCESS.json.
+asio::awaitable<result<void>> to_files(run_context& rc, row_watcher& watcher, aws::diagnostics& diag) {
+    const auto& plan = rc.plan;
+    const auto& place = *plan.destination_files;
+    extract::sink_format format{plan.file_format, plan.gzip ? codec::compression::gzip : codec::compression::none};
+    std::unique_ptr<extract::row_sink> inner;
+    std::string run_dir, run_prefix;
+    if (place.is_s3()) {
+        run_prefix = place.prefix + plan.destination_path;
+        if (!run_prefix.empty() && run_prefix.back() != '/') run_prefix += '/';
+        run_prefix += rc.run_id + "/";
+        inner = extract::make_s3_prefix_sink(*place.transfers, place.bucket, run_prefix, format);
+    } else {
+        run_dir = (fs::path(place.directory) / plan.destination_path / rc.run_id).string();
+        inner = extract::make_directory_sink(rc.pools.cpu, run_dir, format);
+    }
+    auto sink = make_watching_sink(std::move(inner), watcher);
+    extract::extract_stats stats;
+    auto done = co_await run_extract(rc, std::move(sink), stats, diag);
+    if (!done) co_return done;
+    rc.report.rows = stats.rows;
+    rc.report.bytes = stats.bytes_written;
+
+    rc.phase("publish");
+    published_run published;
+    published.stream = plan.name;
+    published.run_id = rc.run_id;
+    published.cursor_column = plan.incremental ? plan.cursor : "";
+    published.cursor_kind = rc.kind_name(watcher);
+    published.cursor = rc.next_cursor(watcher);
+    published.rows = stats.rows;
+    published.boundary = watcher.take_boundary();
+    if (place.is_s3()) {
+        auto put = co_await async_put_published(place.transfers->s3(), place.bucket, run_prefix, published, diag);
+        if (!put) co_return put;
+    } else {
+        std::string why;
+        if (!write_published_file(run_dir, published, why)) co_return fail(diag, why, errc::destination_failed);
+    }
+    co_return result<void>{};
+}
+
+// Anything → Redshift: load, with the state row in its transaction.
+asio::awaitable<result<void>> to_redshift(run_context& rc, row_watcher& watcher, std::unique_ptr<load::row_source> source,
+                                          aws::diagnostics& diag) {
+    const auto& plan = rc.plan;
+    const auto& dest = *plan.destination_redshift;
+    if (!dest.staging || !dest.transfers)
+        co_return fail(diag, "the Redshift connection '" + dest.name + "' has no staging bucket: loads stage their files there");
+    auto target = sql::parse_table_name(plan.destination_table, sql::unquoted_names::kept);
+    if (!target || target->schema.empty())
+        co_return fail(diag, "'" + plan.destination_table + "' is not a SCHEMA.TABLE name");
+    load::load_request request;
+    request.database = dest.database;
+    request.workgroup = dest.workgroup;
+    request.target = *target;
+    request.mode = plan.write == write_kind::upsert    ? load::write_mode::upsert
+                   : plan.write == write_kind::replace ? load::write_mode::replace
+                                                       : load::write_mode::append;
+    request.keys = plan.primary_key;
+    if (plan.incremental && plan.write == write_kind::upsert) request.order_by = plan.cursor;
+    request.create_table = true;
+    request.add_columns = true;
+    request.staging = *dest.staging;
+    request.copy_role = dest.copy_role;
+    request.session_keep_alive_seconds = plan.session_keep_alive_seconds;
+    request.file_target_bytes = std::min<std::uint64_t>(64ull << 20, std::max<std::uint64_t>(1u << 20, dest.transfers->memory().total() / 16));
+    request.before_commit = [&rc, &watcher](const load::load_stats& stats) {
+        rc.phase("state");
+        return write_state_sql(rc.plan.state_schema, rc.state_row(watcher, stats.rows_loaded), sql_dialect::redshift);
+    };
+    auto watched = make_watching_source(std::move(source), watcher);
+    load::load_environment env{*dest.data, *dest.transfers, [&rc](const std::string& w) { rc.warn(w); },
+                               [&rc](std::string_view p) { rc.phase(p == "staging" ? "stage" : p); }};
+    load::load_stats stats;
+    auto done = co_await load::async_load(env, request, *watched, stats, diag);
+    for (const auto& e : stats.load_errors)
+        rc.warn("COPY refused source record " + std::to_string(e.source_record) + (e.column.empty() ? "" : " column \"" + e.column + "\"") + ": " + e.reason);
+    if (!done) co_return done;
+    rc.report.rows = stats.rows_loaded;
+    rc.report.bytes = stats.bytes_staged;
+    co_return result<void>{};
+}
+
+// Files of a local directory: CSV or NDJSON by their names (.ndjson/.jsonl), plain or compressed.
+result<std::unique_ptr<load::row_source>> files_source(run_context& rc, aws::diagnostics& diag) {
+    const auto& place = *rc.plan.source_files;
+    if (place.is_s3()) return fail(diag, "reading an S3 prefix as a sync source is not built yet; copy it to a directory first");
+    std::string why;
+    auto paths = load::source_paths((fs::path(place.directory) / rc.plan.source_table).string(), why);
+    if (paths.empty()) return fail(diag, "the stream's source " + rc.plan.source_table + ": " + why);
+    load::file_source_options options;
+    const std::string& first = paths.front();
+    if (first.find(".ndjson") != std::string::npos || first.find(".jsonl") != std::string::npos)
+        options.format = load::source_format::ndjson;
+    return load::make_file_source(rc.pools.cpu, rc.pools.files, std::move(paths), options);
+}
+
+// Files destinations: adopt a run that published but never told the local state; remove one
+// that did not publish. Returns the boundary of the last published run.
+asio::awaitable<result<std::optional<published_run>>> settle_files(run_context& rc, const stream_start& start,
+                                                                  aws::diagnostics& diag) {
+    const auto& plan = rc.plan;
+    const auto& place = *plan.destination_files;
+    auto run_location = [&](const std::string& run) {
+        if (place.is_s3()) {
+            std::string p = place.prefix + plan.destination_path;
+            if (!p.empty() && p.back() != '/') p += '/';
+            return p + run + "/";
+        }
+        return (fs::path(place.directory) / plan.destination_path / run).string();
+    };
+    auto read = [&](const std::string& run) -> asio::awaitable<result<std::optional<published_run>>> {
+        if (run.empty()) co_return std::optional<published_run>{};
+        if (place.is_s3()) {
+            const std::string prefix = run_location(run);
+            auto got = co_await async_get_published(place.transfers->s3(), place.bucket, prefix, diag);
+            co_return got;
+        }
+        std::string why;
+        auto found = read_published_file(run_location(run), why);
+        if (!found && !why.empty()) co_return fail(diag, why);
+        co_return found;
+    };
+    std::optional<published_run> last;
+    if (!start.pending_run_id.empty()) {
+        auto pending = co_await read(start.pending_run_id);
+        if (!pending) co_return pending.error();
+        if (*pending) {
+            rc.report.adopted_run = start.pending_run_id;
+            co_return std::move(*pending);
+        }
+        rc.report.removed_run = start.pending_run_id;
+        if (place.is_s3()) {
+            std::string prefix = run_location(start.pending_run_id);
+            std::string no_last_key;
+            auto removed = co_await staging::async_delete_prefix(place.transfers->s3(), place.bucket, std::move(prefix),
+                                                                 std::move(no_last_key), diag);
+            if (!removed) co_return removed.error();
+        } else {
+            std::string why;
+            if (!remove_run_directory(run_location(start.pending_run_id), why)) co_return fail(diag, why);
+        }
+    }
+    auto previous = co_await read(start.last_run_id);
+    if (!previous) co_return previous.error();
+    last = std::move(*previous);
+    co_return last;
+}
+
+asio::awaitable<result<stream_report>> run_stream(sync_pools& pools, const stream_plan& plan, const stream_start& start,
+                                                  const std::string& run_id, stream_hooks& hooks, aws::diagnostics& diag) {
+    stream_report report;
+    report.run_id = run_id;
+    run_context rc{pools, plan, run_id, hooks, report, {}, {}, {}};
+
+    // Where the stream left off.
+    std::optional<published_run> last_published;
+    switch (plan.destination_kind) {
+        case place_kind::redshift: {
+            std::string query = read_state_sql(plan.state_schema, plan.name, sql_dialect::redshift);
+            auto rows = co_await redshift_rows(*plan.destination_redshift, std::move(query), diag);
+            if (!rows) co_return rows.error();
+            rc.truth = truth_from(*rows);
+            break;
+        }
+        case place_kind::postgres: {
+            std::string query = read_state_sql(plan.state_schema, plan.name, sql_dialect::postgres);
+            std::vector<std::string> no_statements;
+            auto rows = co_await postgres_rows(pools.blocking, *plan.destination_postgres, std::move(no_statements),
+                                               std::move(query), diag);
+            if (!rows) co_return rows.error();
+            rc.truth = truth_from(*rows);
+            break;
+        }
+        case place_kind::files: {
+            auto settled = co_await settle_files(rc, start, diag);
+            if (!settled) co_return settled.error();
+            last_published = std::move(*settled);
+            if (last_published) {
+                rc.truth.cursor = last_published->cursor;
+                rc.truth.kind = last_published->cursor_kind;
+                rc.truth.column = last_published->cursor_column;
+            }
+            if (!report.adopted_run.empty()) {
+                // The pending run published: it is this run's result; nothing more to do now.
+                report.cursor_before = report.cursor_after = rc.truth.cursor;
+                report.cursor_kind = rc.truth.kind;
+                report.rows = last_published->rows;
+                report.detail = "adopted run " + report.adopted_run + ", which published before the worker stopped";
+                co_return report;
+            }
+            break;
+        }
+    }
+    if (!plan.incremental || rc.truth.column != plan.cursor) {
+        // Full refresh, or the cursor column changed since: start over.
+        if (plan.incremental && rc.truth.cursor && !rc.truth.column.empty())
+            rc.warn("the cursor column changed from \"" + rc.truth.column + "\" to \"" + plan.cursor + "\": reading every row again");
+        rc.truth.cursor.reset();
+    }
+    report.cursor_before = rc.truth.cursor;
+    report.cursor_kind = rc.truth.kind;
+    auto kind = kind_from_name(rc.truth.kind).value_or(rows::value_kind::text);
+    if (plan.incremental && rc.truth.cursor) {
+        std::string why;
+        rc.bound = cursor_lower_bound(kind, *rc.truth.cursor, plan.lookback, why);
+        if (!rc.bound) co_return fail(diag, "stream " + plan.name + ": lookback " + plan.lookback_text + ": " + why, errc::does_not_fit);
+    }
+    report.detail = detail_of(plan, rc.bound);
+
+    watch_options watch;
+    if (plan.incremental) {
+        watch.cursor = plan.cursor;
+        watch.lower_bound = rc.bound;
+        watch.lookback = plan.lookback;
+        if (plan.destination_kind == place_kind::files) {
+            watch.keys = plan.primary_key;
+            watch.collect_boundary = true;
+            if (last_published && last_published->cursor_column == plan.cursor) watch.previous = &last_published->boundary;
+        }
+    }
+    watch.exclude = plan.exclude;
+    row_watcher watcher(std::move(watch));
+
+    if (plan.source_kind != place_kind::files) {
+        source_query_spec spec{plan.source_table, plan.source_sql, plan.columns, plan.where,
+                               plan.incremental ? plan.cursor : "", rc.bound, kind,
+                               plan.source_kind == place_kind::postgres ? sql_dialect::postgres : sql_dialect::redshift};
+        std::string why;
+        rc.source_sql = build_source_query(spec, why);
+        if (rc.source_sql.empty()) co_return fail(diag, "stream " + plan.name + ": " + why, errc::does_not_fit);
+    }
+
+    result<void> done;
+    switch (plan.destination_kind) {
+        case place_kind::postgres:
+            if (plan.source_kind != place_kind::redshift)
+                co_return fail(diag, "a PostgreSQL destination takes a Redshift source", errc::does_not_fit);
+            done = co_await to_postgres(rc, watcher, diag);
+            break;
+        case place_kind::files:
+            if (plan.source_kind != place_kind::redshift)
+                co_return fail(diag, "a files destination takes a Redshift source", errc::does_not_fit);
+            done = co_await to_files(rc, watcher, diag);
+            break;
+        case place_kind::redshift: {
+            std::unique_ptr<load::row_source> source;
+            if (plan.source_kind == place_kind::files) {
+                auto made = files_source(rc, diag);
+                if (!made) co_return made.error();
+                source = std::move(*made);
+            } else {
+                co_return fail(diag, "this source cannot feed Redshift yet", errc::does_not_fit);
+            }
+            done = co_await to_redshift(rc, watcher, std::move(source), diag);
+            break;
+        }
+    }
+    report.rows_below_bound = watcher.rows_below_bound();
+    report.rows_already_published = watcher.rows_already_published();
+    if (!done) co_return done.error();
+    report.cursor_after = rc.next_cursor(watcher);
+    if (!report.cursor_after) report.cursor_after = rc.truth.cursor;
+    report.cursor_kind = rc.kind_name(watcher);
+    co_return report;
+}
+
+}  // namespace
+
+asio::awaitable<result<void>> async_prepare_state_table(sync_pools& pools, const redshift_place* redshift,
+                                                       const postgres_place* postgres, const std::string& schema,
+                                                       aws::diagnostics& diag) {
+    if (redshift) {
+        for (auto& statement : create_state_table_sql(schema)) {
+            auto done = co_await redshift_rows(*redshift, std::move(statement), diag);
+            if (!done) co_return done.error();
+        }
+    }
+    if (postgres) {
+        std::vector<std::string> statements = create_state_table_sql(schema);
+        std::string no_query;
+        auto done = co_await postgres_rows(pools.blocking, *postgres, std::move(statements), std::move(no_query), diag);
+        if (!done) co_return done.error();
+    }
+    co_return result<void>{};
+}
+
+asio::awaitable<result<stream_report>> async_run_stream(sync_pools& pools, const stream_plan& plan,
+                                                       const stream_start& start, const std::string& run_id,
+                                                       stream_hooks& hooks, aws::diagnostics& diag) {
+    auto body = run_stream(pools, plan, start, run_id, hooks, diag);
+    co_return co_await engine::cancellation_as_value(std::move(body));
+}
+
+}  // namespace shiftsync::transfer::sync
