@@ -105,6 +105,7 @@ std::shared_ptr<rows::row_batch> row_watcher::process(std::shared_ptr<rows::row_
         if (boundary_.entries.size() > 2 * pruned_size_ + 65536) prune_boundary();
     }
     kept_ += kept;
+    if (options_.live_rows) *options_.live_rows = kept_;
     if (kept == n && all_columns) return batch;
     auto out = std::make_shared<rows::row_batch>(kept_columns_.size());
     for (std::size_t r = 0; r < n; ++r) {

@@ -42,6 +42,7 @@ struct watch_options {
     const boundary_set* previous = nullptr;  // rows already published
     bool collect_boundary = false;
     std::vector<std::string> exclude;
+    std::uint64_t* live_rows = nullptr;      // kept rows, counted here too (progress lines)
 };
 
 class row_watcher {

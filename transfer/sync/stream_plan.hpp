@@ -58,6 +58,7 @@ struct stream_plan {
     const files_place* source_files = nullptr;
     std::string source_table;  // a table ("schema.table"), or for files a path below the place
     std::string source_sql;    // or a query
+    rows::output_format source_format = rows::output_format::ndjson;  // files: CSV or NDJSON
     std::vector<std::string> columns;  // empty: all
     std::vector<std::string> exclude;
     std::string where;

@@ -331,9 +331,9 @@ result<std::unique_ptr<load::row_source>> files_source(run_context& rc, aws::dia
     auto paths = load::source_paths((fs::path(place.directory) / rc.plan.source_table).string(), why);
     if (paths.empty()) return fail(diag, "the stream's source " + rc.plan.source_table + ": " + why);
     load::file_source_options options;
-    const std::string& first = paths.front();
-    if (first.find(".ndjson") != std::string::npos || first.find(".jsonl") != std::string::npos)
-        options.format = load::source_format::ndjson;
+    options.format = rc.plan.source_format == rows::output_format::csv ? load::source_format::csv
+                                                                       : load::source_format::ndjson;
+    options.header = options.format == load::source_format::csv;
     return load::make_file_source(rc.pools.cpu, rc.pools.files, std::move(paths), options);
 }
 
@@ -462,6 +462,7 @@ asio::awaitable<result<stream_report>> run_stream(sync_pools& pools, const strea
         }
     }
     watch.exclude = plan.exclude;
+    if (hooks.live) watch.live_rows = &hooks.live->rows;
     row_watcher watcher(std::move(watch));
 
     if (plan.source_kind != place_kind::files) {
