@@ -20,7 +20,8 @@ namespace shiftsync::transfer::sync {
 
 struct parsed_stream {
     stream_config config;
-    std::set<std::string> given;  // keys set, own or from defaults: "write", "source.table", …
+    std::set<std::string> given;      // keys set, own or from defaults: "write", "source.table", …
+    std::set<std::string> inherited;  // the keys of `given` that came from defaults:
     std::string path;             // "streams[3]"
 };
 

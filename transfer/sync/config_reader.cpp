@@ -30,11 +30,6 @@ std::string config_index::quote(const std::string& path) const {
     return v == values.end() ? std::string("''") : "'" + v->second.shown + "'";
 }
 
-bool config_index::from_defaults(const std::string& path) const {
-    auto v = values.find(path);
-    return v != values.end() && v->second.from_defaults;
-}
-
 void config_reader::error(position at, std::string key_path, std::string message) {
     errors_.push_back({file_, at.line, at.column, std::move(key_path), std::move(message)});
 }

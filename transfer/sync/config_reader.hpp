@@ -27,11 +27,11 @@ struct position {
 };
 
 // Where each value read came from, by key path ("streams[1].write"), and how a message may quote
-// it: as written when it came from ${VAR} (never the value), else the value.
+// it: as written when it came from ${VAR} (never the value), else the value. A stream's key taken
+// from defaults: is recorded under the stream's path with the position in defaults:.
 struct located {
     position at;
     std::string shown;
-    bool from_defaults = false;  // a stream's value taken from defaults:
 };
 
 struct config_index {
@@ -42,7 +42,6 @@ struct config_index {
     position locate(std::string path) const;
     // How to quote the value at `path` in a message: 'value' or '${VAR}'.
     std::string quote(const std::string& path) const;
-    bool from_defaults(const std::string& path) const;
 };
 
 struct map_entry {

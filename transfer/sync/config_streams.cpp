@@ -124,12 +124,9 @@ void apply_defaults(config_reader& reader, const parsed_stream& defaults, parsed
         if (stream.given.count(key) || !defaults.given.count(key)) continue;
         f.copy(stream.config, defaults.config);
         stream.given.insert(key);
+        stream.inherited.insert(key);
         std::string from = child_path("defaults", key), to = child_path(stream.path, key);
-        if (auto v = index.values.find(from); v != index.values.end()) {
-            located inherited = v->second;
-            inherited.from_defaults = true;
-            index.values[to] = inherited;
-        }
+        if (auto v = index.values.find(from); v != index.values.end()) index.values[to] = v->second;
         if (auto n = index.nodes.find(from); n != index.nodes.end()) index.nodes[to] = n->second;
     }
 }

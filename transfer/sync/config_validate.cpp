@@ -60,7 +60,8 @@ public:
         const connection_config* to = connection("destination", c_.destination.connection);
         if (from) check_source(*from);
         if (to) check_destination(*to);
-        if (from && to && !supported(from->kind, to->kind))
+        // An s3 source was said to be one already.
+        if (from && to && from->kind != connection_kind::s3 && !supported(from->kind, to->kind))
             error("destination.connection", std::string(to_string(from->kind)) + " -> " +
                                                 std::string(to_string(to->kind)) + " is not a direction shiftsync syncs (" +
                                                 std::string(supported_text) + ")");
@@ -71,7 +72,10 @@ public:
 
 private:
     std::string at(std::string_view key) const { return child_path(s_.path, key); }
-    bool own(std::string_view key) const { return s_.given.count(std::string(key)) && !reader_.index().from_defaults(at(key)); }
+    bool own(std::string_view key) const {
+        std::string k(key);
+        return s_.given.count(k) && !s_.inherited.count(k);
+    }
     void error(std::string_view key, std::string message) { reader_.error(at(key), std::move(message)); }
     std::string quote(std::string_view key) const { return reader_.index().quote(at(key)); }
     std::string label() const { return c_.name.empty() ? s_.path : "stream " + c_.name; }
@@ -115,7 +119,7 @@ private:
             not_here("source.format", conn + ": format: applies to files only");
             bool table = s_.given.count("source.table"), sql = s_.given.count("source.sql");
             if (table && sql) error("source.sql", "give table: or sql:, not both");
-            else if (!table && !sql) error("source", "give table: SCHEMA.TABLE or sql: SELECT … to read from " + conn.substr(11));
+            else if (!table && !sql) error("source", "give table: SCHEMA.TABLE or sql: SELECT … (" + conn + ")");
             if (sql && own("where")) error("where", "where: applies to a table source; put the condition in sql:");
         } else {
             for (auto key : {"source.table", "source.sql"})
@@ -149,7 +153,9 @@ private:
                 error("destination.table", conn + ": write files with path: (relative to its " +
                                                (to.kind == connection_kind::s3 ? "prefix" : "directory") + "), not table:");
             else if (!s_.given.count("destination.path"))
-                error("destination", "missing path: (where the files go, relative to " + conn.substr(11) + ")");
+                error("destination", std::string("missing path: (where the files go, relative to the ") +
+                                         (to.kind == connection_kind::s3 ? "prefix" : "directory") + " of connection '" +
+                                         to.name + "')");
             if (c_.write == write_disposition::upsert)
                 error("write", "files can't be upserted (" + conn +
                                    "): use write: append (each run adds new files) or write: replace (each run "
