@@ -95,6 +95,8 @@ config_result parse_sync_config(std::string_view text, std::string file_name, co
     for (auto& secret : reader.secrets())
         if (std::find(config.secrets.begin(), config.secrets.end(), secret) == config.secrets.end())
             config.secrets.push_back(std::move(secret));
+    // A note names its stream, and a name may come from ${VAR}: notes are safe to print as they are.
+    for (auto& note : config.notes) note = redact(note, config);
     result.config = std::move(config);
     return result;
 }

@@ -304,6 +304,33 @@ TEST(SyncConfig, describe_renders_the_resolved_config_with_secrets_redacted) {
     EXPECT_NE(shown.find("password=***"), std::string::npos) << shown;
 }
 
+TEST(SyncConfig, relative_local_directories_are_relative_to_the_config_file) {
+    const std::string text = R"(connections:
+  wh: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r"}
+  out: {type: local, directory: exports/daily}
+  abs: {type: local, directory: /srv/exports}
+streams:
+  - {name: a, source: {connection: wh, table: s.a}, destination: {connection: out, path: a/}, write: replace}
+)";
+    auto r = parse_sync_config(text, "/etc/shiftsync/sync.yaml", [](std::string_view) { return std::nullopt; });
+    ASSERT_TRUE(r.config) << all_errors(r);
+    EXPECT_EQ(r.config->find_connection("out")->local.directory, "/etc/shiftsync/exports/daily");
+    EXPECT_EQ(r.config->find_connection("abs")->local.directory, "/srv/exports");
+    EXPECT_EQ(r.config->file, "/etc/shiftsync/sync.yaml");
+}
+
+TEST(SyncConfig, a_stream_name_from_the_environment_is_redacted_in_notes) {
+    auto r = parse(connections + R"(streams:
+  - name: "${NAME}"
+    source: {connection: wh, table: s.a}
+    destination: {connection: app, table: s.a}
+)",
+                   {{"NAME", "hidden_name"}});
+    ASSERT_TRUE(r.config) << all_errors(r);
+    ASSERT_EQ(r.config->notes.size(), 1u);
+    EXPECT_EQ(r.config->notes[0].rfind("stream ***: full_refresh with append", 0), 0u) << r.config->notes[0];
+}
+
 TEST(SyncConfig, redact_replaces_the_longest_secret_first) {
     sync_config c;
     c.secrets = {"abc", "xxabcxx", ""};
