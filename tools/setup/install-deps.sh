@@ -11,6 +11,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsimdjson-dev libpugixml-dev zlib1g-dev libzstd-dev libisal-dev
   libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libpq-dev libbz2-dev
+  # the sync worker's state store (transfer/sync/state_store)
+  libsqlite3-dev
   # real peers the tests and benchmarks start on loopback
   postgresql-15 postgresql-client-15 nginx wrk curl openssl rclone
   # /usr/bin/time -v: peak RSS in the transfer CLI memory suite and the extract/load benchmarks
