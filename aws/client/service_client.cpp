@@ -140,6 +140,45 @@ std::string payload_hash_of(const service_call& call) {
     return std::string(sigv4::unsigned_payload);
 }
 
+// One call's attempts as its observer hears of them. It lives in the frame of
+// service_client::attempt, which outlives the engine call whose hooks write to it.
+struct observation {
+    call_observer* observer = nullptr;
+    std::string_view service;
+    std::string_view operation;
+    engine::failure_kind last = engine::failure_kind::none;  // how the latest attempt ended
+    unsigned status = 0;
+    std::string request_id;
+
+    call_event event(int attempt) const {
+        return {.service = service, .operation = operation, .attempt = attempt, .why = last, .http_status = status,
+                .request_id = request_id};
+    }
+};
+
+boost::asio::awaitable<boost::system::error_code> nothing_to_prepare() { co_return boost::system::error_code{}; }
+
+// The engine runs the classifier after every attempt and the prepare hook before every attempt:
+// wrapped, the first reports throttling answers and the second, from attempt 2 on, the retry the
+// engine decided on (a request it gave up on never reaches a next prepare).
+void observe(http::request_options& opts, observation& seen) {
+    opts.classify = [classify = std::move(opts.classify), &seen](const http::attempt_result& a) {
+        const engine::failure_kind kind = classify(a);
+        seen.last = kind;
+        seen.status = a.reply ? a.reply->status : 0;
+        seen.request_id = a.reply ? request_id_of(*a.reply) : std::string{};
+        if (kind == engine::failure_kind::throttling) seen.observer->on_throttle(seen.event(a.reply ? a.reply->attempts : 0));
+        return kind;
+    };
+    // Not a coroutine itself (a lambda coroutine's captures die with the lambda object): it reports,
+    // then returns the wrapped hook's awaitable.
+    opts.prepare = [inner = std::move(opts.prepare), &seen](http::request& r, int attempt_number) {
+        if (attempt_number > 1) seen.observer->on_retry(seen.event(attempt_number));
+        if (inner) return inner(r, attempt_number);
+        return nothing_to_prepare();
+    };
+}
+
 }  // namespace
 
 // Adds X-Amz-Date, the session token, x-amz-content-sha256 (S3) and Authorization to `req`, signing
@@ -217,6 +256,9 @@ boost::asio::awaitable<boost::system::result<http::response>> service_client::at
             return sign_attempt(r, attempt_number, call, signing);
         };
     }
+
+    observation seen{.observer = observer_.get(), .service = diag.service, .operation = call.operation};
+    if (observer_) observe(opts, seen);
 
     auto reply = co_await http_.async_send(where, std::move(req), std::move(opts));
     if (!reply) {

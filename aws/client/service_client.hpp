@@ -10,6 +10,7 @@
 // Executor / thread safety: the engine client's single-threaded executor, like the engine.
 // Lifetimes: the engine client and the credentials provider outlive every call.
 
+#include "aws/client/call_observer.hpp"
 #include "aws/credentials/credentials_provider.hpp"
 #include "aws/endpoints/endpoint_resolver.hpp"
 #include "aws/error/aws_error.hpp"
@@ -74,6 +75,10 @@ public:
     boost::asio::awaitable<boost::system::result<engine::http::response>> async_call(service_call call,
                                                                                      diagnostics& diag);
 
+    // Tells `observer` about every retry and throttling answer of the calls started from now on
+    // (see call_observer.hpp); null: nobody is told (the default, at no cost).
+    void set_observer(std::shared_ptr<call_observer> observer) { observer_ = std::move(observer); }
+
     const service_target& target() const { return target_; }
     credentials_provider& credentials() const { return *credentials_; }
 
@@ -98,6 +103,7 @@ private:
     std::shared_ptr<credentials_provider> credentials_;
     service_target target_;
     std::string account_;  // credentials_->account_hint(), asked once
+    std::shared_ptr<call_observer> observer_;
 };
 
 // The error code inside an error answer, per protocol (what the retry classifier reads).
