@@ -13,7 +13,7 @@
 #include "transfer/sync/published_run.hpp"
 #include "transfer/sync/row_watch.hpp"
 #include "transfer/sync/source_query.hpp"
-#include "transfer/sync/state_table.hpp"
+#include "transfer/sync/destination_state.hpp"
 
 #include <chrono>
 #include <ctime>

@@ -65,7 +65,7 @@ asio::awaitable<bool> sync_worker::async_prepare() {
             display_.warning("", "cannot create the state table \"" + config_.state_schema + "\".\"shiftsync_state\" in '" +
                                      name + "': " + diag.to_string() +
                                      " (the connection's user needs CREATE on the database, or create the schema and "
-                                     "table yourself: see transfer/sync/state_table.hpp)");
+                                     "table yourself: see transfer/sync/destination_state.hpp)");
             co_return false;
         }
     }

@@ -1,4 +1,4 @@
-#include "transfer/sync/state_table.hpp"
+#include "transfer/sync/destination_state.hpp"
 
 #include <gtest/gtest.h>
 
