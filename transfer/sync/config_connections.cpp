@@ -66,8 +66,12 @@ void read_endpoint_url(config_reader& reader, const map_entry& e, std::string& i
     into = *text;
 }
 
-void read_string(config_reader& reader, const map_entry& e, std::string& into) {
-    if (auto text = reader.string(e.value, e.path)) into = std::move(*text);
+// `empty_means`: what to say about an empty value; empty: an empty value is allowed.
+void read_string(config_reader& reader, const map_entry& e, std::string& into, std::string_view empty_means = {}) {
+    auto text = reader.string(e.value, e.path);
+    if (!text) return;
+    if (text->empty() && !empty_means.empty()) reader.error(e.path, "is empty (" + std::string(empty_means) + ")");
+    into = std::move(*text);
 }
 
 // A relative directory is relative to the config file's folder, as docker compose reads its files.
@@ -81,6 +85,10 @@ std::string anchored(const std::string& file, const std::string& directory) {
 void read_dsn(config_reader& reader, const map_entry& e, std::string& into, sync_config& out) {
     auto text = reader.string(e.value, e.path);
     if (!text) return;
+    if (text->empty()) {  // libpq would take it for "every default": a local socket as the OS user
+        reader.error(e.path, "is empty (postgresql://user:password@host:port/database)");
+        return;
+    }
     std::string why;
     auto summary = extract::parse_conninfo(*text, why);
     if (!summary) {
@@ -126,8 +134,10 @@ void parse_connection(config_reader& reader, const map_entry& named, sync_config
     c.kind = static_cast<connection_kind>(*type);
     c.line = config_reader::where(named.key_node).line;
     const std::string& p = named.path;
+    std::set<std::string> present;
     for (const auto& e : reader.entries(node, p, keys_of(c.kind), "a map")) {
         const std::string& k = e.key;
+        present.insert(k);
         if (k == "type") continue;
         switch (c.kind) {
             case connection_kind::redshift: {
@@ -137,8 +147,9 @@ void parse_connection(config_reader& reader, const map_entry& named, sync_config
                 else if (k == "unload_role") read_role(reader, e, r.unload_role);
                 else if (k == "copy_role") read_role(reader, e, r.copy_role);
                 else if (k == "endpoint_url") read_endpoint_url(reader, e, r.endpoint_url);
-                else read_string(reader, e, k == "workgroup" ? r.workgroup : k == "database" ? r.database
-                                          : k == "region" ? r.region : k == "external_id" ? r.external_id
+                else if (k == "database") read_string(reader, e, r.database, "leave it out for dev");
+                else if (k == "workgroup") read_string(reader, e, r.workgroup, "the Redshift Serverless workgroup");
+                else read_string(reader, e, k == "region" ? r.region : k == "external_id" ? r.external_id
                                           : r.profile);
                 break;
             }
@@ -151,19 +162,17 @@ void parse_connection(config_reader& reader, const map_entry& named, sync_config
                 else read_string(reader, e, k == "region" ? s.region : k == "profile" ? s.profile : s.external_id);
                 break;
             }
-            case connection_kind::local: read_string(reader, e, c.local.directory); break;
+            case connection_kind::local: read_string(reader, e, c.local.directory, "give a folder"); break;
         }
     }
     // Required keys, unless their value was given but wrong (that error is already said).
-    auto given = [&](std::string_view key) { return reader.index().values.count(child_path(p, key)) > 0; };
+    auto given = [&](std::string_view key) { return present.count(std::string(key)) > 0; };
     switch (c.kind) {
         case connection_kind::redshift:
             if (!given("workgroup")) require(reader, p, c.redshift.workgroup, "workgroup", "the Redshift Serverless workgroup");
             if (!given("role_arn"))
                 require(reader, p, c.redshift.role_arn, "role_arn",
                         "the role shiftsync assumes in your account, arn:aws:iam::ACCOUNT:role/NAME");
-            if (given("database") && c.redshift.database.empty())
-                reader.error(child_path(p, "database"), "is empty (leave it out for dev)");
             break;
         case connection_kind::postgres:
             if (!given("dsn")) require(reader, p, c.postgres.dsn, "dsn", "postgresql://user:password@host:port/database");
@@ -173,7 +182,6 @@ void parse_connection(config_reader& reader, const map_entry& named, sync_config
             break;
         case connection_kind::local:
             if (!given("directory")) require(reader, p, c.local.directory, "directory", "a folder for the files");
-            else if (c.local.directory.empty()) reader.error(child_path(p, "directory"), "is empty (give a folder)");
             c.local.directory = c.local.directory.empty() ? c.local.directory : anchored(reader.file(), c.local.directory);
             break;
     }

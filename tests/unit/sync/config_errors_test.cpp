@@ -104,6 +104,22 @@ streams:
     EXPECT_NE(error_at(r, "sync.yaml:10:5: streams[1].destination").find("missing destination:"), std::string::npos);
     EXPECT_EQ(r.errors.size(), 11u) << all_errors(r);
 
+    // A required key given with the wrong type is one error, not also a missing one.
+    auto wrong = parse("connections:\n  pg: {type: postgres, dsn: [a]}\n  files: {type: local, directory: {}}\n"
+                       "streams:\n  - {name: a, source: {connection: pg, table: t}, destination: {connection: files, "
+                       "path: a/}, write: replace}\n");
+    EXPECT_EQ(wrong.errors.size(), 3u) << all_errors(wrong);  // dsn, directory, postgres -> local
+    EXPECT_EQ(error_at(wrong, "sync.yaml:2:29: connections.pg.dsn"), "expected a string, found a list");
+
+    auto blank = parse("connections:\n  wh: {type: redshift, workgroup: '', role_arn: 'arn:aws:iam::1:role/r', database: ''}\n"
+                       "  pg: {type: postgres, dsn: ''}\nstreams:\n  - {name: a, source: {connection: wh, table: t}, "
+                       "destination: {connection: pg, table: t}, write: replace}\n");
+    EXPECT_EQ(error_at(blank, "sync.yaml:2:35: connections.wh.workgroup"), "is empty (the Redshift Serverless workgroup)");
+    EXPECT_EQ(error_at(blank, "sync.yaml:2:84: connections.wh.database"), "is empty (leave it out for dev)");
+    EXPECT_EQ(error_at(blank, "sync.yaml:3:29: connections.pg.dsn"),
+              "is empty (postgresql://user:password@host:port/database)");
+    EXPECT_EQ(blank.errors.size(), 3u) << all_errors(blank);
+
     auto empty = parse("");
     ASSERT_EQ(empty.errors.size(), 1u);
     EXPECT_EQ(empty.errors[0].to_string(), "sync.yaml: the file is empty: it needs connections: and streams:");
