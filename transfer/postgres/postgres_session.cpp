@@ -1,4 +1,4 @@
-#include "transfer/extract/postgres_session.hpp"
+#include "transfer/postgres/postgres_session.hpp"
 
 #include <libpq-fe.h>
 
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <memory>
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::postgres {
 
 namespace {
 
@@ -236,4 +236,4 @@ void postgres_session::close_without_waiting() noexcept {
     conn_ = nullptr;
 }
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::postgres

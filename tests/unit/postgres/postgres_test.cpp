@@ -2,14 +2,14 @@
 // existing columns hold which values, the statements, COPY's CSV, --to-table names, and the
 // connection string's password kept out of every label and message.
 
-#include "transfer/extract/postgres_conninfo.hpp"
-#include "transfer/extract/postgres_copy.hpp"
-#include "transfer/extract/postgres_types.hpp"
+#include "transfer/postgres/postgres_conninfo.hpp"
+#include "transfer/postgres/postgres_copy.hpp"
+#include "transfer/postgres/postgres_types.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace shiftsync::transfer;
-using namespace shiftsync::transfer::extract;
+using namespace shiftsync::transfer::postgres;
 using rows::value_kind;
 
 namespace {

@@ -1,10 +1,10 @@
 #pragma once
-// One libpq connection of the PostgreSQL table sink, with blocking calls: every method but
-// close_without_waiting() may wait on the network, so they run on a pool thread, one at a time
-// (the sink serialises them). Failures are kept as a sentence (failure()) with the password
+// One libpq connection (extract's table sink, load's query source), with blocking calls: every
+// method but close_without_waiting() may wait on the network, so they run on a pool thread, one at
+// a time (the sink and the source serialise them). Failures are kept as a sentence (failure()) with the password
 // masked: libpq's and the server's words, where they point, and the SQLSTATE.
 
-#include "transfer/extract/postgres_conninfo.hpp"
+#include "transfer/postgres/postgres_conninfo.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -14,7 +14,7 @@
 
 struct pg_conn;
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::postgres {
 
 class postgres_session {
 public:
@@ -67,4 +67,4 @@ private:
     std::string failure_;
 };
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::postgres
