@@ -33,6 +33,16 @@ public:
     virtual boost::asio::awaitable<boost::system::result<std::shared_ptr<rows::row_batch>>> async_next(
         aws::diagnostics& diag) = 0;
     virtual std::uint64_t rows_read() const = 0;
+
+    // The Redshift type of each column where the source knows it (a PostgreSQL query's, a Redshift
+    // extract's; valid after async_open), for --create-table and --add-columns unless
+    // --column-type says otherwise. `ddl` empty: `no_ddl` says why no type holds every value.
+    // An empty vector: the source has names only (CSV, NDJSON), its columns are VARCHAR.
+    struct column_type {
+        std::string ddl;
+        std::string no_ddl;
+    };
+    virtual std::vector<column_type> column_types() const { return {}; }
 };
 
 enum class source_format { csv, ndjson };

@@ -33,6 +33,22 @@ public:
     std::optional<std::vector<row>> query(const std::string& sql, const std::vector<std::string>& params,
                                           std::string_view what);
 
+    // The columns a query would return, without running it (PQprepare + PQdescribePrepared of
+    // the unnamed statement): names, type oids and type modifiers.
+    struct described_column {
+        std::string name;
+        unsigned int type_oid = 0;
+        int typmod = -1;
+    };
+    std::optional<std::vector<described_column>> describe(const std::string& sql, std::string_view what);
+
+    // COPY … TO STDOUT: copy_out_begin starts it; copy_out_read appends whole rows to `out` until
+    // it holds at least `at_least` bytes or the COPY ends (then `ended` is set and the server's
+    // final answer checked). False on a failure (the server's error, e.g. a division by zero in
+    // row 1,000,000, is the failure).
+    bool copy_out_begin(const std::string& sql);
+    bool copy_out_read(std::string& out, std::size_t at_least, bool& ended);
+
     bool copy_begin(const std::string& sql);
     // Sends `data` (whole CSV lines) and flushes libpq's buffer, so nothing is left half-sent
     // between calls. False when the server already refused the COPY (its error is the failure).
