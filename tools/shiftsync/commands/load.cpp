@@ -9,6 +9,7 @@
 #include "transfer/load/load.hpp"
 #include "transfer/load/postgres_source.hpp"
 #include "transfer/postgres/postgres_conninfo.hpp"
+#include "transfer/s3/s3_url.hpp"
 #include "transfer/s3/transfer_error.hpp"
 
 #include <boost/json.hpp>
@@ -94,26 +95,36 @@ void print_load_errors(const tl::load_stats& s) {
                    e.value.empty() ? "" : " (value '" + e.value + "')");
 }
 
-enum class source_kind { files, postgres };
+enum class source_kind { files, postgres, s3_prefix };
 
 // Where the rows come from, decided before anything is opened.
 struct source_plan {
     source_kind kind = source_kind::files;
     std::string sql;                   // postgres: the query
     std::vector<std::string> secrets;  // postgres: the password, masked in every message
+    std::string bucket, prefix;        // s3_prefix
 };
 
 // Checks the source flags; 0, or the exit code after saying what is wrong. The connection string
 // is never printed (it may hold a password).
 int plan_source(const load_flags& flags, source_plan& plan) {
     const bool postgres = transfer::postgres::is_postgres_uri(flags.from) || flags.from.find("dbname=") != std::string::npos;
-    if (!postgres) {
-        if (!flags.from_sql.empty() || !flags.from_table.empty()) {
-            fmt::print(stderr, "shiftsync load: --from-sql and --from-table go with --from postgresql://…\n");
+    if (!postgres && (!flags.from_sql.empty() || !flags.from_table.empty())) {
+        fmt::print(stderr, "shiftsync load: --from-sql and --from-table go with --from postgresql://…\n");
+        return exit_usage;
+    }
+    if (flags.from.rfind("s3://", 0) == 0) {
+        auto url = transfer::s3::parse_s3_url(flags.from);
+        if (!url) {
+            fmt::print(stderr, "shiftsync load: --from wants s3://bucket/prefix/, got '{}'\n", flags.from);
             return exit_usage;
         }
+        plan.kind = source_kind::s3_prefix;
+        plan.bucket = url->bucket;
+        plan.prefix = url->key;
         return 0;
     }
+    if (!postgres) return 0;
     plan.kind = source_kind::postgres;
     std::string why;
     auto summary = transfer::postgres::parse_conninfo(flags.from, why);
@@ -230,6 +241,9 @@ int run_load(load_flags& flags) {
         case source_kind::files:
             source = tl::make_file_source(run.cpu(), run.context().files(), paths, source_options);
             break;
+        case source_kind::s3_prefix:
+            source = tl::make_s3_source(run.cpu(), run.context(), plan.bucket, plan.prefix, source_options);
+            break;
     }
     auto& progress = run.progress();
     tl::load_environment env{run.session().data(), run.context(),
@@ -277,7 +291,8 @@ command_runner add_load_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("load", "Load CSV or NDJSON files (a file, a directory or stdin) into a Redshift table: "
                                            "staged in S3, COPY'd and merged in one transaction");
     cmd->add_option("--from", flags->from,
-                    "A CSV or NDJSON file (plain, gzip or zstd), a directory of them, - for stdin, or a PostgreSQL "
+                    "A CSV or NDJSON file (plain, gzip or zstd), a directory of them, - for stdin, s3://bucket/prefix/ "
+                    "(its objects in key order; names starting with _ or . and manifests skipped), or a PostgreSQL "
                     "connection string (postgresql://user:password@host:port/db, with --from-sql or --from-table)")
         ->required();
     cmd->add_option("--from-sql", flags->from_sql,
