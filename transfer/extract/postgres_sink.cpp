@@ -6,10 +6,10 @@
 #include "engine/error.hpp"
 #include "engine/scheduler/async_limiter.hpp"
 #include "engine/scheduler/cancellation.hpp"
-#include "transfer/extract/postgres_copy.hpp"
 #include "transfer/extract/postgres_merge.hpp"
-#include "transfer/extract/postgres_session.hpp"
-#include "transfer/extract/postgres_types.hpp"
+#include "transfer/postgres/postgres_copy.hpp"
+#include "transfer/postgres/postgres_session.hpp"
+#include "transfer/postgres/postgres_types.hpp"
 #include "transfer/s3/transfer_error.hpp"
 
 #include <boost/asio/this_coro.hpp>
@@ -22,6 +22,8 @@ namespace shiftsync::transfer::extract {
 namespace asio = boost::asio;
 using boost::system::error_code;
 using boost::system::result;
+// The libpq pieces (session, connection string, types, COPY text) live in transfer/postgres.
+using namespace postgres;
 
 namespace {
 

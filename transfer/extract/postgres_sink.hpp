@@ -4,11 +4,11 @@
 // every row.
 //
 //   async_open    connect, BEGIN; a missing table is created (CREATE TABLE inside the
-//                 transaction, columns typed as postgres_types.hpp maps them); an existing one
+//                 transaction, columns typed as transfer/postgres/postgres_types.hpp maps them); an existing one
 //                 must have every source column by name with a type that holds its values, else
 //                 destination_exists with a sentence naming the column and both types, before any
 //                 row is sent; then COPY "schema"."table" (columns…) FROM STDIN (FORMAT csv).
-//   async_write   the batch as COPY CSV (postgres_copy.hpp; encoded on the pool, many at once),
+//   async_write   the batch as COPY CSV (transfer/postgres/postgres_copy.hpp; encoded on the pool, many at once),
 //                 then sent, one batch at a time in arrival order: memory holds the batches in
 //                 flight, never the result.
 //   async_commit  ends the COPY, checks the server's row count against the rows sent (unequal:
@@ -57,7 +57,7 @@ struct postgres_sink_options {
 };
 
 // `schema` empty: the connection's current schema. Names are exact (already unquoted and folded:
-// see parse_qualified_name in postgres_copy.hpp).
+// see parse_qualified_name in transfer/postgres/postgres_copy.hpp).
 std::unique_ptr<row_sink> make_postgres_sink(engine::cpu_pool& blocking_pool, std::string conninfo, std::string schema,
                                              std::string table, postgres_sink_options options = {});
 

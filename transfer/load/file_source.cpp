@@ -1,6 +1,9 @@
-// make_file_source (row_source.hpp): files read in 1 MiB chunks on the file pool, each chunk
-// decompressed and decoded on the CPU pool (rows/stream_decoder), batches handed out in order.
+// make_file_source and make_s3_source (row_source.hpp): streams read in chunks by a
+// chunk_reader (files on the file pool, S3 objects by ranged GETs), each chunk decompressed and
+// decoded on the CPU pool (rows/stream_decoder), batches handed out in order. One decoding loop
+// for both: only where the bytes come from differs.
 
+#include "transfer/load/chunk_reader.hpp"
 #include "transfer/load/row_source.hpp"
 
 #include "transfer/codec/compression.hpp"
@@ -84,14 +87,65 @@ chunk read_chunk(int fd) {
     return out;
 }
 
+// Local files ("-" is stdin), read on the file pool.
+class file_reader final : public chunk_reader {
+public:
+    file_reader(engine::cpu_pool& files, std::vector<std::string> paths) : files_(files), paths_(std::move(paths)) {}
+    ~file_reader() override { close(); }
+
+    asio::awaitable<result<void>> async_list(aws::diagnostics&) override { co_return result<void>{}; }
+    std::size_t count() const override { return paths_.size(); }
+    const std::string& name(std::size_t index) const override { return paths_[index]; }
+
+    result<void> open(std::size_t index, aws::diagnostics& diag) override {
+        close();
+        index_ = index;
+        const std::string& path = paths_[index];
+        if (path == "-") {
+            fd_ = 0;
+            return {};
+        }
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) {
+            int e = errno;
+            diag.client_note = "cannot read " + path + ": " + std::strerror(e);
+            return make_error_code(errc::source_missing);
+        }
+        return {};
+    }
+
+    asio::awaitable<result<std::string>> async_read(aws::diagnostics& diag) override {
+        int fd = fd_;
+        auto job = [fd]() { return read_chunk(fd); };
+        chunk got = co_await files_.async_run(std::move(job));
+        if (got.error) {
+            diag.client_note = "reading " + paths_[index_] + " failed: " + std::strerror(got.error);
+            co_return make_error_code(errc::io_error);
+        }
+        co_return std::move(got.bytes);
+    }
+
+    void close() override {
+        if (fd_ > 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    engine::cpu_pool& files_;
+    std::vector<std::string> paths_;
+    std::size_t index_ = 0;
+    int fd_ = -1;
+};
+
 class file_source final : public row_source {
 public:
-    file_source(engine::cpu_pool& cpu, engine::cpu_pool& files, std::vector<std::string> paths,
-                file_source_options options)
-        : cpu_(cpu), files_(files), paths_(std::move(paths)), options_(std::move(options)) {}
+    file_source(engine::cpu_pool& cpu, std::unique_ptr<chunk_reader> reader, file_source_options options)
+        : cpu_(cpu), reader_(std::move(reader)), options_(std::move(options)) {}
     ~file_source() override { close_file(); }
 
     asio::awaitable<result<std::vector<std::string>>> async_open(aws::diagnostics& diag) override {
+        auto listed = co_await reader_->async_list(diag);
+        if (!listed) co_return listed.error();
         if (options_.format == source_format::ndjson || !options_.header) co_return options_.columns;
         // The first file's header: read (and keep) chunks until its first record is complete.
         auto opened = open_file(0, diag);
@@ -122,7 +176,7 @@ public:
                 co_return names_;
             }
             if (!why.empty() || at_end || text.size() > (64u << 20)) {
-                diag.client_note = paths_[0] + ": no header line" + (why.empty() ? "" : " (" + why + ")");
+                diag.client_note = reader_->name(0) + ": no header line" + (why.empty() ? "" : " (" + why + ")");
                 co_return make_error_code(errc::malformed_data);
             }
         }
@@ -138,8 +192,8 @@ public:
                 rows_ += batch->rows();
                 co_return batch;
             }
-            if (file_index_ >= paths_.size()) co_return std::shared_ptr<rows::row_batch>();
-            if (fd_ < 0) {
+            if (file_index_ >= reader_->count()) co_return std::shared_ptr<rows::row_batch>();
+            if (!file_open_) {
                 auto opened = open_file(file_index_, diag);
                 if (!opened) co_return opened.error();
             }
@@ -155,7 +209,7 @@ public:
             if (!decoder_) start_decoder(bytes);
             auto step = co_await decode(std::move(bytes));
             if (!step) {
-                diag.client_note = paths_[file_index_] + ": " + decoder_->error();
+                diag.client_note = reader_->name(file_index_) + ": " + decoder_->error();
                 co_return step.error();
             }
             if (ended_) {
@@ -173,34 +227,19 @@ private:
     result<void> open_file(std::size_t index, aws::diagnostics& diag) {
         close_file();
         ended_ = false;
-        const std::string& path = paths_[index];
-        if (path == "-") {
-            fd_ = 0;
-            return {};
-        }
-        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd_ < 0) {
-            int e = errno;
-            diag.client_note = "cannot read " + path + ": " + std::strerror(e);
-            return make_error_code(errc::source_missing);
-        }
+        auto opened = reader_->open(index, diag);
+        if (!opened) return opened.error();
+        file_open_ = true;
         return {};
     }
 
     void close_file() {
-        if (fd_ > 0) ::close(fd_);
-        fd_ = -1;
+        if (file_open_) reader_->close();
+        file_open_ = false;
     }
 
     asio::awaitable<result<std::string>> next_chunk(aws::diagnostics& diag) {
-        int fd = fd_;
-        auto job = [fd]() { return read_chunk(fd); };
-        chunk got = co_await files_.async_run(std::move(job));
-        if (got.error) {
-            diag.client_note = "reading " + paths_[file_index_] + " failed: " + std::strerror(got.error);
-            co_return make_error_code(errc::io_error);
-        }
-        co_return std::move(got.bytes);
+        co_return co_await reader_->async_read(diag);
     }
 
     void start_decoder(std::string_view first_bytes) {
@@ -241,20 +280,19 @@ private:
     boost::system::error_code check_header(aws::diagnostics& diag) {
         if (!csv_ || !options_.header) return {};
         if (csv_->header() == names_) return {};
-        diag.client_note = paths_[file_index_] + ": its header names other columns than " + paths_[0] + "'s";
+        diag.client_note = reader_->name(file_index_) + ": its header names other columns than " + reader_->name(0) + "'s";
         return make_error_code(errc::malformed_data);
     }
 
     static std::unique_ptr<rows::record_decoder> make_ndjson(const rows::schema& columns);
 
     engine::cpu_pool& cpu_;
-    engine::cpu_pool& files_;
-    std::vector<std::string> paths_;
+    std::unique_ptr<chunk_reader> reader_;
     file_source_options options_;
     std::vector<std::string> names_;
     rows::schema schema_;
     std::size_t file_index_ = 0;
-    int fd_ = -1;
+    bool file_open_ = false;
     bool ended_ = false;
     std::deque<std::string> prefetched_;  // chunks read for the header, decoded again from the start
     std::shared_ptr<rows::stream_decoder> decoder_;
@@ -271,7 +309,14 @@ std::unique_ptr<rows::record_decoder> file_source::make_ndjson(const rows::schem
 
 std::unique_ptr<row_source> make_file_source(engine::cpu_pool& cpu, engine::cpu_pool& files,
                                              std::vector<std::string> paths, file_source_options options) {
-    return std::make_unique<file_source>(cpu, files, std::move(paths), std::move(options));
+    auto reader = std::make_unique<file_reader>(files, std::move(paths));
+    return std::make_unique<file_source>(cpu, std::move(reader), std::move(options));
+}
+
+std::unique_ptr<row_source> make_s3_source(engine::cpu_pool& cpu, s3::transfer_context& transfers, std::string bucket,
+                                           std::string prefix, file_source_options options) {
+    auto reader = make_s3_prefix_reader(transfers, std::move(bucket), std::move(prefix));
+    return std::make_unique<file_source>(cpu, std::move(reader), std::move(options));
 }
 
 }  // namespace shiftsync::transfer::load

@@ -78,17 +78,33 @@ boost::system::error_code usage(aws::diagnostics& diag, std::string note) {
 
 // Matches the source's names to the target's columns (exactly, else ignoring case, as Redshift
 // folds unquoted names to lower case): the decoding schema, or an error naming the column.
+// The type a created or added column gets: --column-type, else the source's own (a PostgreSQL
+// query's, an extract's), else `fallback`; an error when the source says no type holds its values.
+result<std::string> type_for_new_column(const std::string& name, std::size_t index, const load_request& request,
+                                        const std::vector<row_source::column_type>& source_types,
+                                        const std::string& fallback, aws::diagnostics& diag) {
+    auto given = request.column_types.find(name);
+    if (given != request.column_types.end()) return given->second;
+    if (index >= source_types.size()) return fallback;
+    if (source_types[index].ddl.empty()) return usage(diag, source_types[index].no_ddl);
+    return source_types[index].ddl;
+}
+
 result<rows::schema> decoding_schema(const std::vector<std::string>& names, const std::optional<rows::schema>& target,
-                                     const load_request& request, std::vector<std::string>& ddl_types,
+                                     const load_request& request,
+                                     const std::vector<row_source::column_type>& source_types,
+                                     std::vector<std::string>& ddl_types,
                                      std::vector<std::pair<std::string, std::string>>& to_add, aws::diagnostics& diag) {
     std::set<std::string> seen;
     rows::schema schema;
-    for (const auto& name : names) {
+    for (std::size_t index = 0; index < names.size(); ++index) {
+        const std::string& name = names[index];
         if (!seen.insert(lower(name)).second)
             return usage(diag, "the source names the column \"" + name + "\" twice");
         if (!target) {
-            auto given = request.column_types.find(name);
-            std::string type = given == request.column_types.end() ? "VARCHAR(65535)" : given->second;
+            auto typed = type_for_new_column(name, index, request, source_types, "VARCHAR(65535)", diag);
+            if (!typed) return typed.error();
+            const std::string& type = *typed;
             ddl_types.push_back(type);
             schema.push_back({name, type, kind_of_ddl(type)});
             continue;
@@ -100,8 +116,9 @@ result<rows::schema> decoding_schema(const std::vector<std::string>& names, cons
             for (const auto& c : *target)
                 if (lower(c.name) == lower(name)) match = &c;
         if (!match && request.add_columns) {
-            auto given = request.column_types.find(name);
-            std::string type = given == request.column_types.end() ? std::string() : given->second;  // "": sized later
+            auto typed = type_for_new_column(name, index, request, source_types, std::string(), diag);  // "": sized later
+            if (!typed) return typed.error();
+            const std::string& type = *typed;
             to_add.emplace_back(name, type);
             schema.push_back({name, type.empty() ? "varchar" : type, type.empty() ? rows::value_kind::text : kind_of_ddl(type)});
             continue;
@@ -187,7 +204,9 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
     }
     std::vector<std::string> ddl_types;
     std::vector<std::pair<std::string, std::string>> to_add;  // --add-columns: name, type ("": sized from the data)
-    auto schema = decoding_schema(source_names, *target, request, ddl_types, to_add, diag);
+    // The source's own types name its own columns (not the target's, when it has no names).
+    const auto source_types = names->empty() ? std::vector<row_source::column_type>() : source.column_types();
+    auto schema = decoding_schema(source_names, *target, request, source_types, ddl_types, to_add, diag);
     if (!schema) co_return schema.error();
     std::vector<std::string> columns;
     for (const auto& c : *schema) columns.push_back(c.name);

@@ -10,6 +10,7 @@
 #include "engine/scheduler/cpu_pool.hpp"
 #include "transfer/rows/column.hpp"
 #include "transfer/rows/row_batch.hpp"
+#include "transfer/s3/transfer_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
@@ -33,6 +34,16 @@ public:
     virtual boost::asio::awaitable<boost::system::result<std::shared_ptr<rows::row_batch>>> async_next(
         aws::diagnostics& diag) = 0;
     virtual std::uint64_t rows_read() const = 0;
+
+    // The Redshift type of each column where the source knows it (a PostgreSQL query's, a Redshift
+    // extract's; valid after async_open), for --create-table and --add-columns unless
+    // --column-type says otherwise. `ddl` empty: `no_ddl` says why no type holds every value.
+    // An empty vector: the source has names only (CSV, NDJSON), its columns are VARCHAR.
+    struct column_type {
+        std::string ddl;
+        std::string no_ddl;
+    };
+    virtual std::vector<column_type> column_types() const { return {}; }
 };
 
 enum class source_format { csv, ndjson };
@@ -49,6 +60,11 @@ struct file_source_options {
 // file's header must name the same columns.
 std::unique_ptr<row_source> make_file_source(engine::cpu_pool& cpu, engine::cpu_pool& files,
                                              std::vector<std::string> paths, file_source_options options);
+
+// The objects under s3://bucket/prefix (key order; names starting with '_' or '.' and manifests
+// skipped, see chunk_reader.hpp), each decoded as make_file_source decodes a file.
+std::unique_ptr<row_source> make_s3_source(engine::cpu_pool& cpu, s3::transfer_context& transfers, std::string bucket,
+                                           std::string prefix, file_source_options options);
 
 // A path as a user gives it: "-", a file, or a directory (its regular files, recursively, sorted by
 // name; hidden files skipped). Empty with `why` set when there is nothing to read.

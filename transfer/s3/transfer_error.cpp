@@ -26,6 +26,7 @@ public:
             case errc::destination_exists: return "the destination already exists";
             case errc::does_not_fit: return "the request does not fit the source or the table";
             case errc::destination_failed: return "the destination database refused or failed";
+            case errc::source_failed: return "the source database refused or failed";
         }
         return "transfer error " + std::to_string(value);
     }

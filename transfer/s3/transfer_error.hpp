@@ -25,6 +25,8 @@ enum class errc {
     does_not_fit,         // the request does not fit the source or the table (a missing column, key or table)
     destination_failed,   // the destination (a database) refused the connection, a statement or a
                           // row; the note has its words
+    source_failed,        // the source (a database, an extract) refused the connection or failed
+                          // a query; the note has its words
 };
 
 const boost::system::error_category& transfer_category() noexcept;

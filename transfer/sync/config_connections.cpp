@@ -2,7 +2,7 @@
 
 #include "transfer/sync/config_build.hpp"
 
-#include "transfer/extract/postgres_conninfo.hpp"
+#include "transfer/postgres/postgres_conninfo.hpp"
 #include "transfer/staging/staging_location.hpp"
 
 #include <array>
@@ -90,7 +90,7 @@ void read_dsn(config_reader& reader, const map_entry& e, std::string& into, sync
         return;
     }
     std::string why;
-    auto summary = extract::parse_conninfo(*text, why);
+    auto summary = postgres::parse_conninfo(*text, why);
     if (!summary) {
         reader.error(e.path, why);  // never quotes the string: it may hold the password
         return;

@@ -3,7 +3,7 @@
 
 #include "transfer/sync/config.hpp"
 
-#include "transfer/extract/postgres_conninfo.hpp"
+#include "transfer/postgres/postgres_conninfo.hpp"
 
 #include <algorithm>
 
@@ -53,7 +53,7 @@ std::string redact(std::string_view text, const sync_config& config) {
         if (!s.empty()) secrets.push_back(s);
     // Longest first: a secret that contains another is replaced whole, not around the shorter one.
     std::sort(secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    return extract::mask_secrets(std::string(text), secrets);
+    return postgres::mask_secrets(std::string(text), secrets);
 }
 
 namespace {

@@ -4,8 +4,8 @@
 #include "transfer/sync/stream_run.hpp"
 
 #include "engine/scheduler/cancellation.hpp"
-#include "transfer/extract/postgres_conninfo.hpp"
-#include "transfer/extract/postgres_session.hpp"
+#include "transfer/postgres/postgres_conninfo.hpp"
+#include "transfer/postgres/postgres_session.hpp"
 #include "transfer/extract/postgres_sink.hpp"
 #include "transfer/load/load.hpp"
 #include "transfer/s3/transfer_error.hpp"
@@ -91,12 +91,12 @@ asio::awaitable<result<text_rows>> postgres_rows(engine::cpu_pool& blocking, con
     auto job = [dsn = place.dsn, statements = std::move(statements), query = std::move(query)]() {
         postgres_answer answer;
         std::string why;
-        auto summary = extract::parse_conninfo(dsn, why);
+        auto summary = postgres::parse_conninfo(dsn, why);
         if (!summary) {
             answer.failure = why;
             return answer;
         }
-        extract::postgres_session s(dsn, *summary, 30, "shiftsync sync");
+        postgres::postgres_session s(dsn, *summary, 30, "shiftsync sync");
         if (!s.connect()) {
             answer.failure = s.failure();
             return answer;

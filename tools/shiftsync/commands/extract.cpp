@@ -7,8 +7,8 @@
 #include "tools/shiftsync/commands/s3_errors.hpp"
 #include "tools/shiftsync/commands/transfer_run.hpp"
 #include "transfer/extract/extract.hpp"
-#include "transfer/extract/postgres_conninfo.hpp"
-#include "transfer/extract/postgres_copy.hpp"
+#include "transfer/postgres/postgres_conninfo.hpp"
+#include "transfer/postgres/postgres_copy.hpp"
 #include "transfer/extract/postgres_sink.hpp"
 #include "transfer/s3/s3_url.hpp"
 #include "transfer/s3/transfer_error.hpp"
@@ -26,6 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace asio = boost::asio;
 namespace tx = transfer::extract;
+namespace tpg = transfer::postgres;
 
 struct extract_flags {
     transfer_flags transfer;
@@ -51,14 +52,14 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 struct destination {
     enum { file, directory, stdio, s3_prefix, postgres } kind = file;
     tx::sink_format format;
-    tx::qualified_name table;              // postgres
-    tx::conninfo_summary where;            // postgres: host, port, database, user; the password to mask
+    tpg::qualified_name table;              // postgres
+    tpg::conninfo_summary where;            // postgres: host, port, database, user; the password to mask
 };
 
 // --to postgresql://… (or any libpq connection string) with --to-table SCHEMA.TABLE. Never prints
 // the connection string: it may hold a password.
 std::optional<destination> postgres_destination_of(const extract_flags& flags) {
-    const bool uri = tx::is_postgres_uri(flags.to);
+    const bool uri = tpg::is_postgres_uri(flags.to);
     if (flags.to_table.empty()) {
         fmt::print(stderr, "shiftsync extract: --to {}://… is a PostgreSQL database: name the table with --to-table "
                            "SCHEMA.TABLE\n", flags.to.substr(0, flags.to.find(':')));
@@ -75,7 +76,7 @@ std::optional<destination> postgres_destination_of(const extract_flags& flags) {
     }
     destination d;
     d.kind = destination::postgres;
-    auto table = tx::parse_qualified_name(flags.to_table);
+    auto table = tpg::parse_qualified_name(flags.to_table);
     if (!table) {
         fmt::print(stderr, "shiftsync extract: --to-table wants SCHEMA.TABLE or TABLE (\"Quoted\" for exact case), got "
                            "'{}'\n", flags.to_table);
@@ -83,7 +84,7 @@ std::optional<destination> postgres_destination_of(const extract_flags& flags) {
     }
     d.table = *table;
     std::string why;
-    auto where = tx::parse_conninfo(flags.to, why);
+    auto where = tpg::parse_conninfo(flags.to, why);
     if (!where) {
         fmt::print(stderr, "shiftsync extract: --to: {}\n", why);
         return std::nullopt;
@@ -93,7 +94,7 @@ std::optional<destination> postgres_destination_of(const extract_flags& flags) {
 }
 
 std::optional<destination> destination_of(const extract_flags& flags) {
-    if (!flags.to_table.empty() || tx::is_postgres_uri(flags.to)) return postgres_destination_of(flags);
+    if (!flags.to_table.empty() || tpg::is_postgres_uri(flags.to)) return postgres_destination_of(flags);
     destination d;
     std::string name = flags.to;
     if (flags.to == "-") d.kind = destination::stdio;
@@ -116,7 +117,7 @@ std::optional<destination> destination_of(const extract_flags& flags) {
 
 // "schema"."table" at user@host:port/database (no password), for messages.
 std::string destination_table(const destination& d) {
-    std::string table = d.table.schema.empty() ? tx::quote_identifier(d.table.table) : tx::quoted(d.table);
+    std::string table = d.table.schema.empty() ? tpg::quote_identifier(d.table.table) : tpg::quoted(d.table);
     return table + " at " + d.where.label();
 }
 
@@ -245,7 +246,7 @@ int run_extract(extract_flags& flags) {
     if (!done) {
         // (The sink masks the password already; this is the last line of defence.)
         fmt::print(stderr, "shiftsync extract: failed: {}\n",
-                   tx::mask_secrets(describe_failure(done.error(), diag), dest->where.secrets));
+                   tpg::mask_secrets(describe_failure(done.error(), diag), dest->where.secrets));
         return exit_failed;
     }
     if (flags.transfer.json)

@@ -1,5 +1,5 @@
-// `shiftsync load`: rows from CSV files (a file, a directory, stdin; plain, gzip or zstd) into a
-// Redshift table: staged in S3 as gzip CSV, COPY'd and merged (append, replace, upsert) in one
+// `shiftsync load`: rows from CSV files (a file, a directory, stdin; plain, gzip or zstd) or a
+// PostgreSQL query into a Redshift table: staged in S3 as gzip CSV, COPY'd and merged (append, replace, upsert) in one
 // transaction, the staged files removed however it ends (transfer/load).
 
 #include "tools/shiftsync/commands/commands.hpp"
@@ -7,6 +7,9 @@
 #include "tools/shiftsync/commands/transfer_run.hpp"
 #include "tools/shiftsync/output/byte_size.hpp"
 #include "transfer/load/load.hpp"
+#include "transfer/load/postgres_source.hpp"
+#include "transfer/postgres/postgres_conninfo.hpp"
+#include "transfer/s3/s3_url.hpp"
 #include "transfer/s3/transfer_error.hpp"
 
 #include <boost/json.hpp>
@@ -25,6 +28,8 @@ struct load_flags {
     std::string workgroup = "default-workgroup";
     std::string database = "dev";
     std::string from;
+    std::string from_sql;    // with --from postgresql://…
+    std::string from_table;  // with --from postgresql://…
     std::string table;
     std::string format = "csv";
     bool no_header = false;
@@ -90,6 +95,62 @@ void print_load_errors(const tl::load_stats& s) {
                    e.value.empty() ? "" : " (value '" + e.value + "')");
 }
 
+enum class source_kind { files, postgres, s3_prefix };
+
+// Where the rows come from, decided before anything is opened.
+struct source_plan {
+    source_kind kind = source_kind::files;
+    std::string sql;                   // postgres: the query
+    std::vector<std::string> secrets;  // postgres: the password, masked in every message
+    std::string bucket, prefix;        // s3_prefix
+};
+
+// Checks the source flags; 0, or the exit code after saying what is wrong. The connection string
+// is never printed (it may hold a password).
+int plan_source(const load_flags& flags, source_plan& plan) {
+    const bool postgres = transfer::postgres::is_postgres_uri(flags.from) || flags.from.find("dbname=") != std::string::npos;
+    if (!postgres && (!flags.from_sql.empty() || !flags.from_table.empty())) {
+        fmt::print(stderr, "shiftsync load: --from-sql and --from-table go with --from postgresql://…\n");
+        return exit_usage;
+    }
+    if (flags.from.rfind("s3://", 0) == 0) {
+        auto url = transfer::s3::parse_s3_url(flags.from);
+        if (!url) {
+            fmt::print(stderr, "shiftsync load: --from wants s3://bucket/prefix/, got '{}'\n", flags.from);
+            return exit_usage;
+        }
+        plan.kind = source_kind::s3_prefix;
+        plan.bucket = url->bucket;
+        plan.prefix = url->key;
+        return 0;
+    }
+    if (!postgres) return 0;
+    plan.kind = source_kind::postgres;
+    std::string why;
+    auto summary = transfer::postgres::parse_conninfo(flags.from, why);
+    if (!summary) {
+        fmt::print(stderr, "shiftsync load: --from: {}\n", why);
+        return exit_usage;
+    }
+    plan.secrets = summary->secrets;
+    if (flags.from_sql.empty() == flags.from_table.empty()) {
+        fmt::print(stderr, "shiftsync load: --from {} needs one of --from-sql SQL or --from-table [SCHEMA.]TABLE\n",
+                   summary->label());
+        return exit_usage;
+    }
+    if (!flags.from_sql.empty()) {
+        plan.sql = flags.from_sql;
+        return 0;
+    }
+    auto query = tl::postgres_table_query(flags.from_table);
+    if (!query) {
+        fmt::print(stderr, "shiftsync load: --from-table wants SCHEMA.TABLE or TABLE, got '{}'\n", flags.from_table);
+        return exit_usage;
+    }
+    plan.sql = *query;
+    return 0;
+}
+
 int run_load(load_flags& flags) {
     tl::load_request request;
     request.database = flags.database;
@@ -144,10 +205,15 @@ int run_load(load_flags& flags) {
         fmt::print(stderr, "shiftsync load: --file-size wants a size of at least 1MiB, got '{}'\n", flags.file_size);
         return exit_usage;
     }
-    auto paths = tl::source_paths(flags.from, why);
-    if (paths.empty()) {
-        fmt::print(stderr, "shiftsync load: --from {}: {}\n", flags.from, why);
-        return exit_usage;
+    source_plan plan;
+    if (int bad = plan_source(flags, plan)) return bad;
+    std::vector<std::string> paths;
+    if (plan.kind == source_kind::files) {
+        paths = tl::source_paths(flags.from, why);
+        if (paths.empty()) {
+            fmt::print(stderr, "shiftsync load: --from {}: {}\n", flags.from, why);
+            return exit_usage;
+        }
     }
     tl::file_source_options source_options;
     source_options.format = flags.format == "ndjson" ? tl::source_format::ndjson : tl::source_format::csv;
@@ -166,7 +232,19 @@ int run_load(load_flags& flags) {
     // Two generations of four staged files are held at once: keep them inside the memory limit.
     request.file_target_bytes = std::min<std::uint64_t>(*file_size, std::max<std::uint64_t>(1u << 20, run.memory().total() / 8));
 
-    auto source = tl::make_file_source(run.cpu(), run.context().files(), paths, source_options);
+    std::unique_ptr<tl::row_source> source;
+    switch (plan.kind) {
+        case source_kind::postgres:
+            // libpq blocks: its calls go to the file pool's threads, never the CPU pool's.
+            source = tl::make_postgres_source(run.context().files(), run.cpu(), flags.from, plan.sql, {});
+            break;
+        case source_kind::files:
+            source = tl::make_file_source(run.cpu(), run.context().files(), paths, source_options);
+            break;
+        case source_kind::s3_prefix:
+            source = tl::make_s3_source(run.cpu(), run.context(), plan.bucket, plan.prefix, source_options);
+            break;
+    }
     auto& progress = run.progress();
     tl::load_environment env{run.session().data(), run.context(),
                              [&progress](const std::string& text) {
@@ -191,7 +269,8 @@ int run_load(load_flags& flags) {
     }
     print_load_errors(stats);
     if (!done) {
-        fmt::print(stderr, "shiftsync load: failed: {}{}\n", describe_failure(done.error(), diag),
+        fmt::print(stderr, "shiftsync load: failed: {}{}\n",
+                   transfer::postgres::mask_secrets(describe_failure(done.error(), diag), plan.secrets),
                    done.error() == transfer::errc::does_not_fit ? "" : "; the table is unchanged");
         if (flags.transfer.json) print_summary(stats, request, stdout, progress.seconds(), run.session().retries());
         return done.error() == transfer::errc::does_not_fit ? exit_usage : exit_failed;
@@ -211,8 +290,15 @@ command_runner add_load_command(CLI::App& app) {
     auto flags = std::make_shared<load_flags>();
     auto* cmd = app.add_subcommand("load", "Load CSV or NDJSON files (a file, a directory or stdin) into a Redshift table: "
                                            "staged in S3, COPY'd and merged in one transaction");
-    cmd->add_option("--from", flags->from, "A CSV or NDJSON file (plain, gzip or zstd), a directory of them, or - for stdin")
+    cmd->add_option("--from", flags->from,
+                    "A CSV or NDJSON file (plain, gzip or zstd), a directory of them, - for stdin, s3://bucket/prefix/ "
+                    "(its objects in key order; names starting with _ or . and manifests skipped), or a PostgreSQL "
+                    "connection string (postgresql://user:password@host:port/db, with --from-sql or --from-table)")
         ->required();
+    cmd->add_option("--from-sql", flags->from_sql,
+                    "With --from postgresql://…: the query whose rows to load (column types from the query; "
+                    "--create-table maps them as transfer/postgres/redshift_types.hpp says)");
+    cmd->add_option("--from-table", flags->from_table, "With --from postgresql://…: [SCHEMA.]TABLE to load whole");
     cmd->add_option("--table", flags->table, "SCHEMA.TABLE to load into")->required();
     cmd->add_option("--format", flags->format, "csv or ndjson (NDJSON keys match columns by name; without --columns, the table's)")->check(CLI::IsMember({"csv", "ndjson"}));
     cmd->add_flag("--no-header", flags->no_header, "The files have no header line (give --columns)");

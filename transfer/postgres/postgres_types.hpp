@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::postgres {
 
 // The PostgreSQL type of a created table's column.
 std::string postgres_type_for(const rows::column& source);
@@ -60,4 +60,4 @@ std::string why_cannot_hold(const rows::column& source, const postgres_column& t
 std::string check_existing_table(const rows::schema& source, const std::vector<postgres_column>& target,
                                  const std::string& table_label);
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::postgres

@@ -1,11 +1,11 @@
-#include "transfer/extract/postgres_conninfo.hpp"
+#include "transfer/postgres/postgres_conninfo.hpp"
 
 #include <libpq-fe.h>
 
 #include <cstring>
 #include <memory>
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::postgres {
 
 namespace {
 
@@ -74,4 +74,4 @@ std::string mask_secrets(std::string text, const std::vector<std::string>& secre
     return text;
 }
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::postgres

@@ -2,14 +2,15 @@
 // existing columns hold which values, the statements, COPY's CSV, --to-table names, and the
 // connection string's password kept out of every label and message.
 
-#include "transfer/extract/postgres_conninfo.hpp"
-#include "transfer/extract/postgres_copy.hpp"
-#include "transfer/extract/postgres_types.hpp"
+#include "transfer/postgres/postgres_conninfo.hpp"
+#include "transfer/postgres/postgres_copy.hpp"
+#include "transfer/postgres/postgres_types.hpp"
+#include "transfer/postgres/redshift_types.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace shiftsync::transfer;
-using namespace shiftsync::transfer::extract;
+using namespace shiftsync::transfer::postgres;
 using rows::value_kind;
 
 namespace {
@@ -302,4 +303,61 @@ TEST(PostgresConninfo, AnUnparsableStringIsRefusedWithoutQuotingIt) {
     EXPECT_TRUE(is_postgres_uri("postgres://h/d"));
     EXPECT_TRUE(is_postgres_uri("postgresql://h/d"));
     EXPECT_FALSE(is_postgres_uri("/tmp/out.csv"));
+}
+
+// ---- load's PostgreSQL source: a query's PostgreSQL types to Redshift's
+
+namespace {
+
+query_column qc(std::string base, int typmod = -1, char type_kind = 'b', char category = 'U') {
+    query_column c;
+    c.name = "x";
+    c.base_type = base;
+    c.type = std::move(base);
+    c.typmod = typmod;
+    c.type_kind = type_kind;
+    c.category = category;
+    return c;
+}
+
+}  // namespace
+
+TEST(RedshiftTypes, EachPostgresTypeGetsItsRedshiftColumn) {
+    const std::pair<query_column, std::string> cases[] = {
+        {qc("int2"), "SMALLINT"},           {qc("int4"), "INTEGER"},
+        {qc("int8"), "BIGINT"},             {qc("numeric", numeric_mod(38, 10)), "NUMERIC(38,10)"},
+        {qc("float4"), "REAL"},             {qc("float8"), "DOUBLE PRECISION"},
+        {qc("bool"), "BOOLEAN"},            {qc("date"), "DATE"},
+        {qc("timetz"), "TIMETZ"},           {qc("timestamptz"), "TIMESTAMPTZ"},
+        {qc("jsonb"), "SUPER"},             {qc("bytea"), "VARBYTE(1024000)"},
+        {qc("varchar", varchar_mod(20)), "VARCHAR(80)"},  // 20 characters, up to 4 bytes each
+        {qc("varchar", varchar_mod(20000)), "VARCHAR(65535)"},
+        {qc("bpchar", varchar_mod(3)), "VARCHAR(12)"},
+        {qc("text"), "VARCHAR(65535)"},     {qc("uuid"), "VARCHAR(36)"},
+        {qc("mood", -1, 'e', 'E'), "VARCHAR(65535)"},
+    };
+    for (const auto& [source, ddl] : cases) {
+        auto mapped = redshift_column_for(source);
+        EXPECT_EQ(mapped.ddl, ddl) << source.base_type;
+        EXPECT_EQ(mapped.refused, "") << source.base_type;
+    }
+    EXPECT_EQ(redshift_column_for(qc("bytea")).column.kind, value_kind::varbyte);
+    EXPECT_EQ(redshift_column_for(qc("json")).column.kind, value_kind::super);
+    EXPECT_EQ(redshift_column_for(qc("timestamptz")).column.kind, value_kind::timestamptz);
+}
+
+TEST(RedshiftTypes, WhatRedshiftCannotHoldIsRefusedNamingColumnAndType) {
+    auto interval = redshift_column_for(qc("interval"));
+    EXPECT_NE(interval.refused.find("column \"x\" is interval"), std::string::npos) << interval.refused;
+    EXPECT_NE(interval.refused.find("::text"), std::string::npos) << "says how to load it anyway";
+    EXPECT_NE(redshift_column_for(qc("_int4", -1, 'b', 'A')).refused, "");      // an array
+    EXPECT_NE(redshift_column_for(qc("int4range", -1, 'r', 'R')).refused, "");  // a range
+    EXPECT_NE(redshift_column_for(qc("money")).refused, "");
+    EXPECT_NE(redshift_column_for(qc("numeric", numeric_mod(39, 0))).refused, "");  // 39 digits
+    // Unconstrained numeric reads fine but has no Redshift column type of its own.
+    auto open = redshift_column_for(qc("numeric"));
+    EXPECT_EQ(open.refused, "");
+    EXPECT_EQ(open.ddl, "");
+    EXPECT_NE(open.no_ddl.find("--column-type"), std::string::npos);
+    EXPECT_EQ(open.column.kind, value_kind::decimal);
 }

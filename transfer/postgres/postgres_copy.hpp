@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::postgres {
 
 using sql::quote_identifier;
 
@@ -36,4 +36,4 @@ std::string copy_statement(const qualified_name& name, const rows::schema& colum
 // Appends the batch's rows as COPY CSV lines ("\n" after each row).
 void encode_copy_rows(const rows::schema& columns, const rows::row_batch& batch, std::string& out);
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::postgres

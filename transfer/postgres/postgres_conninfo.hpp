@@ -1,6 +1,6 @@
 #pragma once
 // A libpq connection string (postgresql://user:pass@host:port/db?… or "host=… dbname=…") as the
-// PostgreSQL sink shows it: where it points, never its password. Parsing uses libpq's own
+// PostgreSQL sink and the load source show it: where it points, never its password. Parsing uses libpq's own
 // PQconninfoParse (no connection), so every form libpq takes is understood alike.
 
 #include <optional>
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::postgres {
 
 struct conninfo_summary {
     std::string host;    // as given (empty: libpq's default, a local socket)
@@ -31,4 +31,4 @@ bool is_postgres_uri(std::string_view text);
 // `text` with every secret replaced by "***".
 std::string mask_secrets(std::string text, const std::vector<std::string>& secrets);
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::postgres

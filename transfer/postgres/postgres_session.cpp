@@ -1,4 +1,4 @@
-#include "transfer/extract/postgres_session.hpp"
+#include "transfer/postgres/postgres_session.hpp"
 
 #include <libpq-fe.h>
 
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <memory>
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::postgres {
 
 namespace {
 
@@ -127,6 +127,60 @@ std::optional<std::vector<postgres_session::row>> postgres_session::query(const 
     return rows;
 }
 
+std::optional<std::vector<postgres_session::described_column>> postgres_session::describe(const std::string& sql,
+                                                                                         std::string_view what) {
+    if (!conn_) {
+        fail(std::string(what) + ": the connection is closed");
+        return std::nullopt;
+    }
+    result_ptr prepared(PQprepare(conn_, "", sql.c_str(), 0, nullptr));
+    if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+        fail(std::string(what) + " failed: " + server_error(prepared.get()));
+        return std::nullopt;
+    }
+    result_ptr res(PQdescribePrepared(conn_, ""));
+    if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+        fail(std::string(what) + " failed: " + server_error(res.get()));
+        return std::nullopt;
+    }
+    std::vector<described_column> out;
+    for (int c = 0; c < PQnfields(res.get()); ++c)
+        out.push_back({PQfname(res.get(), c), PQftype(res.get(), c), PQfmod(res.get(), c)});
+    return out;
+}
+
+bool postgres_session::copy_out_begin(const std::string& sql) {
+    if (!conn_) return fail("starting the COPY: the connection is closed");
+    result_ptr res(PQexec(conn_, sql.c_str()));
+    if (!res || PQresultStatus(res.get()) != PGRES_COPY_OUT)
+        return fail("the query failed: " + server_error(res.get()));
+    return true;
+}
+
+bool postgres_session::copy_out_read(std::string& out, std::size_t at_least, bool& ended) {
+    ended = false;
+    if (!conn_) return fail("reading the COPY: the connection is closed");
+    while (out.size() < at_least) {
+        char* row = nullptr;
+        int n = PQgetCopyData(conn_, &row, 0);  // blocking: this runs on a pool thread
+        if (n > 0) {
+            out.append(row, static_cast<std::size_t>(n));
+            PQfreemem(row);
+            continue;
+        }
+        if (row) PQfreemem(row);
+        if (n == -2) return fail("reading the query's rows failed: " + one_line(PQerrorMessage(conn_)));
+        // -1: the COPY is over; its result says whether it completed (a failure mid-query lands here).
+        std::string error;
+        while (result_ptr res{PQgetResult(conn_)})
+            if (PQresultStatus(res.get()) != PGRES_COMMAND_OK && error.empty()) error = server_error(res.get());
+        if (!error.empty()) return fail("the query failed while its rows were read: " + error);
+        ended = true;
+        return true;
+    }
+    return true;
+}
+
 bool postgres_session::copy_begin(const std::string& sql) {
     if (!conn_) return fail("starting the COPY: the connection is closed");
     result_ptr res(PQexec(conn_, sql.c_str()));
@@ -236,4 +290,4 @@ void postgres_session::close_without_waiting() noexcept {
     conn_ = nullptr;
 }
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::postgres

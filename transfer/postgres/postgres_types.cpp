@@ -1,10 +1,10 @@
-#include "transfer/extract/postgres_types.hpp"
+#include "transfer/postgres/postgres_types.hpp"
 
-#include "transfer/extract/postgres_copy.hpp"
+#include "transfer/postgres/postgres_copy.hpp"
 
 #include <algorithm>
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::postgres {
 
 using rows::value_kind;
 
@@ -207,4 +207,4 @@ std::string check_existing_table(const rows::schema& source, const std::vector<p
     return {};
 }
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::postgres

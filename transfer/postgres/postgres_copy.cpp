@@ -1,11 +1,11 @@
-#include "transfer/extract/postgres_copy.hpp"
+#include "transfer/postgres/postgres_copy.hpp"
 
-#include "transfer/extract/postgres_types.hpp"
+#include "transfer/postgres/postgres_types.hpp"
 
 #include <cstring>
 #include <vector>
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::postgres {
 
 std::optional<qualified_name> parse_qualified_name(std::string_view text) {
     return sql::parse_table_name(text, sql::unquoted_names::folded);
@@ -59,4 +59,4 @@ void encode_copy_rows(const rows::schema& columns, const rows::row_batch& batch,
     }
 }
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::postgres

@@ -1,10 +1,10 @@
 #pragma once
-// One libpq connection of the PostgreSQL table sink, with blocking calls: every method but
-// close_without_waiting() may wait on the network, so they run on a pool thread, one at a time
-// (the sink serialises them). Failures are kept as a sentence (failure()) with the password
+// One libpq connection (extract's table sink, load's query source), with blocking calls: every
+// method but close_without_waiting() may wait on the network, so they run on a pool thread, one at
+// a time (the sink and the source serialise them). Failures are kept as a sentence (failure()) with the password
 // masked: libpq's and the server's words, where they point, and the SQLSTATE.
 
-#include "transfer/extract/postgres_conninfo.hpp"
+#include "transfer/postgres/postgres_conninfo.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -14,7 +14,7 @@
 
 struct pg_conn;
 
-namespace shiftsync::transfer::extract {
+namespace shiftsync::transfer::postgres {
 
 class postgres_session {
 public:
@@ -32,6 +32,22 @@ public:
     // A query with text parameters ($1, $2, …); its rows as text (nullopt for NULL).
     std::optional<std::vector<row>> query(const std::string& sql, const std::vector<std::string>& params,
                                           std::string_view what);
+
+    // The columns a query would return, without running it (PQprepare + PQdescribePrepared of
+    // the unnamed statement): names, type oids and type modifiers.
+    struct described_column {
+        std::string name;
+        unsigned int type_oid = 0;
+        int typmod = -1;
+    };
+    std::optional<std::vector<described_column>> describe(const std::string& sql, std::string_view what);
+
+    // COPY … TO STDOUT: copy_out_begin starts it; copy_out_read appends whole rows to `out` until
+    // it holds at least `at_least` bytes or the COPY ends (then `ended` is set and the server's
+    // final answer checked). False on a failure (the server's error, e.g. a division by zero in
+    // row 1,000,000, is the failure).
+    bool copy_out_begin(const std::string& sql);
+    bool copy_out_read(std::string& out, std::size_t at_least, bool& ended);
 
     bool copy_begin(const std::string& sql);
     // Sends `data` (whole CSV lines) and flushes libpq's buffer, so nothing is left half-sent
@@ -67,4 +83,4 @@ private:
     std::string failure_;
 };
 
-}  // namespace shiftsync::transfer::extract
+}  // namespace shiftsync::transfer::postgres
