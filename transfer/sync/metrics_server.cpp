@@ -170,6 +170,10 @@ asio::awaitable<void> metrics_server::impl::accept_loop() {
         // Waits while max_connections are being served: the next ones wait in the listen backlog.
         auto task = engine::cancellation_as_value(serve(std::move(socket)));
         co_await connections.async_spawn(std::move(task));
+        // Cancelled while waiting for a slot: the signal has been delivered once, a new accept
+        // would not hear it again.
+        const bool cancelled = co_await engine::is_cancelled();
+        if (cancelled) break;
     }
     stop();
     co_await connections.async_wait();

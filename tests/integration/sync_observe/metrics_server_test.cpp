@@ -6,6 +6,8 @@
 #include "transfer/sync/sync_metrics.hpp"
 #include "../../unit/sync_observe/exposition_check.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -219,6 +221,26 @@ TEST(metrics_server, stop_ends_the_run_and_frees_the_port) {
     EXPECT_LT(connect_to(port), 0);
     ::close(idle);
     s.reset();
+}
+
+TEST(metrics_server, cancelling_the_awaiting_coroutine_ends_the_run_and_its_connections) {
+    asio::io_context io;
+    auto opened = metrics_server::open(io.get_executor(), [] { return std::string("x 1\n"); }, {});
+    ASSERT_TRUE(opened);
+    auto& server = **opened;
+    asio::cancellation_signal signal;
+    bool finished = false;
+    asio::co_spawn(io, server.async_run(),
+                   asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e) { finished = !e; }));
+    const int client = connect_to(server.port());  // the kernel completes it; poll() accepts it
+    ASSERT_GE(client, 0);
+    for (int i = 0; i < 100 && io.poll() > 0;) ++i;
+    signal.emit(asio::cancellation_type::terminal);
+    io.run_for(std::chrono::seconds(10));  // a bound for a broken server, not a timing check
+    EXPECT_TRUE(finished);
+    char byte;
+    EXPECT_EQ(::recv(client, &byte, 1, 0), 0);  // its connection was closed too
+    ::close(client);
 }
 
 TEST(metrics_server, refuses_a_port_in_use_and_bad_options) {
