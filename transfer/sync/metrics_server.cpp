@@ -19,6 +19,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <array>
+#include <atomic>
 
 namespace shiftsync::transfer::sync {
 
@@ -116,7 +117,7 @@ struct metrics_server::impl {
     engine::task_group connections;  // one child per connection, at most max_connections
     std::uint16_t port = 0;
     bool stopped = false;
-    std::uint64_t served = 0;
+    std::atomic<std::uint64_t> served{0};  // read from other threads (tests, the log)
 };
 
 boost::system::result<std::unique_ptr<metrics_server>> metrics_server::open(asio::any_io_executor executor,
@@ -169,6 +170,10 @@ asio::awaitable<void> metrics_server::impl::accept_loop() {
         // Waits while max_connections are being served: the next ones wait in the listen backlog.
         auto task = engine::cancellation_as_value(serve(std::move(socket)));
         co_await connections.async_spawn(std::move(task));
+        // Cancelled while waiting for a slot: the signal has been delivered once, a new accept
+        // would not hear it again.
+        const bool cancelled = co_await engine::is_cancelled();
+        if (cancelled) break;
     }
     stop();
     co_await connections.async_wait();

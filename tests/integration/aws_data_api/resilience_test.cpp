@@ -51,6 +51,43 @@ TEST(Resilience, ThrottlingIsRetriedWithBackoffUntilItSucceeds) {
     admin_put(c, "faults", boost::json::array{});
 }
 
+// What a service_client's observer hears (aws/client/call_observer.hpp): each throttling answer, with
+// its request id, as it comes, and each retry the engine makes.
+TEST(Resilience, TheObserverHearsEachThrottleAndRetryAsItHappens) {
+    struct recorder final : call_observer {
+        std::vector<std::string> heard;
+        void on_retry(const call_event& e) noexcept override {
+            heard.push_back("retry " + std::string(e.operation) + " attempt " + std::to_string(e.attempt) + " after " +
+                            std::string(engine::to_string(e.why)) + (e.request_id.empty() ? "" : " with an id"));
+        }
+        void on_throttle(const call_event& e) noexcept override {
+            heard.push_back("throttle " + std::string(e.service) + " " + std::string(e.operation) + " attempt " +
+                            std::to_string(e.attempt) + " status " + std::to_string(e.http_status) +
+                            (e.request_id.empty() ? "" : " with an id"));
+        }
+    };
+    shared::connector c;
+    auto observer = std::make_shared<recorder>();
+    c.data->service().set_observer(observer);
+    diagnostics diag;
+    execute_request request{.sql = "select 1", .database = "dev", .workgroup = ::localaws::testing::workgroup};
+    auto started = run(c.ctx, c.data->async_execute_statement(request, diag));
+    ASSERT_TRUE(started) << diag.to_string();
+    EXPECT_TRUE(observer->heard.empty());  // a call that went through at once: nothing to say
+    admin_put(c, "faults", boost::json::array{boost::json::object{
+        {"service", "redshift-data"}, {"operation", "DescribeStatement"}, {"error_rate", 1},
+        {"error", "ThrottlingException"}, {"count", 2}}});
+    auto described = run(c.ctx, c.data->async_describe_statement(started->id, diag));
+    admin_put(c, "faults", boost::json::array{});
+    ASSERT_TRUE(described) << diag.to_string();
+    EXPECT_EQ(observer->heard, (std::vector<std::string>{
+                                   "throttle redshift-data DescribeStatement attempt 1 status 400 with an id",
+                                   "retry DescribeStatement attempt 2 after throttling with an id",
+                                   "throttle redshift-data DescribeStatement attempt 2 status 400 with an id",
+                                   "retry DescribeStatement attempt 3 after throttling with an id",
+                               }));
+}
+
 TEST(Resilience, ExpiredSessionIsDroppedAndAssumedAgain) {
     shared::connector c;
     diagnostics diag;

@@ -1,6 +1,9 @@
 #include "tools/shiftsync/output/duration.hpp"
 
+#include <fmt/core.h>
+
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 
 namespace shiftsync::cli {
@@ -34,6 +37,14 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
         if (total > limit) return std::nullopt;
     }
     return std::chrono::seconds(static_cast<std::int64_t>(total));
+}
+
+std::string format_seconds(double seconds) {
+    if (!(seconds >= 0)) seconds = 0;  // NaN and negatives: a clock that went back
+    if (seconds < 59.95) return fmt::format("{:.1f} s", seconds);
+    const auto whole = static_cast<std::uint64_t>(std::llround(seconds));
+    if (whole < 3600) return fmt::format("{}m{:02}s", whole / 60, whole % 60);
+    return fmt::format("{}h{:02}m", whole / 3600, whole % 3600 / 60);
 }
 
 }  // namespace shiftsync::cli
