@@ -3,16 +3,18 @@
 // last run as a table or --json; `reset STREAM...` forgets streams' cursors and counts, so the next
 // sync reads them from the start. Reset asks on a terminal unless --yes, refuses without --yes
 // anywhere else, takes each stream's lock first (never under a sync that runs it), and keeps the
-// in-flight staging prefixes and uploads for the next sync's housekeeping to clean.
+// in-flight staging prefixes and uploads for the next sync's housekeeping to clean. Both open the
+// file as sync does, so `show` on a path with no file yet creates an empty one (and says it is
+// empty), and a path that cannot be made fails the same way sync would.
 
 #include "tools/shiftsync/commands/commands.hpp"
 #include "tools/shiftsync/connection/s3_session.hpp"
 #include "transfer/staging/run_marker.hpp"
 #include "transfer/sync/state_store.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/core.h>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -88,7 +90,8 @@ void print_table(const std::vector<sync::stream_state>& streams) {
         {"STREAM", "STATUS", "CURSOR", "ROWS LAST", "ROWS TOTAL", "LAST RUN", "FINISHED", "LAST ERROR"}};
     for (const auto& s : streams)
         rows.push_back({s.stream, s.status, s.cursor ? cell(*s.cursor, 32) : "-", std::to_string(s.rows_last),
-                        std::to_string(s.rows_total), cell(s.last_run_id, 40), when(s.finished_at), cell(s.last_error, 60)});
+                        std::to_string(s.rows_total), cell(s.last_run_id, 40), when(s.finished_at),
+                        cell(s.last_error, 60)});
     std::vector<std::size_t> width(rows[0].size(), 0);
     for (const auto& row : rows)
         for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
@@ -105,15 +108,24 @@ boost::json::object stream_json(const sync::stream_state& s, sync::state_store& 
     if (s.cursor) cursor = *s.cursor;
     boost::json::value lock = nullptr;
     if (auto holder = store.lock_holder(s.stream))
-        lock = boost::json::object{
-            {"owner", holder->owner}, {"host", holder->host}, {"pid", holder->pid}, {"acquired_at", holder->acquired_at}};
-    return {{"stream", s.stream},           {"status", s.status},
-            {"cursor", cursor},             {"cursor_column", s.cursor_column},
-            {"last_run_id", s.last_run_id}, {"pending_run_id", s.pending_run_id},
-            {"last_error", s.last_error},   {"rows_last", s.rows_last},
-            {"rows_total", s.rows_total},   {"bytes_last", s.bytes_last},
-            {"started_at", s.started_at},   {"finished_at", s.finished_at},
-            {"seconds_last", s.seconds_last}, {"lock", lock}};
+        lock = boost::json::object{{"owner", holder->owner},
+                                   {"host", holder->host},
+                                   {"pid", holder->pid},
+                                   {"acquired_at", holder->acquired_at}};
+    return {{"stream", s.stream},
+            {"status", s.status},
+            {"cursor", cursor},
+            {"cursor_column", s.cursor_column},
+            {"last_run_id", s.last_run_id},
+            {"pending_run_id", s.pending_run_id},
+            {"last_error", s.last_error},
+            {"rows_last", s.rows_last},
+            {"rows_total", s.rows_total},
+            {"bytes_last", s.bytes_last},
+            {"started_at", s.started_at},
+            {"finished_at", s.finished_at},
+            {"seconds_last", s.seconds_last},
+            {"lock", lock}};
 }
 
 int run_show(const state_flags& flags) {
@@ -131,10 +143,15 @@ int run_show(const state_flags& flags) {
         boost::json::array streams, items;
         for (const auto& s : shown) streams.push_back(stream_json(s, *store));
         for (const auto& i : inflight)
-            items.push_back(boost::json::object{{"stream", i.stream}, {"run_id", i.run_id}, {"kind", i.kind},
-                                                {"bucket", i.bucket}, {"key", i.key}, {"upload_id", i.upload_id},
+            items.push_back(boost::json::object{{"stream", i.stream},
+                                                {"run_id", i.run_id},
+                                                {"kind", i.kind},
+                                                {"bucket", i.bucket},
+                                                {"key", i.key},
+                                                {"upload_id", i.upload_id},
                                                 {"created_at", i.created_at}});
-        boost::json::object out{{"state_file", flags.path}, {"streams", std::move(streams)}, {"inflight", std::move(items)}};
+        boost::json::object out{
+            {"state_file", flags.path}, {"streams", std::move(streams)}, {"inflight", std::move(items)}};
         fmt::print("{}\n", boost::json::serialize(out));
         return exit_ok;
     }
@@ -144,16 +161,18 @@ int run_show(const state_flags& flags) {
     }
     print_table(shown);
     if (!inflight.empty())
-        fmt::print("{} in-flight staging prefix(es) or upload(s) from runs that did not finish; the next sync cleans "
-                   "them up (--json lists them)\n",
-                   inflight.size());
+        fmt::print(
+            "{} in-flight staging prefix(es) or upload(s) from runs that did not finish; the next sync cleans "
+            "them up (--json lists them)\n",
+            inflight.size());
     return exit_ok;
 }
 
 // On a terminal: asks, and only "y" or "yes" goes on.
 bool confirmed(const state_flags& flags) {
-    fmt::print(stderr, "Reset {} in {}? Their cursors and counts are forgotten: the next sync reads them from the "
-                       "start. [y/N] ",
+    fmt::print(stderr,
+               "Reset {} in {}? Their cursors and counts are forgotten: the next sync reads them from the "
+               "start. [y/N] ",
                fmt::join(flags.streams, ", "), flags.path);
     std::string answer;
     if (!std::getline(std::cin, answer)) return false;
@@ -162,8 +181,9 @@ bool confirmed(const state_flags& flags) {
 
 int run_reset(const state_flags& flags) {
     if (!flags.yes && !::isatty(STDIN_FILENO)) {
-        fmt::print(stderr, "shiftsync state reset: refusing to reset without --yes when no terminal can confirm it; "
-                           "add --yes\n");
+        fmt::print(stderr,
+                   "shiftsync state reset: refusing to reset without --yes when no terminal can confirm it; "
+                   "add --yes\n");
         return exit_usage;
     }
     auto store = open_state(flags);
@@ -196,7 +216,8 @@ int run_reset(const state_flags& flags) {
             code = exit_failed;
             continue;
         }
-        auto kept = std::count_if(inflight.begin(), inflight.end(), [&](const auto& i) { return i.stream == s.stream; });
+        auto kept =
+            std::count_if(inflight.begin(), inflight.end(), [&](const auto& i) { return i.stream == s.stream; });
         fmt::print("reset {}: removed cursor {}{}, last run {}, {} rows total, status {}{}\n", s.stream,
                    s.cursor ? "'" + cell(*s.cursor, 64) + "'" : "(none)",
                    s.cursor_column.empty() ? "" : " on " + s.cursor_column, cell(s.last_run_id, 64), s.rows_total,
@@ -205,8 +226,9 @@ int run_reset(const state_flags& flags) {
     }
     unlock_all();
     if (code == exit_ok)
-        fmt::print(stderr, "note: a database destination also keeps its cursor in its shiftsync_state table, and the "
-                           "next sync adopts it from there; clear that row too for a full re-read\n");
+        fmt::print(stderr,
+                   "note: a database destination also keeps its cursor in its shiftsync_state table, and the "
+                   "next sync adopts it from there; clear that row too for a full re-read\n");
     return code;
 }
 
