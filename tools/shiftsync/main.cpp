@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     add(shiftsync::cli::add_load_command);
     add(shiftsync::cli::add_sweep_command);
     add(shiftsync::cli::add_sync_command);
+    add(shiftsync::cli::add_state_command);
 
     try {
         app.parse(argc, argv);

@@ -223,6 +223,19 @@ public:
         }
     }
     std::uint64_t rows_read() const override { return inner_->rows_read(); }
+    // The inner source's types, for the columns kept.
+    std::vector<column_type> column_types() const override {
+        auto all = inner_->column_types();
+        if (all.size() != names_.size()) return all;
+        auto kept = watcher_.kept_names(names_);
+        std::vector<column_type> out;
+        for (std::size_t i = 0, k = 0; i < names_.size(); ++i)
+            if (k < kept.size() && names_[i] == kept[k]) {
+                out.push_back(all[i]);
+                ++k;
+            }
+        return out;
+    }
 
 private:
     std::unique_ptr<load::row_source> inner_;

@@ -28,7 +28,7 @@ sql_value optional_text(const std::optional<std::string>& text);
 class sql_row {
 public:
     explicit sql_row(sqlite3_stmt* statement) : statement_(statement) {}
-    std::string text(int column) const;                 // NULL reads as ""
+    std::string text(int column) const;  // NULL reads as ""
     std::optional<std::string> optional_text(int column) const;
     std::int64_t integer(int column) const;
     double real(int column) const;

@@ -2,8 +2,8 @@
 
 #include "transfer/sync/state_sqlite.hpp"
 
-#include <boost/system/errc.hpp>
 #include <fmt/core.h>
+#include <boost/system/errc.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -82,7 +82,9 @@ stream_state read_stream(const sql_row& row) {
     return s;
 }
 
-sql_value count(std::uint64_t n) { return static_cast<std::int64_t>(n); }
+sql_value count(std::uint64_t n) {
+    return static_cast<std::int64_t>(n);
+}
 
 std::optional<int> user_version(sqlite_connection& db) {
     int version = -1;
@@ -108,9 +110,10 @@ bool prepare_schema(sqlite_connection& db) {
                 [&](const sql_row& row) { foreign = row.integer(0); }))
         return false;
     if (foreign != 0)
-        return db.fail(fmt::format("state file {} is an SQLite database with tables of its own, not a shiftsync state "
-                                   "file; pass --state a path of its own",
-                                   db.path()));
+        return db.fail(
+            fmt::format("state file {} is an SQLite database with tables of its own, not a shiftsync state "
+                        "file; pass --state a path of its own",
+                        db.path()));
     if (!db.script("creating the schema", schema_v1)) return false;
     return tx.commit();
 }
@@ -119,9 +122,12 @@ bool prepare_schema(sqlite_connection& db) {
 
 std::string state_store::default_path() {
     std::filesystem::path base;
-    if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) base = state;
-    else if (const char* home = std::getenv("HOME"); home && *home) base = std::filesystem::path(home) / ".local" / "state";
-    else base = std::filesystem::temp_directory_path();
+    if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state)
+        base = state;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        base = std::filesystem::path(home) / ".local" / "state";
+    else
+        base = std::filesystem::temp_directory_path();
     return (base / "shiftsync" / "state.db").string();
 }
 
@@ -151,21 +157,24 @@ boost::system::result<std::unique_ptr<state_store>> state_store::open(const std:
         return errc::make_error_code(errc::io_error);
     }
     if (*version > state_schema_version) {
-        why = fmt::format("state file {} has schema version {}, newer than the {} this shiftsync knows: a newer "
-                          "shiftsync wrote it; run that version, or pass --state another path (the file was not "
-                          "changed)",
-                          path, *version, state_schema_version);
+        why = fmt::format(
+            "state file {} has schema version {}, newer than the {} this shiftsync knows: a newer "
+            "shiftsync wrote it; run that version, or pass --state another path (the file was not "
+            "changed)",
+            path, *version, state_schema_version);
         return errc::make_error_code(errc::protocol_not_supported);
     }
     std::string mode;
-    if (!db->run("switching to WAL", "PRAGMA journal_mode = WAL", {}, [&](const sql_row& row) { mode = row.text(0); })) {
+    if (!db->run("switching to WAL", "PRAGMA journal_mode = WAL", {},
+                 [&](const sql_row& row) { mode = row.text(0); })) {
         why = db->failure();
         return errc::make_error_code(errc::io_error);
     }
     if (mode != "wal") {
-        why = fmt::format("state file {}: its file system does not support SQLite's WAL mode (journal mode stays '{}'), "
-                          "which two shiftsync processes need to share it; pass --state a path on a local disk",
-                          path, mode);
+        why = fmt::format(
+            "state file {}: its file system does not support SQLite's WAL mode (journal mode stays '{}'), "
+            "which two shiftsync processes need to share it; pass --state a path on a local disk",
+            path, mode);
         return errc::make_error_code(errc::not_supported);
     }
     if (!db->run("setting synchronous", "PRAGMA synchronous = FULL") || !prepare_schema(*db)) {
@@ -206,12 +215,13 @@ std::vector<stream_state> state_store::list() {
 bool state_store::begin_run(const std::string& stream, const std::string& run_id, std::int64_t now) {
     std::lock_guard lock(mutex_);
     write_transaction tx(*db_);
-    bool ok = tx.began() &&
-              db_->run("recording a run's start",
-                       "INSERT INTO streams (stream, pending_run_id, status, started_at) VALUES (?1, ?2, 'running', ?3) "
-                       "ON CONFLICT (stream) DO UPDATE SET pending_run_id = ?2, status = 'running', started_at = ?3",
-                       {stream, run_id, now}) &&
-              tx.commit();
+    bool ok =
+        tx.began() &&
+        db_->run("recording a run's start",
+                 "INSERT INTO streams (stream, pending_run_id, status, started_at) VALUES (?1, ?2, 'running', ?3) "
+                 "ON CONFLICT (stream) DO UPDATE SET pending_run_id = ?2, status = 'running', started_at = ?3",
+                 {stream, run_id, now}) &&
+        tx.commit();
     return ok || failed();
 }
 
@@ -226,9 +236,10 @@ bool state_store::commit_run(const std::string& stream, const std::string& run_i
                   [&](const sql_row& row) { pending = row.text(0); }))
         return failed();
     if (pending != run_id) {
-        db_->fail(fmt::format("state file {}: run {} of stream {} is not the run in progress ({}): the cursor was not "
-                              "moved (was the stream reset while it ran?)",
-                              path_, run_id, stream, pending && !pending->empty() ? "that is " + *pending : "there is none"));
+        db_->fail(
+            fmt::format("state file {}: run {} of stream {} is not the run in progress ({}): the cursor was not "
+                        "moved (was the stream reset while it ran?)",
+                        path_, run_id, stream, pending && !pending->empty() ? "that is " + *pending : "there is none"));
         return failed();
     }
     bool ok = db_->run("recording a committed run",
@@ -249,13 +260,14 @@ bool state_store::fail_run(const std::string& stream, const std::string& run_id,
         return false;
     }
     write_transaction tx(*db_);
-    bool ok = tx.began() &&
-              db_->run("recording a failed run",
-                       "UPDATE streams SET pending_run_id = '', status = ?3, last_error = ?4, finished_at = ?5 "
-                       "WHERE stream = ?1 AND pending_run_id = ?2 AND ?2 <> ''",
-                       {stream, run_id, status, error, now});
+    bool ok =
+        tx.began() && db_->run("recording a failed run",
+                               "UPDATE streams SET pending_run_id = '', status = ?3, last_error = ?4, finished_at = ?5 "
+                               "WHERE stream = ?1 AND pending_run_id = ?2 AND ?2 <> ''",
+                               {stream, run_id, status, error, now});
     if (ok && db_->changes() == 0)
-        ok = db_->fail(fmt::format("state file {}: run {} of stream {} is not the run in progress", path_, run_id, stream));
+        ok = db_->fail(
+            fmt::format("state file {}: run {} of stream {} is not the run in progress", path_, run_id, stream));
     return (ok && tx.commit()) || failed();
 }
 

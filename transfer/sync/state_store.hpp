@@ -71,7 +71,8 @@ inline constexpr int state_schema_version = 1;
 
 struct stream_state {
     std::string stream;
-    std::optional<std::string> cursor;  // canonical text of the last committed cursor value (nullopt: never ran / full refresh)
+    std::optional<std::string>
+        cursor;  // canonical text of the last committed cursor value (nullopt: never ran / full refresh)
     std::string cursor_column;
     std::string last_run_id;     // of the last committed run
     std::string pending_run_id;  // a run that started and has not finished (crash evidence)

@@ -39,8 +39,8 @@ bool is_me(const lock_row& row, const staging::run_marker& me) {
 
 std::string describe(const std::string& stream, const lock_row& row) {
     auto since = staging::format_utc(std::chrono::system_clock::time_point(std::chrono::seconds(row.acquired_at)));
-    return fmt::format("stream {} is locked by \"{}\" (pid {} on host {} since {})", stream, row.owner, row.pid, row.host,
-                       since);
+    return fmt::format("stream {} is locked by \"{}\" (pid {} on host {} since {})", stream, row.owner, row.pid,
+                       row.host, since);
 }
 
 detail::sql_value ticks(const std::optional<std::uint64_t>& t) {
@@ -61,8 +61,8 @@ bool state_store::try_lock_stream(const std::string& stream, const std::string& 
                   "SELECT owner, host, boot_id, pid_namespace, pid, start_ticks, acquired_at FROM stream_locks "
                   "WHERE stream = ?1",
                   {stream}, [&](const sql_row& row) {
-                      held = lock_row{row.text(0), row.text(1), row.text(2), row.text(3), row.integer(4), std::nullopt,
-                                      row.integer(6)};
+                      held = lock_row{row.text(0),    row.text(1),  row.text(2),   row.text(3),
+                                      row.integer(4), std::nullopt, row.integer(6)};
                       if (row.optional_text(5)) held->start_ticks = static_cast<std::uint64_t>(row.integer(5));
                   }))
         return failed();
@@ -83,12 +83,13 @@ bool state_store::try_lock_stream(const std::string& stream, const std::string& 
             return failed();
         }
     }
-    bool ok = db_->run("taking the stream's lock",
-                       "INSERT OR REPLACE INTO stream_locks "
-                       "(stream, owner, host, boot_id, pid_namespace, pid, start_ticks, acquired_at) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                       {stream, owner, me.host, me.boot_id, me.pid_namespace, me.pid, ticks(me.process_start_ticks), now}) &&
-              tx.commit();
+    bool ok =
+        db_->run("taking the stream's lock",
+                 "INSERT OR REPLACE INTO stream_locks "
+                 "(stream, owner, host, boot_id, pid_namespace, pid, start_ticks, acquired_at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 {stream, owner, me.host, me.boot_id, me.pid_namespace, me.pid, ticks(me.process_start_ticks), now}) &&
+        tx.commit();
     return ok || failed();
 }
 
@@ -108,8 +109,9 @@ bool state_store::unlock_stream(const std::string& stream, const std::string& ow
 std::optional<stream_lock_holder> state_store::lock_holder(const std::string& stream) {
     std::lock_guard guard(mutex_);
     std::optional<stream_lock_holder> holder;
-    if (!db_->run("reading the stream's lock", "SELECT owner, host, pid, acquired_at FROM stream_locks WHERE stream = ?1",
-                  {stream}, [&](const sql_row& row) {
+    if (!db_->run("reading the stream's lock",
+                  "SELECT owner, host, pid, acquired_at FROM stream_locks WHERE stream = ?1", {stream},
+                  [&](const sql_row& row) {
                       holder = stream_lock_holder{stream, row.text(0), row.text(1), row.integer(2), row.integer(3)};
                   }))
         failed();

@@ -8,6 +8,7 @@
 #include "transfer/postgres/postgres_session.hpp"
 #include "transfer/extract/postgres_sink.hpp"
 #include "transfer/load/load.hpp"
+#include "transfer/load/postgres_source.hpp"
 #include "transfer/s3/transfer_error.hpp"
 #include "transfer/staging/prefix_cleanup.hpp"
 #include "transfer/sync/published_run.hpp"
@@ -492,8 +493,14 @@ asio::awaitable<result<stream_report>> run_stream(sync_pools& pools, const strea
                 auto made = files_source(rc, diag);
                 if (!made) co_return made.error();
                 source = std::move(*made);
+            } else if (plan.source_kind == place_kind::postgres) {
+                load::postgres_source_options options;
+                options.application_name = "shiftsync sync";
+                source = load::make_postgres_source(pools.blocking, pools.cpu, plan.source_postgres->dsn, rc.source_sql,
+                                                    options);
             } else {
-                co_return fail(diag, "this source cannot feed Redshift yet", errc::does_not_fit);
+                co_return fail(diag, "a Redshift source cannot feed Redshift through sync yet (use a PostgreSQL or "
+                                     "files source, or `shiftsync extract` then `shiftsync load`)", errc::does_not_fit);
             }
             done = co_await to_redshift(rc, watcher, std::move(source), diag);
             break;

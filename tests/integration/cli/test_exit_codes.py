@@ -11,7 +11,8 @@ BIN = os.environ["SHIFTSYNC_BIN"]
 # Each subcommand with its required arguments, so that the flag under test is the only problem.
 SUBCOMMANDS = {"sign": ["--service", "s3", "--region", "us-east-1"], "query": ["select 1"], "discover": [],
                "cp": ["s3://bucket/key", "-"], "ls": ["s3://bucket"], "rm": ["s3://bucket/key"],
-               "presign": ["s3://bucket/key"], "sweep": ["s3://bucket/prefix/"]}
+               "presign": ["s3://bucket/key"], "sweep": ["s3://bucket/prefix/"],
+               "state": ["show"]}
 
 
 class ExitCodes(unittest.TestCase):

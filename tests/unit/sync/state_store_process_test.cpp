@@ -13,8 +13,8 @@
 #include <chrono>
 #include <csignal>
 #include <random>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/wait.h>
@@ -214,8 +214,9 @@ TEST(SyncStateLocks, a_recycled_pid_is_taken_over_and_another_hosts_lock_never) 
     EXPECT_EQ(store->lock_holder("orders")->owner, "new worker");
 
     // Another host, with a pid that runs nothing here: never ours to judge.
-    raw_query(path, "INSERT INTO stream_locks VALUES ('items', 'far worker', 'elsewhere.example', 'b', 'n', 999999999, "
-                    "NULL, 1)");
+    raw_query(path,
+              "INSERT INTO stream_locks VALUES ('items', 'far worker', 'elsewhere.example', 'b', 'n', 999999999, "
+              "NULL, 1)");
     EXPECT_FALSE(store->try_lock_stream("items", "new worker"));
     EXPECT_NE(store->failure().find("elsewhere.example"), std::string::npos) << store->failure();
     EXPECT_NE(store->failure().find("another host"), std::string::npos) << store->failure();

@@ -31,8 +31,9 @@ TEST(SyncStateStore, open_creates_directories_schema_and_wal) {
     ASSERT_TRUE(store);
     EXPECT_EQ(raw_query(path, "PRAGMA user_version"), "1");
     EXPECT_EQ(raw_query(path, "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(raw_query(path, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = "
-                              "'table' ORDER BY name)"),
+    EXPECT_EQ(raw_query(path,
+                        "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = "
+                        "'table' ORDER BY name)"),
               "inflight,stream_locks,streams");
     EXPECT_FALSE(store->get("orders"));
     EXPECT_EQ(store->failure(), "");  // absent is not a failure

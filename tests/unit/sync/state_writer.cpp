@@ -32,16 +32,20 @@ int failed(const state_store& store) {
     return 1;
 }
 
-std::int64_t number(const std::string& text) { return std::stoll(text); }
+std::int64_t number(const std::string& text) {
+    return std::stoll(text);
+}
 
 int loop(state_store& store, const std::string& stream) {
     auto current = store.get(stream);
     std::int64_t next = current && current->cursor ? number(*current->cursor) + 1 : 1;
     for (;; ++next) {
         std::string run = "run-" + std::to_string(next);
-        shiftsync::transfer::sync::inflight_item prefix{stream, run, "staging_prefix", "stage", "sync/" + run + "/", "", next};
+        shiftsync::transfer::sync::inflight_item prefix{stream, run, "staging_prefix", "stage", "sync/" + run + "/",
+                                                        "",     next};
         if (!store.begin_run(stream, run, next) || !store.add_inflight(prefix) ||
-            !store.commit_run(stream, run, std::to_string(next), "id", 1, 10, next, 0.5) || !store.remove_inflight(prefix))
+            !store.commit_run(stream, run, std::to_string(next), "id", 1, 10, next, 0.5) ||
+            !store.remove_inflight(prefix))
             return failed(store);
         if (::write(STDOUT_FILENO, "+", 1) != 1) return 1;  // the parent is gone
     }

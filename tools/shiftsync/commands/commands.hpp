@@ -21,5 +21,6 @@ command_runner add_extract_command(CLI::App& app);
 command_runner add_load_command(CLI::App& app);
 command_runner add_sweep_command(CLI::App& app);
 command_runner add_sync_command(CLI::App& app);
+command_runner add_state_command(CLI::App& app);
 
 }  // namespace shiftsync::cli
