@@ -91,10 +91,11 @@ std::shared_ptr<rows::row_batch> row_watcher::process(std::shared_ptr<rows::row_
             }
             if (options_.previous || options_.collect_boundary) {
                 std::uint64_t h = row_hash(*batch, r);
+                // A row already published is not written again, but it is still at the top of the
+                // range: the next run reads it once more, so it stays in the boundary.
                 if (options_.previous && options_.previous->hashes.count(h)) {
                     keep[r] = 0;
                     ++republished_;
-                    continue;
                 }
                 if (options_.collect_boundary && !batch->is_null(r, c))
                     boundary_.entries.emplace_back(h, std::string(batch->value(r, c)));

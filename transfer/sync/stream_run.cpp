@@ -162,7 +162,11 @@ struct run_context {
     std::string source_sql;
 
     void phase(std::string_view p) {
-        if (hooks.live) hooks.live->phase = std::string(p);
+        if (hooks.live) {
+            if (hooks.live->phase == p) return;
+            hooks.live->phase = std::string(p);
+        }
+        if (hooks.phase) hooks.phase(p);
     }
     void warn(const std::string& text) {
         if (hooks.warn) hooks.warn(text);
@@ -395,6 +399,7 @@ asio::awaitable<result<stream_report>> run_stream(sync_pools& pools, const strea
     stream_report report;
     report.run_id = run_id;
     run_context rc{pools, plan, run_id, hooks, report, {}, {}, {}};
+    rc.phase("planning");
 
     // Where the stream left off.
     std::optional<published_run> last_published;

@@ -43,7 +43,7 @@ struct stream_start {
 
 // Live numbers for progress lines: written by the runner on the network thread.
 struct stream_live {
-    std::string phase = "planning";
+    std::string phase;
     std::uint64_t rows = 0;
     std::uint64_t bytes = 0;
 };
@@ -65,6 +65,7 @@ struct stream_report {
 struct stream_hooks {
     stream_live* live = nullptr;
     std::function<void(const std::string&)> warn;
+    std::function<void(std::string_view phase)> phase;  // told as each phase begins
 };
 
 // The state table in each database destination, created once before the streams start.

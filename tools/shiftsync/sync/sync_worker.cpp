@@ -121,7 +121,12 @@ asio::awaitable<void> sync_worker::run_stream(const ts::stream_config& stream, s
     live = ts::stream_live{};
     display_.stream_started(name, std::string(ts::to_string(stream.mode)) + " " + std::string(ts::to_string(stream.write)) +
                                       ", " + stream.source.connection + " → " + stream.destination.connection);
-    ts::stream_hooks hooks{&live, [this, name](const std::string& text) { display_.warning(name, text); }};
+    ts::stream_hooks hooks{&live, [this, name](const std::string& text) { display_.warning(name, text); },
+                           [this, name](std::string_view phase) {
+                               shown_[name].first = std::string(phase);
+                               display_.phase(name, phase);
+                               metrics_.set_phase(name, phase);
+                           }};
     aws::diagnostics diag;
     auto started = std::chrono::steady_clock::now();
     auto done = co_await ts::async_run_stream(pools_, plan, start, run_id, hooks, diag);
