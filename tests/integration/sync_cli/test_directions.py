@@ -135,6 +135,30 @@ class Directions(SyncCase):
                           ("4", "", "2026-03-04")])
         self.assert_sync_staging_empty()
 
+    def test_postgres_to_redshift_incremental_upsert(self):
+        self.app.psql("create table public.accounts (id bigint primary key, updated_at timestamptz, name text, "
+                      "balance numeric(20,4), active boolean, meta jsonb)")
+        self.app.psql("grant select on public.accounts to app")
+        self.app.psql("insert into public.accounts values "
+                      "(1, '2026-04-01 00:00:00+00', 'Ann', 12.5, true, '{\"a\": 1}'), "
+                      "(2, '2026-04-01 00:00:00+00', 'line\nbreak, \"quoted\"', NULL, false, NULL), "
+                      "(3, '2026-04-02 00:00:00+00', '', -0.0001, NULL, '[1,2]')")
+        config = self.write_config("streams:\n" + stream(
+            "accounts", "{connection: app, table: public.accounts}", "{connection: warehouse, table: public.accounts}",
+            mode="incremental", cursor="updated_at", primary_key="[id]", write="upsert", lookback="1h"))
+        self.sync_ok(config)
+        self.app.psql("update public.accounts set name = 'Ann B', updated_at = '2026-04-03 00:00:00+00' where id = 1")
+        # Committed late with an older stamp, inside the 1h lookback of the last cursor (2026-04-02 00:00).
+        self.app.psql("insert into public.accounts values (4, '2026-04-01 23:30:00+00', 'late', 4, true, NULL)")
+        self.sync_ok(config)
+        columns = "id, updated_at, name, balance, active"
+        self.assertEqual(self.warehouse_rows(f"select {columns} from public.accounts order by id"),
+                         self.app_rows(f"select {columns} from public.accounts order by id"))
+        self.assertEqual(self.psql_scalar("select count(*) from public.accounts"), "4")
+        self.assertEqual(self.psql_scalar("select cursor_value from shiftsync.shiftsync_state where stream = 'accounts'"),
+                         "2026-04-03 00:00:00+00")
+        self.assert_sync_staging_empty()
+
     def test_config_errors_touch_nothing(self):
         cases = {
             "wrong type": ("max_parallel_streams: many\nstreams: []\n", "max_parallel_streams"),

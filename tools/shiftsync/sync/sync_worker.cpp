@@ -2,6 +2,7 @@
 
 #include "engine/scheduler/cancellation.hpp"
 #include "engine/scheduler/task_group.hpp"
+#include "tools/shiftsync/commands/s3_errors.hpp"
 #include "transfer/staging/run_marker.hpp"
 #include "transfer/staging/sweep.hpp"
 
@@ -150,7 +151,7 @@ asio::awaitable<void> sync_worker::run_stream(const ts::stream_config& stream, s
         const bool interrupted = done.error() == boost::system::errc::operation_canceled ||
                                  done.error().message().find("cancel") != std::string::npos;
         outcome.status = interrupted ? "interrupted" : "failed";
-        outcome.error = diag.code.empty() && diag.client_note.empty() ? done.error().message() : diag.to_string();
+        outcome.error = describe_failure(done.error(), diag);
         outcome.request_id = diag.request_id;
         state_.fail_run(name, run_id, outcome.status, ts::redact(outcome.error, config_), unix_now());
         ++totals.failed;
