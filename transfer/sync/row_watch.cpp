@@ -166,6 +166,7 @@ public:
         co_return written;
     }
     asio::awaitable<result<void>> async_commit() override {
+        watcher_.committing();
         auto committed = co_await inner_->async_commit();
         sync_counts();
         co_return committed;

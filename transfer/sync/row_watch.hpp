@@ -14,6 +14,7 @@
 #include "transfer/load/row_source.hpp"
 #include "transfer/sync/cursor.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,7 @@ struct watch_options {
     bool collect_boundary = false;
     std::vector<std::string> exclude;
     std::uint64_t* live_rows = nullptr;      // kept rows, counted here too (progress lines)
+    std::function<void()> on_commit;         // a watched sink's commit begins (its merge and state row)
 };
 
 class row_watcher {
@@ -60,6 +62,9 @@ public:
     const std::optional<std::string>& max_cursor() const { return tracker_.max(); }
     rows::value_kind cursor_kind() const { return cursor_kind_; }
     bool has_cursor() const { return cursor_index_.has_value(); }
+    void committing() const {
+        if (options_.on_commit) options_.on_commit();
+    }
     std::uint64_t rows_kept() const { return kept_; }
     std::uint64_t rows_below_bound() const { return below_; }
     std::uint64_t rows_already_published() const { return republished_; }

@@ -229,7 +229,9 @@ asio::awaitable<result<void>> to_postgres(run_context& rc, row_watcher& watcher,
                     : plan.write == write_kind::replace ? extract::postgres_write::replace
                                                         : extract::postgres_write::append;
     options.keys = plan.primary_key;
-    if (plan.incremental && plan.write == write_kind::upsert) options.order_by = plan.cursor;
+    // No order_by: the source is the truth. A run reads each row's current version, runs of a stream
+    // never overlap (the state file's lock) and a killed run never commits, so a batch is never older
+    // than the destination; a row whose cursor moved back in the source moves back here too.
     options.before_commit = [&rc, &watcher](std::uint64_t rows) {
         return write_state_sql(rc.plan.state_schema, rc.state_row(watcher, rows), sql_dialect::postgres);
     };
@@ -303,8 +305,7 @@ asio::awaitable<result<void>> to_redshift(run_context& rc, row_watcher& watcher,
     request.mode = plan.write == write_kind::upsert    ? load::write_mode::upsert
                    : plan.write == write_kind::replace ? load::write_mode::replace
                                                        : load::write_mode::append;
-    request.keys = plan.primary_key;
-    if (plan.incremental && plan.write == write_kind::upsert) request.order_by = plan.cursor;
+    request.keys = plan.primary_key;  // no order_by: the source is the truth (see to_postgres)
     request.create_table = true;
     request.add_columns = true;
     request.staging = *dest.staging;
@@ -469,6 +470,7 @@ asio::awaitable<result<stream_report>> run_stream(sync_pools& pools, const strea
     }
     watch.exclude = plan.exclude;
     if (hooks.live) watch.live_rows = &hooks.live->rows;
+    if (plan.destination_kind == place_kind::postgres) watch.on_commit = [&rc] { rc.phase("merge"); };
     row_watcher watcher(std::move(watch));
 
     if (plan.source_kind != place_kind::files) {
