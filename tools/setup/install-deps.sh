@@ -21,6 +21,8 @@ packages=(
   zstd gzip
   # python side: botocore/boto3/awscli are preinstalled on the images; python3 is needed either way
   python3
+  # the metrics endpoint test parses /metrics with the Prometheus project's own Python parser
+  python3-prometheus-client
 )
 
 missing=()
