@@ -1,0 +1,60 @@
+"""Eight streams in parallel against localaws with the Data API's published per-account quotas on
+(ExecuteStatement 30/s, DescribeStatement 100/s, GetStatementResult 20/s): every stream succeeds and
+no request was throttled, counted from localaws's own counters — the streams share one engine and the
+connection's limiters, so together they stay under the account's quotas."""
+import unittest
+
+from sync_fixture import SyncCase
+
+QUOTAS = [{"service": "redshift-data", "operation": "ExecuteStatement", "quota_per_second": 30},
+          {"service": "redshift-data", "operation": "DescribeStatement", "quota_per_second": 100},
+          {"service": "redshift-data", "operation": "GetStatementResult", "quota_per_second": 20}]
+
+
+def throttled(counters):
+    """ThrottlingException answers per redshift-data operation."""
+    out = {}
+    for name, c in counters.items():
+        if not name.startswith("redshift-data."):
+            continue
+        n = c.get("by_error_code", c.get("errors", {})).get("ThrottlingException", 0)
+        if n:
+            out[name] = n
+    return out
+
+
+class Quota(SyncCase):
+    def test_eight_streams_stay_under_the_published_quotas(self):
+        streams = "max_parallel_streams: 8\nstreams:\n"
+        for i in range(4):
+            self.sql(f"create table wide_{i} (id int, at timestamp, payload varchar(200))")
+            self.sql(f"insert into wide_{i} select g, timestamp '2026-01-01' + g * interval '1 second', "
+                     f"repeat('x', 150) || g from generate_series(1, 3000) g")
+            self.app.psql(f"create table public.src_{i} (id int primary key, at timestamp, payload text)")
+            self.app.psql(f"insert into public.src_{i} select g, timestamp '2026-01-01' + g * interval '1 second', "
+                          f"'p' || g from generate_series(1, 2000) g")
+            self.app.psql(f"grant select on public.src_{i} to app")
+            streams += (f"  - name: down_{i}\n    source: {{connection: warehouse, table: public.wide_{i}}}\n"
+                        f"    destination: {{connection: app, table: public.wide_{i}}}\n"
+                        f"    mode: incremental\n    cursor: at\n    primary_key: [id]\n    write: upsert\n"
+                        f"    via: data-api\n")
+            streams += (f"  - name: up_{i}\n    source: {{connection: app, table: public.src_{i}}}\n"
+                        f"    destination: {{connection: warehouse, table: public.src_{i}}}\n"
+                        f"    mode: incremental\n    cursor: at\n    primary_key: [id]\n    write: upsert\n")
+        config = self.write_config(streams)
+        self.aws.set_faults(QUOTAS)
+        self.addCleanup(self.aws.clear_faults)
+        self.aws.admin("DELETE", "counters")
+        r = self.sync_ok(config, "--log-format", "json", timeout=900)
+        counters = self.aws.counters()
+        self.assertEqual(throttled(counters), {}, "throttled by the published quotas")
+        calls = sum(c.get("requests", 0) for n, c in counters.items() if n.startswith("redshift-data."))
+        self.assertGreater(calls, 100, "too few Data API calls for the quotas to matter")
+        for i in range(4):
+            self.assertEqual(self.app_rows(f"select count(*) from public.wide_{i}"), [("3000",)])
+            self.assertEqual(self.warehouse_rows(f"select count(*) from public.src_{i}"), [("2000",)])
+        self.assertEqual(r.err().count('"status":"succeeded"'), 8, r.err()[-3000:])
+
+
+if __name__ == "__main__":
+    unittest.main()
