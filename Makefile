@@ -22,7 +22,9 @@ build: configure
 test: build
 	@tools/setup/run-tests.sh $(BUILD)
 
-demo: build
+# Builds only what the demo runs (the shiftsync command and localaws), not the test suite.
+demo: configure
+	@cmake --build $(BUILD) --target shiftsync localaws
 	@tools/demo/demo.sh $(BUILD)
 
 bench: build
