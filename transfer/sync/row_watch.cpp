@@ -189,8 +189,7 @@ private:
 
 class watching_source final : public load::row_source {
 public:
-    watching_source(std::unique_ptr<load::row_source> inner, row_watcher& watcher)
-        : inner_(std::move(inner)), watcher_(watcher) {}
+    watching_source(load::row_source& inner, row_watcher& watcher) : inner_(&inner), watcher_(watcher) {}
 
     asio::awaitable<result<std::vector<std::string>>> async_open(aws::diagnostics& diag) override {
         auto names = co_await inner_->async_open(diag);
@@ -240,7 +239,7 @@ public:
     }
 
 private:
-    std::unique_ptr<load::row_source> inner_;
+    load::row_source* inner_;  // not owned: the caller closes it after the load (an extract source)
     row_watcher& watcher_;
     std::vector<std::string> names_;
     std::string bind_error_;
@@ -252,8 +251,8 @@ std::unique_ptr<extract::row_sink> make_watching_sink(std::unique_ptr<extract::r
     return std::make_unique<watching_sink>(std::move(inner), watcher);
 }
 
-std::unique_ptr<load::row_source> make_watching_source(std::unique_ptr<load::row_source> inner, row_watcher& watcher) {
-    return std::make_unique<watching_source>(std::move(inner), watcher);
+std::unique_ptr<load::row_source> make_watching_source(load::row_source& inner, row_watcher& watcher) {
+    return std::make_unique<watching_source>(inner, watcher);
 }
 
 }  // namespace shiftsync::transfer::sync

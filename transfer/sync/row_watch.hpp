@@ -89,7 +89,7 @@ private:
 
 // Extract's sink, watched: the inner sink sees the kept columns and rows.
 std::unique_ptr<extract::row_sink> make_watching_sink(std::unique_ptr<extract::row_sink> inner, row_watcher& watcher);
-// Load's source, watched: the load sees the kept columns and rows.
-std::unique_ptr<load::row_source> make_watching_source(std::unique_ptr<load::row_source> inner, row_watcher& watcher);
+// Load's source, watched: the load sees the kept columns and rows. `inner` must outlive it.
+std::unique_ptr<load::row_source> make_watching_source(load::row_source& inner, row_watcher& watcher);
 
 }  // namespace shiftsync::transfer::sync

@@ -7,6 +7,7 @@
 #include "transfer/postgres/postgres_conninfo.hpp"
 #include "transfer/postgres/postgres_session.hpp"
 #include "transfer/extract/postgres_sink.hpp"
+#include "transfer/load/extract_source.hpp"
 #include "transfer/load/load.hpp"
 #include "transfer/load/postgres_source.hpp"
 #include "transfer/s3/transfer_error.hpp"
@@ -15,6 +16,8 @@
 #include "transfer/sync/row_watch.hpp"
 #include "transfer/sync/source_query.hpp"
 #include "transfer/sync/destination_state.hpp"
+
+#include <boost/asio/this_coro.hpp>
 
 #include <chrono>
 #include <ctime>
@@ -289,7 +292,7 @@ asio::awaitable<result<void>> to_files(run_context& rc, row_watcher& watcher, aw
 }
 
 // Anything → Redshift: load, with the state row in its transaction.
-asio::awaitable<result<void>> to_redshift(run_context& rc, row_watcher& watcher, std::unique_ptr<load::row_source> source,
+asio::awaitable<result<void>> to_redshift(run_context& rc, row_watcher& watcher, load::row_source& source,
                                           aws::diagnostics& diag) {
     const auto& plan = rc.plan;
     const auto& dest = *plan.destination_redshift;
@@ -316,7 +319,7 @@ asio::awaitable<result<void>> to_redshift(run_context& rc, row_watcher& watcher,
         rc.phase("state");
         return write_state_sql(rc.plan.state_schema, rc.state_row(watcher, stats.rows_loaded), sql_dialect::redshift);
     };
-    auto watched = make_watching_source(std::move(source), watcher);
+    auto watched = make_watching_source(source, watcher);
     load::load_environment env{*dest.data, *dest.transfers, [&rc](const std::string& w) { rc.warn(w); },
                                [&rc](std::string_view p) { rc.phase(p == "staging" ? "stage" : p); }};
     load::load_stats stats;
@@ -397,6 +400,9 @@ asio::awaitable<result<std::optional<published_run>>> settle_files(run_context& 
 
 asio::awaitable<result<stream_report>> run_stream(sync_pools& pools, const stream_plan& plan, const stream_start& start,
                                                   const std::string& run_id, stream_hooks& hooks, aws::diagnostics& diag) {
+    // Cancelled (Ctrl-C), the transfers below roll back and clean up through their own slots; this
+    // coroutine must not throw past them (the Redshift source is closed after the load either way).
+    co_await asio::this_coro::throw_if_cancelled(false);
     stream_report report;
     report.run_id = run_id;
     run_context rc{pools, plan, run_id, hooks, report, {}, {}, {}};
@@ -483,6 +489,8 @@ asio::awaitable<result<stream_report>> run_stream(sync_pools& pools, const strea
     }
 
     result<void> done;
+    std::optional<extract::extract_environment> extract_env;  // outlives a Redshift source's extract
+    load::extract_source* from_redshift = nullptr;
     switch (plan.destination_kind) {
         case place_kind::postgres:
             if (plan.source_kind != place_kind::redshift)
@@ -506,10 +514,17 @@ asio::awaitable<result<stream_report>> run_stream(sync_pools& pools, const strea
                 source = load::make_postgres_source(pools.blocking, pools.cpu, plan.source_postgres->dsn, rc.source_sql,
                                                     options);
             } else {
-                co_return fail(diag, "a Redshift source cannot feed Redshift through sync yet (use a PostgreSQL or "
-                                     "files source, or `shiftsync extract` then `shiftsync load`)", errc::does_not_fit);
+                // Redshift → Redshift: the extract feeds the load through a bounded channel.
+                const auto& src = *plan.source_redshift;
+                extract_env.emplace(extract::extract_environment{*src.data, pools.cpu, src.transfers,
+                                                                 [&rc](const std::string& w) { rc.warn(w); }, {}});
+                auto request = extract_request_for(rc);
+                auto made = load::make_extract_source(*extract_env, std::move(request));
+                from_redshift = made.get();
+                source = std::move(made);
             }
-            done = co_await to_redshift(rc, watcher, std::move(source), diag);
+            done = co_await to_redshift(rc, watcher, *source, diag);
+            if (from_redshift) co_await from_redshift->async_close();
             break;
         }
     }

@@ -159,6 +159,25 @@ class Directions(SyncCase):
                          "2026-04-03 00:00:00+00")
         self.assert_sync_staging_empty()
 
+    def test_redshift_to_redshift_another_schema_both_paths(self):
+        self.sql("create schema if not exists mart")
+        for via in ("data-api", "unload"):
+            with self.subTest(via=via):
+                name = via.replace("-", "_")
+                config = self.write_config("streams:\n" + stream(
+                    f"orders_{name}", "{connection: warehouse, table: public.orders}",
+                    f"{{connection: warehouse, table: mart.orders_{name}}}", mode="incremental",
+                    cursor="updated_at", primary_key="[id]", write="upsert", via=via))
+                self.sync_ok(config)
+                self.sync_ok(config)  # again: the ties re-read and merged away
+                self.assertEqual(self.warehouse_rows(f"select id, updated_at, note, amount from mart.orders_{name} order by id"),
+                                 self.orders())
+                # The created table took the source's types (numeric(12,2) stays exact).
+                self.assertEqual(self.psql_scalar(
+                    "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = "
+                    f"'mart.orders_{name}'::regclass and attname = 'amount'"), "numeric(12,2)")
+        self.assert_sync_staging_empty()
+
     def test_config_errors_touch_nothing(self):
         cases = {
             "wrong type": ("max_parallel_streams: many\nstreams: []\n", "max_parallel_streams"),
