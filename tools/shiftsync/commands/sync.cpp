@@ -155,7 +155,10 @@ int run_sync(const sync_flags& flags) {
     ts::sync_metrics metrics;
     for (const auto* s : streams) metrics.add_stream(s->name);
 
-    auto places = sync_places::open(config, streams, ctx.get_executor(), http, memory, cpu, files, nullptr,
+    // Multipart uploads (S3 destinations' part files) are journaled before their first part, so a
+    // killed run's can be aborted by the next (sync_worker::async_prepare).
+    transfer::s3::upload_journal journal(transfer::s3::upload_journal::default_path());
+    auto places = sync_places::open(config, streams, ctx.get_executor(), http, memory, cpu, files, &journal,
                                     [&display](const std::string& text) { display.warning("", text); }, why);
     if (!places) {
         fmt::print(stderr, "shiftsync sync: {}\n", ts::redact(why, config));
@@ -178,7 +181,7 @@ int run_sync(const sync_flags& flags) {
     }
     metrics.set_up(true);
 
-    sync_worker worker(config, streams, *places, **state, pools, display, metrics, flags.session_keep_alive);
+    sync_worker worker(config, streams, *places, **state, pools, display, metrics, flags.session_keep_alive, journal);
     run_state result;
     const std::string run_id = transfer::staging::new_run_id();
     display.run_started(run_id, streams.size(), config.max_parallel_streams);

@@ -160,6 +160,15 @@ std::vector<aws::service_client*> sync_places::services() {
     return out;
 }
 
+std::map<std::string, aws::s3::s3_client*> sync_places::buckets() const {
+    std::map<std::string, aws::s3::s3_client*> out;
+    for (const auto& [name, place] : redshift_)
+        if (place.staging && place.transfers) out.emplace(place.staging->bucket, &place.transfers->s3());
+    for (const auto& [name, place] : files_)
+        if (place.transfers) out.emplace(place.bucket, &place.transfers->s3());
+    return out;
+}
+
 ts::stream_plan sync_places::plan_for(const ts::stream_config& s, const std::string& state_schema) const {
     ts::stream_plan plan;
     plan.name = s.name;

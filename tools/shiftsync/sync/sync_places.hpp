@@ -23,6 +23,10 @@
 #include <string>
 #include <vector>
 
+namespace shiftsync::aws::s3 {
+class s3_client;
+}
+
 namespace shiftsync::engine::http {
 class client;
 }
@@ -48,6 +52,8 @@ public:
     const std::map<std::string, transfer::sync::redshift_place>& redshift() const { return redshift_; }
     const std::map<std::string, transfer::sync::postgres_place>& postgres() const { return postgres_; }
     std::vector<aws::service_client*> services();
+    // The S3 client that reaches each bucket the streams use (staging buckets, S3 destinations).
+    std::map<std::string, aws::s3::s3_client*> buckets() const;
 
 private:
     sync_places() = default;

@@ -1,6 +1,7 @@
 #include "tools/shiftsync/sync/sync_worker.hpp"
 
 #include "engine/scheduler/cancellation.hpp"
+#include "aws/s3/s3_client.hpp"
 #include "engine/scheduler/task_group.hpp"
 #include "tools/shiftsync/commands/s3_errors.hpp"
 #include "transfer/staging/run_marker.hpp"
@@ -29,7 +30,34 @@ std::string owner_name() { return "shiftsync sync pid " + std::to_string(::getpi
 
 }  // namespace
 
+// Multipart uploads a killed run left open (an S3 destination's part files): aborted where the
+// credentials may; the guide grants no s3:AbortMultipartUpload, so a refusal is said once, with the
+// lifecycle rule that cleans them up instead, and the journal keeps them for `shiftsync rm
+// --incomplete-uploads` with more permission.
+asio::awaitable<void> sync_worker::abort_journaled_uploads() {
+    auto open = journal_.open_entries();
+    if (!open || open->empty()) co_return;
+    const auto buckets = places_.buckets();
+    std::vector<transfer::s3::journal_entry> done;
+    std::size_t refused = 0;
+    for (const auto& e : *open) {
+        auto it = buckets.find(e.bucket);
+        if (it == buckets.end()) continue;
+        aws::diagnostics diag;
+        auto aborted = co_await it->second->async_abort_multipart_upload(e.bucket, e.key, e.upload_id, diag);
+        if (aborted || diag.code == "NoSuchUpload") done.push_back(e);
+        else ++refused;
+    }
+    if (!done.empty()) (void)journal_.forget(done);
+    if (refused)
+        display_.warning("", std::to_string(refused) + " unfinished multipart upload(s) recorded in " + journal_.path() +
+                                 " could not be aborted (s3:AbortMultipartUpload is not granted by the connector "
+                                 "guide); a bucket lifecycle rule AbortIncompleteMultipartUpload removes them, or "
+                                 "`shiftsync rm --incomplete-uploads` with more permission");
+}
+
 asio::awaitable<bool> sync_worker::async_prepare() {
+    co_await abort_journaled_uploads();
     // Dead runs' staging prefixes: the sweep decides which are dead (a marker whose process is
     // gone on this host, or old enough elsewhere) and never touches a prefix without a marker.
     for (const auto& [name, place] : places_.redshift()) {
