@@ -178,6 +178,27 @@ class Directions(SyncCase):
                     f"'mart.orders_{name}'::regclass and attname = 'amount'"), "numeric(12,2)")
         self.assert_sync_staging_empty()
 
+    def test_housekeeping_reports_uploads_it_may_not_abort(self):
+        """A multipart upload a killed run left open in the staging bucket, in the journal: the connector
+        role may not abort it (the guide grants no s3:AbortMultipartUpload), so sync says so once and keeps
+        the journal entry for `shiftsync rm --incomplete-uploads`."""
+        key = "sync-staging/left-open.bin"
+        upload_id = self.s3.create_multipart_upload(Bucket=BUCKET, Key=key)["UploadId"]
+        self.addCleanup(self.s3.abort_multipart_upload, Bucket=BUCKET, Key=key, UploadId=upload_id)
+        journal = self.ss.default_journal
+        os.makedirs(os.path.dirname(journal), exist_ok=True)
+        with open(journal, "a") as f:
+            f.write(json.dumps({"event": "started", "bucket": BUCKET, "key": key, "upload_id": upload_id,
+                                "time": "2026-12-01T00:00:00Z"}) + "\n")
+        self.sql("create table if not exists hk (id int)")
+        config = self.write_config("streams:\n" + stream(
+            "hk", "{connection: warehouse, table: public.hk}", "{connection: app, table: public.hk}", write="replace"))
+        r = self.sync_ok(config)
+        self.assertIn("could not be aborted", r.err())
+        self.assertIn("AbortIncompleteMultipartUpload", r.err())
+        with open(journal) as f:
+            self.assertIn(upload_id, f.read())
+
     def test_config_errors_touch_nothing(self):
         cases = {
             "wrong type": ("max_parallel_streams: many\nstreams: []\n", "max_parallel_streams"),
