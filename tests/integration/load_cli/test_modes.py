@@ -138,6 +138,29 @@ class LoadModes(LoadCase):
         self.assertEqual(self.psql_scalar("select count(*) from rt_copy"), str(len(ROWS)))
         self.assert_load_staging_empty()
 
+    def test_redshift_to_redshift_through_the_extract_source(self):
+        """--from-redshift-table: the extract feeds the load directly (both read paths); --create-table takes
+        the source's column types."""
+        self.fresh_table("r2r_source")
+        self.load_ok("--from", self.write_csv("r2r.csv", NAMES, ROWS), "--table", "r2r_source")
+        for via in ("data-api", "unload"):
+            with self.subTest(via=via):
+                target = f"r2r_{via.replace('-', '_')}"
+                self.sql(f"drop table if exists {target}")
+                self.load_ok("--from-redshift-table", "r2r_source", "--via", via, "--table", target, "--create-table")
+                for a, b in (("r2r_source", target), (target, "r2r_source")):
+                    self.assertEqual(self.psql_scalar(f"select count(*) from (select * from {a} except select * from {b}) q"),
+                                     "0")
+                self.assertEqual(self.psql_scalar(
+                    "select string_agg(format_type(atttypid, atttypmod), ',' order by attnum) from pg_attribute "
+                    f"where attrelid = '{target}'::regclass and attnum > 0"),
+                    self.psql_scalar("select string_agg(format_type(atttypid, atttypmod), ',' order by attnum) "
+                                     "from pg_attribute where attrelid = 'r2r_source'::regclass and attnum > 0"))
+        r = self.load("--from-redshift-sql", "select * from no_such_table", "--table", "r2r_never", "--create-table")
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("no_such_table", r.err())
+        self.assert_load_staging_empty()
+
     def test_round_trip_through_ndjson(self):
         self.fresh_table("nd_source")
         self.load_ok("--from", self.write_csv("nd.csv", NAMES, ROWS), "--table", "nd_source")

@@ -7,6 +7,7 @@
 #include "tools/shiftsync/commands/transfer_run.hpp"
 #include "tools/shiftsync/output/byte_size.hpp"
 #include "transfer/load/load.hpp"
+#include "transfer/load/extract_source.hpp"
 #include "transfer/load/postgres_source.hpp"
 #include "transfer/postgres/postgres_conninfo.hpp"
 #include "transfer/s3/s3_url.hpp"
@@ -30,6 +31,9 @@ struct load_flags {
     std::string from;
     std::string from_sql;    // with --from postgresql://…
     std::string from_table;  // with --from postgresql://…
+    std::string from_redshift_sql;    // Redshift → Redshift: a query of the same workgroup
+    std::string from_redshift_table;  // or a table
+    std::string via = "auto";         // how that query is read (extract's paths)
     std::string table;
     std::string format = "csv";
     bool no_header = false;
@@ -95,7 +99,7 @@ void print_load_errors(const tl::load_stats& s) {
                    e.value.empty() ? "" : " (value '" + e.value + "')");
 }
 
-enum class source_kind { files, postgres, s3_prefix };
+enum class source_kind { files, postgres, s3_prefix, redshift };
 
 // Where the rows come from, decided before anything is opened.
 struct source_plan {
@@ -108,6 +112,30 @@ struct source_plan {
 // Checks the source flags; 0, or the exit code after saying what is wrong. The connection string
 // is never printed (it may hold a password).
 int plan_source(const load_flags& flags, source_plan& plan) {
+    if (!flags.from_redshift_sql.empty() || !flags.from_redshift_table.empty()) {
+        if (!flags.from.empty() || (!flags.from_redshift_sql.empty() && !flags.from_redshift_table.empty())) {
+            fmt::print(stderr, "shiftsync load: give one source: --from, --from-redshift-sql or --from-redshift-table\n");
+            return exit_usage;
+        }
+        plan.kind = source_kind::redshift;
+        if (!flags.from_redshift_sql.empty()) {
+            plan.sql = flags.from_redshift_sql;
+            return 0;
+        }
+        auto table = transfer::sql::parse_table_name(flags.from_redshift_table, transfer::sql::unquoted_names::kept);
+        if (!table) {
+            fmt::print(stderr, "shiftsync load: --from-redshift-table wants SCHEMA.TABLE or TABLE, got '{}'\n",
+                       flags.from_redshift_table);
+            return exit_usage;
+        }
+        plan.sql = "SELECT * FROM " + table->quoted();
+        return 0;
+    }
+    if (flags.from.empty()) {
+        fmt::print(stderr, "shiftsync load: where from? --from FILE|DIR|-|s3://…|postgresql://…, or "
+                           "--from-redshift-sql / --from-redshift-table\n");
+        return exit_usage;
+    }
     const bool postgres = transfer::postgres::is_postgres_uri(flags.from) || flags.from.find("dbname=") != std::string::npos;
     if (!postgres && (!flags.from_sql.empty() || !flags.from_table.empty())) {
         fmt::print(stderr, "shiftsync load: --from-sql and --from-table go with --from postgresql://…\n");
@@ -233,6 +261,14 @@ int run_load(load_flags& flags) {
     request.file_target_bytes = std::min<std::uint64_t>(*file_size, std::max<std::uint64_t>(1u << 20, run.memory().total() / 8));
 
     std::unique_ptr<tl::row_source> source;
+    // A Redshift source: the extract's environment outlives it; the source is closed after the load.
+    transfer::extract::extract_environment extract_env{run.session().data(), run.cpu(), &run.context(),
+                                                       [&run](const std::string& text) {
+                                                           run.progress().stop();
+                                                           fmt::print(stderr, "shiftsync load: warning: {}\n", text);
+                                                       },
+                                                       {}};
+    tl::extract_source* from_redshift = nullptr;
     switch (plan.kind) {
         case source_kind::postgres:
             // libpq blocks: its calls go to the file pool's threads, never the CPU pool's.
@@ -244,6 +280,21 @@ int run_load(load_flags& flags) {
         case source_kind::s3_prefix:
             source = tl::make_s3_source(run.cpu(), run.context(), plan.bucket, plan.prefix, source_options);
             break;
+        case source_kind::redshift: {
+            transfer::extract::extract_request from;
+            from.sql = plan.sql;
+            from.database = flags.database;
+            from.workgroup = flags.workgroup;
+            from.via = flags.via == "unload"     ? transfer::extract::read_path::unload
+                       : flags.via == "data-api" ? transfer::extract::read_path::data_api
+                                                 : transfer::extract::read_path::automatic;
+            from.staging = request.staging;
+            from.unload_role = request.copy_role;
+            auto made = tl::make_extract_source(extract_env, std::move(from));
+            from_redshift = made.get();
+            source = std::move(made);
+            break;
+        }
     }
     auto& progress = run.progress();
     tl::load_environment env{run.session().data(), run.context(),
@@ -262,6 +313,13 @@ int run_load(load_flags& flags) {
     tl::load_stats stats;
     aws::diagnostics diag;
     auto done = run.execute(tl::async_load(env, request, *source, stats, diag));
+    if (from_redshift) {
+        auto close = [](tl::extract_source* s) -> boost::asio::awaitable<bool> {
+            co_await s->async_close();
+            co_return true;
+        };
+        run.execute(close(from_redshift));
+    }
     progress.stop();
     if (run.session().interrupted()) {
         fmt::print(stderr, "shiftsync load: interrupted: nothing was committed, the staging prefix was removed\n");
@@ -293,8 +351,12 @@ command_runner add_load_command(CLI::App& app) {
     cmd->add_option("--from", flags->from,
                     "A CSV or NDJSON file (plain, gzip or zstd), a directory of them, - for stdin, s3://bucket/prefix/ "
                     "(its objects in key order; names starting with _ or . and manifests skipped), or a PostgreSQL "
-                    "connection string (postgresql://user:password@host:port/db, with --from-sql or --from-table)")
-        ->required();
+                    "connection string (postgresql://user:password@host:port/db, with --from-sql or --from-table)");
+    cmd->add_option("--from-redshift-sql", flags->from_redshift_sql,
+                    "Redshift → Redshift: a query of the same workgroup, read as `shiftsync extract` reads it");
+    cmd->add_option("--from-redshift-table", flags->from_redshift_table, "Redshift → Redshift: a table (SCHEMA.TABLE)");
+    cmd->add_option("--via", flags->via, "How a Redshift source is read: auto, data-api or unload")
+        ->check(CLI::IsMember({"auto", "data-api", "unload"}));
     cmd->add_option("--from-sql", flags->from_sql,
                     "With --from postgresql://…: the query whose rows to load (column types from the query; "
                     "--create-table maps them as transfer/postgres/redshift_types.hpp says)");
