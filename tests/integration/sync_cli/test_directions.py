@@ -199,6 +199,25 @@ class Directions(SyncCase):
         with open(journal) as f:
             self.assertIn(upload_id, f.read())
 
+    def test_one_failing_stream_does_not_stop_the_others(self):
+        self.sql("create table fine (id int)")
+        self.sql("insert into fine values (1), (2)")
+        config = self.write_config("max_parallel_streams: 1\nstreams:\n" + stream(
+            "broken", "{connection: warehouse, table: public.no_such_table}", "{connection: app, table: public.broken}",
+            write="replace") + stream(
+            "fine", "{connection: warehouse, table: public.fine}", "{connection: app, table: public.fine}",
+            write="replace"))
+        r = self.sync(config, "--log-format", "json")
+        self.assertEqual(r.returncode, 1, r)
+        ends = {e["stream"]: e for e in map(json.loads, filter(lambda l: l.startswith("{"), r.err().splitlines()))
+                if e.get("event") == "stream_end"}
+        self.assertEqual(ends["broken"]["status"], "failed")
+        self.assertIn("no_such_table", ends["broken"]["error"])
+        # A failed statement is named by its id (what AWS support asks for), a refused call by its request id.
+        self.assertRegex(ends["broken"]["error"], r"statement [0-9a-f-]{36}")
+        self.assertEqual(ends["fine"]["status"], "succeeded")
+        self.assertEqual(self.app_rows("select id from public.fine order by id"), [("1",), ("2",)])
+
     def test_config_errors_touch_nothing(self):
         cases = {
             "wrong type": ("max_parallel_streams: many\nstreams: []\n", "max_parallel_streams"),
