@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The test step of `make test`: first the engine's tests under ASan + UBSan (their own build in
-# build-asan/), then every ctest test of the main build, with output on failure, then a check that
-# no secret (secret key, session token, Authorization header, signature) reached the output of any
-# test (ctest's log of the whole suite).
+# The test step of `make test`: first the GCC 12 coroutine-hazard check over every coroutine in the
+# tree (tools/checks/coroutine_hazards.py, on the build's compile_commands.json), then the engine's
+# tests under ASan + UBSan (their own build in build-asan/), then every ctest test of the main build,
+# with output on failure, then a check that no secret (secret key, session token, Authorization
+# header, signature) reached the output of any test (ctest's log of the whole suite).
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+/usr/bin/python3 "$root/tools/checks/coroutine_hazards.py" --build "$build" --root "$root"
 "$root/tools/setup/run-sanitized-tests.sh" "$root/build-asan"
 cd "$build"
 status=0
