@@ -31,4 +31,14 @@ bench: build
 	@bench/run-all.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz
+
+# The parsers' libFuzzer fuzzers (tests/fuzz/, clang-15, build-fuzz/): each for FUZZ_SECONDS from
+# its corpus, report into tests/fuzz/README.md. fuzz-selftest: three planted bugs, each found.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz fuzz-selftest
+fuzz: deps
+	@tests/fuzz/run-fuzzers.sh fuzz $(FUZZ_SECONDS)
+
+fuzz-selftest: deps
+	@tests/fuzz/selftest/run-selftest.sh

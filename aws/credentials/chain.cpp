@@ -45,7 +45,8 @@ private:
             co_return make_error_code(errc::missing_credentials);
         }
         sts::sts_client client(*sts_);
-        auto assumed = co_await client.async_assume_role_with_web_identity(role_arn_, session_name_, token.str(), diag);
+        const std::string web_token = token.str();
+        auto assumed = co_await client.async_assume_role_with_web_identity(role_arn_, session_name_, web_token, diag);
         if (!assumed) co_return assumed.error();
         co_return std::move(assumed->credentials);
     }

@@ -59,7 +59,8 @@ private:
         req.target = where->target;
         req.headers.add("Accept", "application/json");
         if (!token->value.empty()) req.headers.add("Authorization", token->value);
-        auto reply = co_await http_.async_send(where->where, std::move(req), detail::metadata_options());
+        const auto options = detail::metadata_options();
+        auto reply = co_await http_.async_send(where->where, std::move(req), options);
         if (!reply) {
             diag.client_note = "no answer from the container credentials endpoint " + where->shown + " (" +
                                reply.error().message() + ")";

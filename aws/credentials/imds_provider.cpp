@@ -38,7 +38,8 @@ private:
         token_request.method = "PUT";
         token_request.target = prefix + "/latest/api/token";
         token_request.headers.add("X-aws-ec2-metadata-token-ttl-seconds", "21600");
-        auto token = co_await http_.async_send(base->where, std::move(token_request), detail::metadata_options());
+        const auto options = detail::metadata_options();
+        auto token = co_await http_.async_send(base->where, std::move(token_request), options);
         if (!token) {
             diag.client_note = "no EC2 instance metadata service at " + shown + " (" + token.error().message() +
                                "; not on EC2? AWS_EC2_METADATA_DISABLED=true skips it)";
@@ -55,7 +56,8 @@ private:
             http::request r;
             r.target = std::move(target);
             r.headers.add("X-aws-ec2-metadata-token", session);
-            co_return co_await http_.async_send(base->where, std::move(r), detail::metadata_options());
+            const auto options = detail::metadata_options();
+            co_return co_await http_.async_send(base->where, std::move(r), options);
         };
         auto failed = [&](const boost::system::result<http::response>& reply, const std::string& what) {
             if (!reply) {
@@ -69,13 +71,15 @@ private:
                                (reply->status == 404 ? ": this instance has no IAM role)" : ")");
         };
 
-        auto role = co_await get(prefix + std::string(credentials_path));
+        const std::string role_path = prefix + std::string(credentials_path);
+        auto role = co_await get(role_path);
         if (!role || role->status != 200 || role->body.empty()) {
             failed(role, "the instance's role name");
             co_return make_error_code(errc::missing_credentials);
         }
         std::string role_name = role->body.substr(0, role->body.find('\n'));
-        auto creds = co_await get(prefix + std::string(credentials_path) + role_name);
+        const std::string creds_path = prefix + std::string(credentials_path) + role_name;
+        auto creds = co_await get(creds_path);
         if (!creds || creds->status != 200) {
             failed(creds, "credentials for role " + role_name);
             co_return make_error_code(errc::missing_credentials);

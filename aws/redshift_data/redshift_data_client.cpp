@@ -22,21 +22,24 @@ boost::asio::awaitable<boost::system::result<http::response>> redshift_data_clie
 
 boost::asio::awaitable<boost::system::result<execute_result>> redshift_data_client::async_execute_statement(
     const execute_request& request, diagnostics& diag) {
-    auto reply = co_await call("ExecuteStatement", execute_statement_body(request), engine::priority::normal, diag);
+    const std::string operation = "ExecuteStatement", body = execute_statement_body(request);
+    auto reply = co_await call(operation, body, engine::priority::normal, diag);
     if (!reply) co_return reply.error();
     co_return parse_execute_statement(reply->body);
 }
 
 boost::asio::awaitable<boost::system::result<statement_description>> redshift_data_client::async_describe_statement(
     const std::string& id, diagnostics& diag) {
-    auto reply = co_await call("DescribeStatement", id_body(id), engine::priority::control, diag);
+    const std::string operation = "DescribeStatement", body = id_body(id);
+    auto reply = co_await call(operation, body, engine::priority::control, diag);
     if (!reply) co_return reply.error();
     co_return parse_describe_statement(reply->body);
 }
 
 boost::asio::awaitable<boost::system::result<result_page>> redshift_data_client::async_get_statement_result(
     const std::string& id, const std::string& next_token, diagnostics& diag) {
-    auto reply = co_await call("GetStatementResult", id_body(id, next_token), engine::priority::normal, diag);
+    const std::string operation = "GetStatementResult", body = id_body(id, next_token);
+    auto reply = co_await call(operation, body, engine::priority::normal, diag);
     if (!reply) co_return reply.error();
     auto page = parse_get_statement_result(reply->body);
     if (!page) diag.client_note = "GetStatementResult's answer is not a result page: " + reply->body.substr(0, 200);
@@ -45,7 +48,8 @@ boost::asio::awaitable<boost::system::result<result_page>> redshift_data_client:
 
 boost::asio::awaitable<boost::system::result<bool>> redshift_data_client::async_cancel_statement(const std::string& id,
                                                                                                 diagnostics& diag) {
-    auto reply = co_await call("CancelStatement", id_body(id), engine::priority::control, diag);
+    const std::string operation = "CancelStatement", body = id_body(id);
+    auto reply = co_await call(operation, body, engine::priority::control, diag);
     // result<bool> cannot tell an error_code from a bool by conversion: say which one this is.
     if (!reply) co_return boost::system::result<bool>(boost::system::in_place_error, reply.error());
     co_return reply->body.find("true") != std::string::npos;
@@ -71,7 +75,8 @@ boost::asio::awaitable<boost::system::result<std::vector<Item>>> redshift_data_c
     std::vector<Item> all;
     std::string token;
     do {
-        auto reply = co_await call(operation, body_for(token), engine::priority::normal, diag);
+        const std::string name = operation, body = body_for(token);
+        auto reply = co_await call(name, body, engine::priority::normal, diag);
         if (!reply) co_return reply.error();
         auto page = parse(reply->body);
         if (!page) co_return page.error();

@@ -52,7 +52,8 @@ boost::asio::awaitable<boost::system::result<statement_description>> redshift_da
         auto state = co_await asio::this_coro::cancellation_state;
         if (ec == asio::error::operation_aborted || state.cancelled() != asio::cancellation_type::none) {
             co_await asio::this_coro::reset_cancellation_state();
-            co_await cancel_statement("given up by the caller");
+            const std::string why = "given up by the caller";
+            co_await cancel_statement(why);
             co_return make_error_code(engine::errc::cancelled);
         }
         const bool timed_out = std::chrono::steady_clock::now() >= deadline;
@@ -68,7 +69,8 @@ boost::asio::awaitable<boost::system::result<statement_description>> redshift_da
                                   described.error() == make_error_code(engine::errc::cancelled);
             if (!given_up) co_return described.error();
             co_await asio::this_coro::reset_cancellation_state();
-            co_await cancel_statement("given up by the caller");
+            const std::string why = "given up by the caller";
+            co_await cancel_statement(why);
             co_return make_error_code(engine::errc::cancelled);
         }
         if (described->status == statement_status::finished) {
@@ -83,7 +85,8 @@ boost::asio::awaitable<boost::system::result<statement_description>> redshift_da
             co_return make_error_code(errc::service_error);
         }
         if (timed_out) {
-            co_await cancel_statement("still " + std::string(to_string(described->status)) + " when the wait timed out");
+            const std::string why = "still " + std::string(to_string(described->status)) + " when the wait timed out";
+            co_await cancel_statement(why);
             co_return make_error_code(engine::errc::request_timeout);
         }
         schedule.missed(ms(std::chrono::steady_clock::now() - began).count(), described->status);

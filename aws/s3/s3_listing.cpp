@@ -67,7 +67,8 @@ boost::asio::awaitable<boost::system::result<list_page>> s3_client::async_list_o
     add_query_param(query, "max-keys", std::to_string(request.max_keys));
     if (!request.prefix.empty()) add_query_param(query, "prefix", request.prefix);
     if (!request.start_after.empty()) add_query_param(query, "start-after", request.start_after);
-    auto reply = co_await service_.async_call(make_call("ListObjectsV2", "GET", bucket, "", std::move(query)), diag);
+    auto call = make_call("ListObjectsV2", "GET", bucket, "", std::move(query));
+    auto reply = co_await service_.async_call(std::move(call), diag);
     if (!reply) co_return reply.error();
     auto page = parse_list_objects_v2(reply->body);
     if (!page) diag.client_note = "ListObjectsV2 answered with a document that is not a ListBucketResult";

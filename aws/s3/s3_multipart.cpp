@@ -101,8 +101,8 @@ boost::asio::awaitable<boost::system::result<std::string>> s3_client::async_comp
 
 boost::asio::awaitable<boost::system::result<void>> s3_client::async_abort_multipart_upload(
     const std::string& bucket, const std::string& key, const std::string& upload_id, diagnostics& diag) {
-    auto reply = co_await service_.async_call(make_call("AbortMultipartUpload", "DELETE", bucket, key, upload_query(upload_id)),
-                                              diag);
+    auto call = make_call("AbortMultipartUpload", "DELETE", bucket, key, upload_query(upload_id));
+    auto reply = co_await service_.async_call(std::move(call), diag);
     if (!reply) co_return reply.error();
     co_return boost::system::result<void>{};
 }

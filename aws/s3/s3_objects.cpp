@@ -119,7 +119,8 @@ boost::asio::awaitable<boost::system::result<object_head>> s3_client::async_head
 boost::asio::awaitable<boost::system::result<void>> s3_client::async_delete_object(const std::string& bucket,
                                                                                   const std::string& key,
                                                                                   diagnostics& diag) {
-    auto reply = co_await service_.async_call(make_call("DeleteObject", "DELETE", bucket, key), diag);
+    auto call = make_call("DeleteObject", "DELETE", bucket, key);
+    auto reply = co_await service_.async_call(std::move(call), diag);
     if (!reply) co_return reply.error();
     co_return boost::system::result<void>{};
 }

@@ -60,7 +60,8 @@ boost::asio::awaitable<boost::system::result<assumed_role>> sts_client::async_as
     form.add("RoleArn", request.role_arn).add("RoleSessionName", request.role_session_name);
     if (!request.external_id.empty()) form.add("ExternalId", request.external_id);
     if (request.duration) form.add("DurationSeconds", std::to_string(request.duration->count()));
-    auto reply = co_await service_.async_call(form_call("AssumeRole", form), diag);
+    auto call = form_call("AssumeRole", form);
+    auto reply = co_await service_.async_call(std::move(call), diag);
     if (!reply) {
         diag.client_note = "assuming " + request.role_arn + (request.external_id.empty() ? " without an ExternalId" : " with an ExternalId") +
                            (diag.client_note.empty() ? "" : "; " + diag.client_note);
@@ -89,7 +90,8 @@ boost::asio::awaitable<boost::system::result<assumed_role>> sts_client::async_as
 boost::asio::awaitable<boost::system::result<caller_identity>> sts_client::async_get_caller_identity(
     diagnostics& diag) {
     query_protocol::form form("GetCallerIdentity", api_version);
-    auto reply = co_await service_.async_call(form_call("GetCallerIdentity", form), diag);
+    auto call = form_call("GetCallerIdentity", form);
+    auto reply = co_await service_.async_call(std::move(call), diag);
     if (!reply) co_return reply.error();
     co_return parse_get_caller_identity_response(reply->body);
 }

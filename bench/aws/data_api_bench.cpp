@@ -105,7 +105,8 @@ int main(int argc, char** argv) {
             detection_ms.push_back((known - done->updated_at) * 1000.0);
             run_ms.push_back((done->updated_at - done->created_at) * 1000.0);
             ++polls_histogram[std::min(polls, 9)];
-            auto page = co_await data.async_get_statement_result(started->id, "", diag);
+            const std::string no_token;
+            auto page = co_await data.async_get_statement_result(started->id, no_token, diag);
             if (!page || page->rows.size() != 1) ++failed;
             ++finished;
         }

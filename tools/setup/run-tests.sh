@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# The test step of `make test`: first the engine's tests under ASan + UBSan (their own build in
-# build-asan/), then every ctest test of the main build, with output on failure, then a check that
-# no secret (secret key, session token, Authorization header, signature) reached the output of any
-# test (ctest's log of the whole suite).
+# The test step of `make test`: first the GCC 12 coroutine-hazard check over every coroutine in the
+# tree (tools/checks/coroutine_hazards.py, on the build's compile_commands.json), the fuzzers over
+# their corpora (tests/fuzz/run-fuzzers.sh regress), then the engine's
+# tests under ASan + UBSan (their own build in build-asan/), then every ctest test of the main build,
+# with output on failure, then a check that no secret (secret key, session token, Authorization
+# header, signature) reached the output of any test (ctest's log of the whole suite).
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+/usr/bin/python3 "$root/tools/checks/coroutine_hazards.py" --build "$build" --root "$root"
+# The parsers' fuzzers (clang-15, build-fuzz/), each over its corpus once: a crash found once stays
+# found. A cold build of build-fuzz and the run take about 40 s on two cores (ccache off).
+"$root/tests/fuzz/run-fuzzers.sh" regress
 "$root/tools/setup/run-sanitized-tests.sh" "$root/build-asan"
 cd "$build"
 status=0

@@ -64,9 +64,11 @@ asio::awaitable<result<read_path>> choose_path(extract_environment& env, const e
         stats.auto_reason = "no staging location, so the Data API";
         co_return read_path::data_api;
     }
-    auto done = co_await detail::run_statement(env, request, "EXPLAIN " + trim_query(request.sql), stats.describe_calls, diag);
+    const std::string explain = "EXPLAIN " + trim_query(request.sql);
+    auto done = co_await detail::run_statement(env, request, explain, stats.describe_calls, diag);
     if (!done) co_return done.error();
-    auto page = co_await env.data.async_get_statement_result(done->id, std::string(), diag);
+    const std::string no_token;
+    auto page = co_await env.data.async_get_statement_result(done->id, no_token, diag);
     if (!page) co_return page.error();
     std::optional<plan_estimate> estimate;
     if (!page->rows.empty() && !page->rows[0].empty())

@@ -100,7 +100,8 @@ asio::awaitable<result<void>> output_file::async_write(std::shared_ptr<rows::row
 }
 
 asio::awaitable<result<void>> output_file::async_finish(bool sync) {
-    auto done = co_await async_append(std::string(), true, sync);
+    std::string nothing;
+    auto done = co_await async_append(std::move(nothing), true, sync);
     if (owned_ && fd_ >= 0) {
         ::close(fd_);
         fd_ = -1;

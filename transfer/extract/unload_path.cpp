@@ -75,7 +75,7 @@ asio::awaitable<void> read_staged_file(extract_environment& env, const rows::sch
     engine::cpu_pool& cpu = env.cpu;
     s3::chunk_consumer consume = [&cpu, file](std::span<const char> chunk) { return consume_chunk(cpu, file, chunk); };
     aws::diagnostics diag;
-    s3::known_object known{entry.content_length, {}};
+    std::optional<s3::known_object> known = s3::known_object{entry.content_length, {}};
     s3::object_location from{entry.bucket, entry.key};
     auto downloaded = co_await s3::async_download_stream(*env.transfers, from, consume, known, diag);
     if (!downloaded) {
@@ -168,9 +168,11 @@ asio::awaitable<result<unload_manifest>> read_manifest(extract_environment& env,
 
 asio::awaitable<result<rows::schema>> columns_of(extract_environment& env, const extract_request& request,
                                                  extract_stats& stats, aws::diagnostics& diag) {
-    auto done = co_await run_statement(env, request, columns_only_sql(request.sql), stats.describe_calls, diag);
+    const std::string columns_sql = columns_only_sql(request.sql);
+    auto done = co_await run_statement(env, request, columns_sql, stats.describe_calls, diag);
     if (!done) co_return done.error();
-    auto page = co_await env.data.async_get_statement_result(done->id, std::string(), diag);
+    const std::string no_token;
+    auto page = co_await env.data.async_get_statement_result(done->id, no_token, diag);
     if (!page) co_return page.error();
     if (page->columns.empty()) {
         diag.client_note = "the query returns no columns to extract";
@@ -257,7 +259,8 @@ asio::awaitable<result<void>> read_by_unload(extract_environment& env, const ext
     }
     auto planning = std::chrono::steady_clock::now();
     // The marker goes first: from here on, whatever fails, the prefix is removed (or swept).
-    auto run = co_await staging::staging_run::async_begin(env.transfers->s3(), *request.staging, "extract", diag);
+    std::string purpose = "extract";
+    auto run = co_await staging::staging_run::async_begin(env.transfers->s3(), *request.staging, std::move(purpose), diag);
     if (!run) {
         if (diag.client_note.empty())
             diag.client_note = "could not write the run marker under " + request.staging->url();

@@ -61,7 +61,8 @@ asio::awaitable<result<std::optional<rows::schema>>> target_columns(load_environ
         }
         co_return done.error();
     }
-    auto page = co_await env.data.async_get_statement_result(started->id, std::string(), diag);
+    const std::string no_token;
+    auto page = co_await env.data.async_get_statement_result(started->id, no_token, diag);
     if (!page) co_return page.error();
     rows::schema out;
     for (const auto& c : page->columns) {
@@ -213,7 +214,8 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
     source.set_schema(*schema);
 
     // Staging: the marker first; from here on the prefix is removed however the load ends.
-    auto run = co_await staging::staging_run::async_begin(env.transfers.s3(), request.staging, "load", diag);
+    std::string purpose = "load";
+    auto run = co_await staging::staging_run::async_begin(env.transfers.s3(), request.staging, std::move(purpose), diag);
     if (!run) co_return run.error();
     stats.run_id = run->run_id();
     const std::string marker = sql::null_marker_for(run->run_id());

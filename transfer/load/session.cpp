@@ -42,7 +42,8 @@ asio::awaitable<result<rd::statement_description>> session::run(rd::redshift_dat
 asio::awaitable<result<std::int64_t>> session::async_scalar(std::string sql, aws::diagnostics& diag) {
     auto done = co_await async_run(std::move(sql), diag);
     if (!done) co_return done.error();
-    auto page = co_await data_.async_get_statement_result(done->id, std::string(), diag);
+    const std::string no_token;
+    auto page = co_await data_.async_get_statement_result(done->id, no_token, diag);
     if (!page) co_return page.error();
     if (page->rows.empty() || page->rows[0].empty()) co_return make_error_code(errc::verification_failed);
     const auto& v = page->rows[0][0];
@@ -73,13 +74,14 @@ asio::awaitable<void> read_load_errors(session& s, const std::string& copy_state
     aws::diagnostics ignored;
     auto described = co_await s.data().async_describe_statement(copy_statement, ignored);
     if (!described || described->redshift_query_id == 0) co_return;
-    auto done = co_await s.async_run(
+    std::string errors_sql =
         "SELECT file_name, line_number, column_name, raw_field_value, error_message, raw_line "
         "FROM sys_load_error_detail WHERE query_id = " + std::to_string(described->redshift_query_id) +
-            " ORDER BY line_number LIMIT 100",
-        ignored);
+        " ORDER BY line_number LIMIT 100";
+    auto done = co_await s.async_run(std::move(errors_sql), ignored);
     if (!done) co_return;
-    auto page = co_await s.data().async_get_statement_result(done->id, std::string(), ignored);
+    const std::string no_token;
+    auto page = co_await s.data().async_get_statement_result(done->id, no_token, ignored);
     if (!page) co_return;
     for (const auto& row : page->rows) {
         if (row.size() < 6) continue;
@@ -112,24 +114,28 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
         stats.created_table = true;
     }
     if (uses_stage(spec)) {
-        auto staged = co_await s.async_run(create_stage_sql(spec), diag);
+        std::string staged_sql = create_stage_sql(spec);
+        auto staged = co_await s.async_run(std::move(staged_sql), diag);
         if (!staged) co_return staged.error();
     } else if (spec.mode == write_mode::replace) {
-        auto emptied = co_await s.async_run(delete_all_sql(spec), diag);
+        std::string emptied_sql = delete_all_sql(spec);
+        auto emptied = co_await s.async_run(std::move(emptied_sql), diag);
         if (!emptied) co_return emptied.error();
         stats.deleted = static_cast<std::uint64_t>(std::max<std::int64_t>(0, emptied->result_rows));
     }
     if (!spec.manifest_url.empty()) {
         if (env.phase) env.phase("copy");
         auto copying = std::chrono::steady_clock::now();
-        auto copied = co_await s.async_run_bulk(copy_sql(spec), diag);
+        std::string copied_sql = copy_sql(spec);
+        auto copied = co_await s.async_run_bulk(std::move(copied_sql), diag);
         stats.seconds_copy = seconds_since(copying);
         if (!copied) {
             failed_copy = s.last_statement();
             co_return copied.error();
         }
         std::string copy_statement = s.last_statement();
-        auto count = co_await s.async_scalar(count_loaded_sql(spec), diag);
+        std::string count_sql = count_loaded_sql(spec);
+        auto count = co_await s.async_scalar(std::move(count_sql), diag);
         if (!count) co_return count.error();
         stats.rows_loaded = static_cast<std::uint64_t>(*count);
         if (stats.rows_loaded != stats.rows_staged) {
@@ -168,7 +174,8 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
             if (!done) co_return done.error();
         }
     }
-    auto committed = co_await s.async_run("COMMIT", diag);
+    std::string commit_sql = "COMMIT";
+    auto committed = co_await s.async_run(std::move(commit_sql), diag);
     stats.seconds_merge = seconds_since(merging);
     if (!committed) co_return committed.error();
     co_return result<void>{};
@@ -184,7 +191,8 @@ asio::awaitable<result<void>> apply_in_transaction(load_environment& env, sessio
         auto changed = co_await s.async_run(change, diag);
         if (!changed) co_return changed.error();
     }
-    auto begun = co_await s.async_run("BEGIN", diag);
+    std::string begin_sql = "BEGIN";
+    auto begun = co_await s.async_run(std::move(begin_sql), diag);
     if (!begun) co_return begun.error();
     std::string failed_copy;
     auto outcome = co_await apply_steps(env, s, spec, create_table, request, stats, failed_copy, diag);
@@ -192,7 +200,8 @@ asio::awaitable<result<void>> apply_in_transaction(load_environment& env, sessio
     // Nothing is committed: roll back (after a Ctrl-C too), then say what COPY refused.
     co_await asio::this_coro::reset_cancellation_state();
     aws::diagnostics ignored;
-    co_await s.async_run("ROLLBACK", ignored);
+    std::string rollback_sql = "ROLLBACK";
+    co_await s.async_run(std::move(rollback_sql), ignored);
     if (!failed_copy.empty()) co_await read_load_errors(s, failed_copy, uses_stage(spec), stats);
     co_return outcome;
 }

@@ -47,7 +47,8 @@ asio::awaitable<void> download_one(transfer_context& ctx, object_location from, 
     aws::diagnostics diag;
     std::error_code made;
     fs::create_directories(fs::path(path).parent_path(), made);
-    auto done = co_await async_download_file(ctx, from, path, known, diag);
+    std::optional<known_object> size_known = known;
+    auto done = co_await async_download_file(ctx, from, path, std::move(size_known), diag);
     if (done) {
         ++ctx.counters().objects;
         co_return;

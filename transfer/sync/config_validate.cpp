@@ -177,8 +177,9 @@ private:
         if (c_.mode == sync_mode::incremental && !c_.cursor.empty()) needed.emplace_back(c_.cursor, "cursor");
         for (const auto& k : c_.primary_key) needed.emplace_back(k, "primary_key");
         for (const auto& [column, role] : needed) {
+            const std::string& wanted = column;  // lambdas capturing structured bindings: clang 15 lacks them
             if (!c_.columns.empty() &&
-                std::none_of(c_.columns.begin(), c_.columns.end(), [&](const auto& x) { return same_name(x, column); }))
+                std::none_of(c_.columns.begin(), c_.columns.end(), [&](const auto& x) { return same_name(x, wanted); }))
                 error("columns", "columns: leaves out " + role + " column '" + column + "'; add it to columns:");
             for (std::size_t i = 0; i < c_.exclude.size(); ++i)
                 if (same_name(c_.exclude[i], column))

@@ -50,7 +50,8 @@ asio::awaitable<boost::system::result<tcp::resolver::results_type>> resolve(cons
     using namespace asio::experimental::awaitable_operators;
     tcp::resolver resolver(executor);
     asio::steady_timer timer(executor, std::min<deadline_budget::clock::duration>(limit, budget.remaining()));
-    auto outcome = co_await (resolver.async_resolve(where.host, std::to_string(where.port), use_tuple) ||
+    const std::string port = std::to_string(where.port);
+    auto outcome = co_await (resolver.async_resolve(where.host, port, use_tuple) ||
                              timer.async_wait(use_tuple));
     if (outcome.index() == 1) co_return make_error_code(errc::connect_timeout);
     auto [ec, results] = std::get<0>(std::move(outcome));

@@ -20,7 +20,10 @@ TEST_F(concurrency, a_thousand_concurrent_requests_never_open_more_than_the_conf
         // A named lambda: its closure must outlive the coroutines it creates (the group's wait
         // guarantees that), which a temporary's would not.
         auto request_one = [&]() -> asio::awaitable<void> {
-            auto r = co_await c.async_send(server_endpoint(), get("/sleep?ms=1&size=64"), short_deadlines());
+            auto where = server_endpoint();
+            auto req = get("/sleep?ms=1&size=64");
+            const auto options = short_deadlines();
+            auto r = co_await c.async_send(std::move(where), std::move(req), options);
             if (r && r->status == 200 && r->body == pattern(64)) ++succeeded;
         };
         task_group group(io.get_executor(), 1000);
@@ -43,7 +46,9 @@ TEST_F(concurrency, control_requests_overtake_queued_bulk_requests) {
         auto one = [&](std::string name, priority p) -> asio::awaitable<void> {
             auto options = short_deadlines();
             options.priority = p;
-            auto r = co_await c.async_send(server_endpoint(), get("/sleep?ms=200"), options);
+            auto where = server_endpoint();
+            auto req = get("/sleep?ms=200");
+            auto r = co_await c.async_send(std::move(where), std::move(req), options);
             if (r) finished.push_back(name);
         };
         for (int i = 0; i < 5; ++i) group.spawn(one("bulk" + std::to_string(i), priority::bulk));
@@ -81,11 +86,16 @@ TEST_F(concurrency, a_request_raced_against_a_timer_is_cancelled_and_the_pool_st
     http::client c(io.get_executor(), fast_config(1));
     auto scenario = [&]() -> asio::awaitable<bool> {
         asio::steady_timer timer(io, 150ms);
-        auto winner = co_await (c.async_send(server_endpoint(), get("/slow-headers?ms=5000"), short_deadlines()) ||
+        const auto options = short_deadlines();
+        auto slow = get("/slow-headers?ms=5000");
+        auto slow_where = server_endpoint();
+        auto winner = co_await (c.async_send(std::move(slow_where), std::move(slow), options) ||
                                 timer.async_wait(asio::use_awaitable));
         if (winner.index() != 1) co_return false;
         // The only connection slot was freed by the cancellation: the next request gets it.
-        auto r = co_await c.async_send(server_endpoint(), get("/ok"), short_deadlines());
+        auto ok = get("/ok");
+        auto ok_where = server_endpoint();
+        auto r = co_await c.async_send(std::move(ok_where), std::move(ok), options);
         co_return r && r->status == 200;
     };
     EXPECT_TRUE(run(io, scenario()));
@@ -97,7 +107,10 @@ TEST_F(concurrency, cancelling_a_task_group_cancels_every_child_request) {
     int cancelled = 0;
     auto scenario = [&]() -> asio::awaitable<void> {
         auto request_one = [&]() -> asio::awaitable<void> {
-            auto r = co_await c.async_send(server_endpoint(), get("/slow-headers?ms=10000"), short_deadlines());
+            auto where = server_endpoint();
+            auto req = get("/slow-headers?ms=10000");
+            const auto options = short_deadlines();
+            auto r = co_await c.async_send(std::move(where), std::move(req), options);
             if (!r && r.error() == errc::cancelled) ++cancelled;
         };
         task_group group(io.get_executor(), 64);

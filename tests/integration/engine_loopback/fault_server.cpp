@@ -192,7 +192,8 @@ asio::awaitable<void> fault_server::serve(tcp::socket socket) {
             const auto text = std::to_string(received) + " " + std::to_string(sum);
             reply = head_for(200, text.size()) + text;
         } else if (r.path == "/sleep") {
-            co_await pause(number(r, "ms", 10));
+            const long long ms = number(r, "ms", 10);
+            co_await pause(ms);
         } else if (faulty && r.path == "/reset-before-headers") {
             reset(socket);
             co_return;
@@ -203,11 +204,13 @@ asio::awaitable<void> fault_server::serve(tcp::socket socket) {
                 co_await pause(20);  // let the client read the partial body first
                 reset(socket);
             } else if (r.path == "/stall-body") {
-                co_await pause(number(r, "ms", 60'000));
+                const long long ms = number(r, "ms", 60'000);
+                co_await pause(ms);
             }
             co_return;  // /truncated: the socket's destructor closes it cleanly
         } else if (faulty && r.path == "/slow-headers") {
-            co_await pause(number(r, "ms", 1000));
+            const long long ms = number(r, "ms", 1000);
+            co_await pause(ms);
         } else if (faulty && r.path == "/503") {
             const std::string hint = r.query.count("amzms")
                                          ? "x-amz-retry-after: " + r.query.at("amzms") + "\r\n"

@@ -166,7 +166,8 @@ TEST_F(nginx, parallel_ranged_gets_assemble_one_file_at_their_offsets) {
         http::request_options options;
         options.sink = http::file_sink{target.string(), offset};
         options.priority = priority::bulk;
-        auto reply = co_await c.async_send(tls(), std::move(r), std::move(options));
+        auto where = tls();
+        auto reply = co_await c.async_send(std::move(where), std::move(r), std::move(options));
         if (reply && reply->status == 206) ++ok;
     };
     auto download = [&]() -> asio::awaitable<void> {

@@ -205,7 +205,9 @@ asio::awaitable<service_response> get_object(request_context& ctx) {
                                         {"response-cache-control", "cache-control"},
                                         {"response-content-encoding", "content-encoding"}})
         if (const auto* v = ctx.query_param(param)) {
-            auto it = std::find_if(r.headers.begin(), r.headers.end(), [&](const auto& h) { return h.first == header; });
+            // A named copy: lambdas capturing structured bindings are C++20 that clang 15 lacks.
+            const std::string_view wanted = header;
+            auto it = std::find_if(r.headers.begin(), r.headers.end(), [&](const auto& h) { return h.first == wanted; });
             if (it != r.headers.end()) it->second = *v;
             else r.add_header(header, *v);
         }
