@@ -84,11 +84,27 @@ def phase_shares(events):
     return ", ".join(f"{p} {100 * v / total:.0f}%" for p, v in spent.most_common())
 
 
+def print_timeline(events):
+    """Each stream's phases, as seconds from the run's start."""
+    def at(e):
+        return time.mktime(time.strptime(e["ts"][:19], "%Y-%m-%dT%H:%M:%S")) + float("0." + e["ts"][20:23])
+    start = at(events[0]) if events else 0
+    lines = collections.defaultdict(list)
+    for e in events:
+        if e.get("event") in ("phase", "stream_end"):
+            lines[e["stream"]].append(f"{e.get('phase', 'end')}@{at(e) - start:.1f}")
+    for stream, items in sorted(lines.items()):
+        print(f"        {stream}: {' '.join(items)}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--parallel", default="1,2,4,8", help="max_parallel_streams values, comma separated")
+    ap.add_argument("--directions", default="up,down")
+    ap.add_argument("--timeline", action="store_true", help="print each stream's phases with their durations")
     args = ap.parse_args()
     if args.quick:
         args.rows = min(args.rows, 50_000)
@@ -120,8 +136,8 @@ def main():
         results = {}
         print(f"\n{'direction':<6}{'streams':>8}{'seconds':>9}{'rows/s':>12}{'vs 1':>7}{'cores busy':>12}"
               f"{'shiftsync':>11}{'postgres':>10}{'localaws':>10}  (CPU µs per row)")
-        for parallel in (1, 2, 4, 8):
-            for direction in ("up", "down"):
+        for parallel in [int(p) for p in args.parallel.split(",")]:
+            for direction in args.directions.split(","):
                 body = f"max_parallel_streams: {parallel}\nmemory_limit: 512MiB\nstreams:\n"
                 for i in range(TABLES):
                     if direction == "up":
@@ -160,6 +176,8 @@ def main():
                       f"{100 * (busy1 - busy0) / max(total1 - total0, 1):>11.0f}%"
                       f"{(user + sys_) * per_row:>11.2f}{pg_cpu * per_row:>10.2f}{aws_cpu * per_row:>10.2f}")
                 print(f"      time per phase: {phase_shares(events)}")
+                if args.timeline:
+                    print_timeline(events)
         for direction in ("up", "down"):
             if (direction, 1) in results and (direction, 8) in results:
                 print(f"{direction}: 8 streams {results[(direction, 8)] / results[(direction, 1)]:.2f}x one stream's "
