@@ -121,7 +121,9 @@ std::optional<published_run> read_published_file(const std::string& run_director
 
 bool remove_run_directory(const std::string& run_directory, std::string& why) {
     std::error_code ec;
-    fs::remove_all(run_directory, ec);
+    // _SUCCESS.json first: a run removed halfway must look unpublished, never whole.
+    fs::remove(fs::path(run_directory) / success_name, ec);
+    if (!ec) fs::remove_all(run_directory, ec);
     if (ec) {
         why = "cannot remove " + run_directory + ": " + ec.message();
         return false;

@@ -12,6 +12,7 @@
 #include "transfer/load/postgres_source.hpp"
 #include "transfer/s3/transfer_error.hpp"
 #include "transfer/staging/prefix_cleanup.hpp"
+#include "transfer/staging/run_marker.hpp"
 #include "transfer/sync/published_run.hpp"
 #include "transfer/sync/row_watch.hpp"
 #include "transfer/sync/source_query.hpp"
@@ -249,6 +250,53 @@ asio::awaitable<result<void>> to_postgres(run_context& rc, row_watcher& watcher,
     co_return result<void>{};
 }
 
+// write: replace into files: once the new run is published, the stream's older run directories
+// (prefixes) go, so the path holds exactly one copy of the table. A failure here only warns: the
+// new run is out, the old ones are merely still there.
+asio::awaitable<void> remove_older_runs(run_context& rc, aws::diagnostics& diag) {
+    const auto& plan = rc.plan;
+    const auto& place = *plan.destination_files;
+    if (!place.is_s3()) {
+        const std::string stream_dir = (fs::path(place.directory) / plan.destination_path).string();
+        for (const auto& dir : run_directories(stream_dir)) {
+            if (fs::path(dir).filename() == rc.run_id || !staging::is_run_id(fs::path(dir).filename().string())) continue;
+            std::string why;
+            if (!remove_run_directory(dir, why)) rc.warn("replaced run not removed: " + why);
+        }
+        co_return;
+    }
+    std::string stream_prefix = place.prefix + plan.destination_path;
+    if (!stream_prefix.empty() && stream_prefix.back() != '/') stream_prefix += '/';
+    aws::s3::list_request request{.prefix = stream_prefix, .delimiter = "/"};
+    std::vector<std::string> older;
+    do {
+        auto page = co_await place.transfers->s3().async_list_objects_v2(place.bucket, request, diag);
+        if (!page) {
+            rc.warn("could not list s3://" + place.bucket + "/" + stream_prefix + " to remove replaced runs: " + diag.to_string());
+            co_return;
+        }
+        for (const auto& folder : page->common_prefixes) {
+            std::string run = folder.substr(stream_prefix.size(), folder.size() - stream_prefix.size() - 1);
+            if (run != rc.run_id && staging::is_run_id(run)) older.push_back(folder);
+        }
+        request.continuation_token = page->next_continuation_token;
+    } while (!request.continuation_token.empty());
+    for (auto& folder : older) {
+        // _SUCCESS.json first: a run removed halfway must look unpublished, never whole.
+        const std::string success = folder + std::string(success_name);
+        aws::diagnostics ignored;
+        auto unpublished = co_await place.transfers->s3().async_delete_object(place.bucket, success, ignored);
+        if (!unpublished) {
+            rc.warn("a replaced run was not removed: " + ignored.to_string());
+            continue;
+        }
+        std::string no_last_key;
+        auto removed = co_await staging::async_delete_prefix(place.transfers->s3(), place.bucket, std::move(folder),
+                                                             std::move(no_last_key), ignored);
+        if (!removed) rc.warn("a replaced run was not removed: " + ignored.to_string());
+    }
+}
+
 // Redshift → files: `<path>/<run_id>/`, then _SUCCESS.json.
 asio::awaitable<result<void>> to_files(run_context& rc, row_watcher& watcher, aws::diagnostics& diag) {
     const auto& plan = rc.plan;
@@ -288,6 +336,7 @@ asio::awaitable<result<void>> to_files(run_context& rc, row_watcher& watcher, aw
         std::string why;
         if (!write_published_file(run_dir, published, why)) co_return fail(diag, why, errc::destination_failed);
     }
+    if (plan.write == write_kind::replace) co_await remove_older_runs(rc, diag);
     co_return result<void>{};
 }
 

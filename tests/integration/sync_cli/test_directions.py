@@ -107,6 +107,7 @@ class Directions(SyncCase):
             "tiny", "{connection: warehouse, table: public.tiny}", "{connection: bucket, path: tiny, format: ndjson}",
             mode="full_refresh", write="replace"), connections=connections)
         self.sync_ok(config)
+        self.sync_ok(config)  # write: replace — the second run's publication removes the first run
         keys = [o["Key"] for o in self.s3.list_objects_v2(Bucket=BUCKET, Prefix="exports/tiny/").get("Contents", [])]
         success = [k for k in keys if k.endswith("/_SUCCESS.json")]
         self.assertEqual(len(success), 1, keys)
