@@ -214,8 +214,6 @@ asio::awaitable<result<void>> run_extract(run_context& rc, std::unique_ptr<extra
                                      {}};
     env.progress.phase = [&rc](std::string_view p) { rc.phase(p == "transfer" ? "extract" : p); };
     auto request = extract_request_for(rc);
-    extract::row_sink* writing = sink.get();
-    (void)writing;
     auto done = co_await extract::async_extract(env, request, *sink, diag);
     if (!done) co_return done.error();
     stats = *done;

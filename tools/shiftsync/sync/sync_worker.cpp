@@ -1,5 +1,6 @@
 #include "tools/shiftsync/sync/sync_worker.hpp"
 
+#include "engine/error.hpp"
 #include "engine/scheduler/cancellation.hpp"
 #include "aws/s3/s3_client.hpp"
 #include "engine/scheduler/task_group.hpp"
@@ -176,14 +177,19 @@ asio::awaitable<void> sync_worker::run_stream(const ts::stream_config& stream, s
         ++totals.succeeded;
         metrics_.add_bytes(name, done->bytes);
     } else {
-        const bool interrupted = done.error() == boost::system::errc::operation_canceled ||
-                                 done.error().message().find("cancel") != std::string::npos;
+        // Interrupted (Ctrl-C, SIGTERM): whatever error the cancellation surfaced as.
+        const bool cancelled = co_await engine::is_cancelled();
+        const bool interrupted = cancelled || done.error() == engine::errc::cancelled;
         outcome.status = interrupted ? "interrupted" : "failed";
         outcome.error = describe_failure(done.error(), diag);
         outcome.request_id = diag.request_id;
         state_.fail_run(name, run_id, outcome.status, ts::redact(outcome.error, config_), unix_now());
         ++totals.failed;
     }
+    // The rows the ticker has not told the metrics yet (the run may end between two ticks).
+    auto& shown = shown_[name];
+    if (live.rows > shown.second) metrics_.add_rows(name, live.rows - shown.second);
+    shown.second = live.rows;
     metrics_.run_finished(name, outcome.status, seconds);
     state_.unlock_stream(name, owner);
     live.phase = outcome.status;
