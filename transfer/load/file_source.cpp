@@ -223,7 +223,87 @@ public:
 
     std::uint64_t rows_read() const override { return rows_; }
 
+    std::optional<position> locate(std::uint64_t record) const override {
+        for (const auto& f : files_) {
+            if (record < f.first_record || record >= f.first_record + f.rows) continue;
+            if (!f.exact) return std::nullopt;
+            std::uint64_t line = f.lead_lines + 1;
+            std::uint64_t at = f.first_record;
+            for (const auto& span : f.spans) {
+                if (record >= at + span.rows) {
+                    at += span.rows;
+                    line += span.lines;
+                    continue;
+                }
+                if (span.lines_per_row.empty()) return position{f.name, line + (record - at)};
+                for (std::uint64_t r = at; r < record; ++r) line += span.lines_per_row[r - at];
+                return position{f.name, line};
+            }
+        }
+        return std::nullopt;
+    }
+
 private:
+    // The physical lines a batch's rows took: 1 per row plus each line break inside a value (a
+    // quoted CSV field keeps its line breaks; CRLF counts once, as its '\n').
+    struct line_span {
+        std::uint64_t rows = 0;
+        std::uint64_t lines = 0;
+        std::vector<std::uint32_t> lines_per_row;  // only when some row spans several lines
+    };
+    struct file_map {
+        std::string name;
+        std::uint64_t first_record = 1;
+        std::uint64_t rows = 0;
+        std::uint64_t lead_lines = 0;  // the header's
+        bool exact = true;
+        std::size_t index = 0;
+        std::vector<line_span> spans;
+    };
+
+    static line_span span_of(rows::row_batch& b) {
+        line_span span{b.rows(), b.rows(), {}};
+        const std::string& text = b.text();
+        const auto breaks = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+        if (breaks == 0) return span;
+        span.lines += breaks;
+        span.lines_per_row.assign(b.rows(), 1);
+        for (std::size_t r = 0; r < b.rows(); ++r)
+            for (std::size_t c = 0; c < b.columns(); ++c) {
+                auto v = b.value(r, c);
+                span.lines_per_row[r] += static_cast<std::uint32_t>(std::count(v.begin(), v.end(), '\n'));
+            }
+        return span;
+    }
+
+    void record_spans(std::vector<line_span> spans) {
+        if (files_.empty() || files_.back().index != file_index_) {
+            file_map f;
+            f.name = reader_->name(file_index_);
+            f.first_record = decoded_rows_ + 1;
+            f.index = file_index_;
+            files_.push_back(std::move(f));
+        }
+        auto& f = files_.back();
+        for (auto& span : spans) {
+            decoded_rows_ += span.rows;
+            f.rows += span.rows;
+            f.spans.push_back(std::move(span));
+        }
+    }
+
+    // At the file's end: the decoder's own line count says how many lines came before the first
+    // record (the header), or that the spans do not add up (blank NDJSON lines): then no positions.
+    void finish_file_map(std::uint64_t decoder_lines) {
+        if (files_.empty() || files_.back().index != file_index_) record_spans({});
+        auto& f = files_.back();
+        std::uint64_t counted = 0;
+        for (const auto& span : f.spans) counted += span.lines;
+        const bool csv_header = options_.format == source_format::csv && options_.header;
+        if (decoder_lines < counted || (!csv_header && decoder_lines != counted)) f.exact = false;
+        else f.lead_lines = decoder_lines - counted;
+    }
+
     result<void> open_file(std::size_t index, aws::diagnostics& diag) {
         close_file();
         ended_ = false;
@@ -262,18 +342,24 @@ private:
             bool ok = false;
             bool ended = false;
             rows::stream_decoder::batches batches;
+            std::vector<line_span> spans;  // one per batch
+            std::uint64_t decoder_lines = 0;
         };
         auto decoder = decoder_;
         auto job = [decoder, bytes = std::move(bytes)]() {
             step out;
             out.ended = bytes.empty();
             out.ok = out.ended ? decoder->finish(out.batches) : decoder->feed(bytes, out.batches);
+            for (const auto& b : out.batches) out.spans.push_back(span_of(*b));
+            out.decoder_lines = decoder->lines();
             return out;
         };
         step done = co_await cpu_.async_run(std::move(job));
+        record_spans(std::move(done.spans));
         for (auto& b : done.batches) ready_.push_back(std::move(b));
         if (!done.ok) co_return make_error_code(errc::malformed_data);
         ended_ = done.ended;
+        if (ended_) finish_file_map(done.decoder_lines);
         co_return result<void>{};
     }
 
@@ -298,6 +384,8 @@ private:
     std::shared_ptr<rows::stream_decoder> decoder_;
     rows::csv_decoder* csv_ = nullptr;
     std::deque<std::shared_ptr<rows::row_batch>> ready_;
+    std::vector<file_map> files_;  // per file read: its records and their lines, for locate()
+    std::uint64_t decoded_rows_ = 0;
     std::uint64_t rows_ = 0;
 };
 

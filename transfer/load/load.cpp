@@ -270,6 +270,13 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
                     if (auto record = source_record_at(file, static_cast<std::uint64_t>(std::max<std::int64_t>(0, e.line))))
                         e.source_record = *record;
         }
+        // …and where that record starts in the source's files.
+        for (auto& e : stats.load_errors)
+            if (e.source_record != 0)
+                if (auto at = source.locate(e.source_record)) {
+                    e.source_file = at->file;
+                    e.source_line = at->line;
+                }
     }
 
     auto cleaning = std::chrono::steady_clock::now();

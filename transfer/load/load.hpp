@@ -62,6 +62,8 @@ struct load_error_row {
     std::string value;
     std::string reason;
     std::uint64_t source_record = 0;  // the row's number in the source (1-based; 0: unknown)
+    std::string source_file;          // where that record starts, when the source can tell
+    std::uint64_t source_line = 0;    // (a file's physical line, 1-based, header included)
 };
 
 struct load_stats {

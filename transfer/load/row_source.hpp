@@ -16,6 +16,7 @@
 #include <boost/system/result.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,15 @@ public:
         std::string no_ddl;
     };
     virtual std::vector<column_type> column_types() const { return {}; }
+
+    // Where the source's record `record` (1-based, in the order handed out) starts: its file and
+    // physical line (1-based, header included), for error messages. nullopt when the source cannot
+    // tell (a query, or a file whose line count did not add up).
+    struct position {
+        std::string file;
+        std::uint64_t line = 0;
+    };
+    virtual std::optional<position> locate(std::uint64_t /*record*/) const { return std::nullopt; }
 };
 
 enum class source_format { csv, ndjson };

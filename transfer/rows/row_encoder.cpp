@@ -73,8 +73,14 @@ void encode_copy_csv(const row_batch& batch, std::string_view null_marker, std::
         out += '\n';
         if (lines_per_row) {
             auto lines = static_cast<std::uint32_t>(std::count(out.begin() + static_cast<std::ptrdiff_t>(row_start), out.end(), '\n'));
-            if (lines != 1 && lines_per_row->empty()) lines_per_row->assign(r, 1);
-            if (!lines_per_row->empty()) lines_per_row->push_back(lines);
+            // Kept only once some row spans several lines: the rows before it took one each. (The
+            // first such row may be the batch's first: assign(0, 1) leaves the vector empty.)
+            if (!lines_per_row->empty()) {
+                lines_per_row->push_back(lines);
+            } else if (lines != 1) {
+                lines_per_row->assign(r, 1);
+                lines_per_row->push_back(lines);
+            }
         }
     }
 }

@@ -372,7 +372,10 @@ asio::awaitable<result<void>> to_redshift(run_context& rc, row_watcher& watcher,
     load::load_stats stats;
     auto done = co_await load::async_load(env, request, *watched, stats, diag);
     for (const auto& e : stats.load_errors)
-        rc.warn("COPY refused source record " + std::to_string(e.source_record) + (e.column.empty() ? "" : " column \"" + e.column + "\"") + ": " + e.reason);
+        rc.warn("COPY refused " +
+                (e.source_file.empty() ? "source record " + std::to_string(e.source_record)
+                                       : e.source_file + " line " + std::to_string(e.source_line)) +
+                (e.column.empty() ? "" : " column \"" + e.column + "\"") + ": " + e.reason);
     if (!done) co_return done;
     rc.report.rows = stats.rows_loaded;
     rc.report.bytes = stats.bytes_staged;

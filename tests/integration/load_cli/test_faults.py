@@ -51,6 +51,29 @@ class LoadFaults(LoadCase):
         self.assert_target_unchanged()
         self.assert_load_staging_empty()
 
+    def test_a_refused_row_is_named_by_its_file_and_physical_line(self):
+        """Two files in a directory, records spanning several lines (quoted line breaks, CRLF) before the
+        bad one in the second file: the error names that file and the line its record starts on."""
+        folder = self.folder("load", "located")
+        with open(os.path.join(folder, "a.csv"), "w", newline="") as f:
+            f.write("id,v\n" + "".join(f'{i},"two\nlines"\n' for i in range(1, 51)))
+        lines = ["id,v"]
+        for i in range(51, 60):
+            lines.append(f'{i},"three\r\nline\nrecord"' if i % 3 == 0 else f"{i},plain")
+        lines.append("99999999999,bad")  # out of int4's range: COPY refuses it
+        lines.append("61,after")
+        text = "\n".join(lines) + "\n"
+        bad_line = text[: text.index("99999999999")].count("\n") + 1
+        with open(os.path.join(folder, "b.csv"), "w", newline="") as f:
+            f.write(text)
+        r = self.load("--from", folder, "--table", "f_target", "--json")
+        self.assertEqual(r.returncode, 1, str(r))
+        self.assertIn(f"b.csv line {bad_line} (source record 60)", r.err())
+        errors = r.json()["load_errors"]
+        self.assertEqual([(os.path.basename(e["source_file"]), e["source_line"]) for e in errors], [("b.csv", bad_line)])
+        self.assert_target_unchanged()
+        self.assert_load_staging_empty()
+
     def test_max_errors_loads_the_rest_and_reports_the_skipped_row(self):
         self.sql("create table f_skip (id int, v varchar(5))")
         r = self.load_ok("--from", self.bad_rows(), "--table", "f_skip", "--max-errors", "1")

@@ -64,7 +64,9 @@ void print_summary(const tl::load_stats& s, const tl::load_request& r, std::FILE
                    std::uint64_t retries) {
     boost::json::array errors;
     for (const auto& e : s.load_errors)
-        errors.push_back(boost::json::object{{"source_record", e.source_record}, {"column", e.column},
+        errors.push_back(boost::json::object{{"source_record", e.source_record}, {"source_file", e.source_file},
+                                             {"source_line", e.source_line}, {"staged_file", e.file},
+                                             {"staged_line", e.line}, {"column", e.column},
                                              {"value", e.value}, {"reason", e.reason}});
     boost::json::object o{{"table", r.target.quoted()},
                           {"mode", std::string(tl::to_string(r.mode))},
@@ -92,11 +94,14 @@ void print_summary(const tl::load_stats& s, const tl::load_request& r, std::FILE
 }
 
 void print_load_errors(const tl::load_stats& s) {
-    for (const auto& e : s.load_errors)
-        fmt::print(stderr, "shiftsync load: {} record {}{}: {}{}\n", e.source_record ? "source" : "staged",
-                   e.source_record ? e.source_record : static_cast<std::uint64_t>(e.line),
+    for (const auto& e : s.load_errors) {
+        std::string where = e.source_record ? "source record " + std::to_string(e.source_record)
+                                            : "staged record " + std::to_string(e.line);
+        if (!e.source_file.empty()) where = e.source_file + " line " + std::to_string(e.source_line) + " (" + where + ")";
+        fmt::print(stderr, "shiftsync load: {}{}: {}{}\n", where,
                    e.column.empty() ? "" : ", column \"" + e.column + "\"", e.reason,
                    e.value.empty() ? "" : " (value '" + e.value + "')");
+    }
 }
 
 enum class source_kind { files, postgres, s3_prefix, redshift };
