@@ -5,6 +5,7 @@
 
 #include "transfer/load/chunk_reader.hpp"
 #include "transfer/load/row_source.hpp"
+#include "transfer/load/type_inference.hpp"
 
 #include "transfer/codec/compression.hpp"
 #include "transfer/rows/csv_decoder.hpp"
@@ -150,37 +151,61 @@ public:
         // The first file's header: read (and keep) chunks until its first record is complete.
         auto opened = open_file(0, diag);
         if (!opened) co_return opened.error();
-        codec::compression compression = codec::compression::none;
-        for (;;) {
+        // The chunks read here are kept and decoded again from the start; a throwaway decompressor
+        // turns them into text for the header and the sample.
+        std::unique_ptr<codec::decompressor> probe;
+        std::string text;
+        bool at_end = false;
+        auto read_more = [&]() -> asio::awaitable<result<void>> {
             auto more = co_await next_chunk(diag);
             if (!more) co_return more.error();
-            bool at_end = more->empty();
-            if (!at_end) prefetched_.push_back(std::move(*more));
-            if (prefetched_.size() == 1 && !at_end) compression = sniff(prefetched_.front());
-            // Decompress what is there (a throwaway decompressor: the real decoding starts over).
-            auto probe = codec::make_decompressor(compression);
-            std::string text;
-            for (const auto& piece : prefetched_) {
-                std::string_view in = piece;
-                std::string out(4 * chunk_size, '\0');
-                while (!in.empty()) {
-                    auto n = probe->decompress(in, std::span<char>(out.data(), out.size()));
-                    if (!n || *n == 0) break;
-                    text.append(out.data(), *n);
-                }
+            at_end = more->empty();
+            if (at_end) co_return result<void>{};
+            if (!probe) probe = codec::make_decompressor(sniff(*more));
+            std::string_view in = *more;
+            std::string out(4 * chunk_size, '\0');
+            while (!in.empty()) {
+                auto n = probe->decompress(in, std::span<char>(out.data(), out.size()));
+                if (!n || *n == 0) break;
+                text.append(out.data(), *n);
             }
+            prefetched_.push_back(std::move(*more));
+            co_return result<void>{};
+        };
+        std::optional<rows::csv_record> header;
+        for (;;) {
+            auto read = co_await read_more();
+            if (!read) co_return read.error();
             std::string why;
-            auto header = rows::read_csv_record(text, at_end, options_.delimiter, why);
-            if (header) {
-                names_ = header->fields;
-                co_return names_;
-            }
+            header = rows::read_csv_record(text, at_end, options_.delimiter, why);
+            if (header) break;
             if (!why.empty() || at_end || text.size() > (64u << 20)) {
                 diag.client_note = reader_->name(0) + ": no header line" + (why.empty() ? "" : " (" + why + ")");
                 co_return make_error_code(errc::malformed_data);
             }
         }
+        names_ = header->fields;
+        // A sample of the first records, for --create-table's types (type_inference.hpp).
+        type_sampler sampler(names_.size());
+        std::size_t pos = header->used, sampled = 0;
+        while (sampled < sample_records) {
+            std::string why;
+            auto record = rows::read_csv_record(std::string_view(text).substr(pos), at_end, options_.delimiter, why);
+            if (record) {
+                for (std::size_t c = 0; c < record->fields.size(); ++c) sampler.add(c, record->fields[c]);
+                pos += record->used;
+                ++sampled;
+                continue;
+            }
+            if (!why.empty() || at_end || text.size() >= sample_bytes) break;
+            auto read = co_await read_more();
+            if (!read) co_return read.error();
+        }
+        for (std::size_t c = 0; c < names_.size(); ++c) inferred_.push_back(column_type{sampler.ddl(c), {}});
+        co_return names_;
     }
+
+    std::vector<column_type> column_types() const override { return inferred_; }
 
     void set_schema(rows::schema columns) override { schema_ = std::move(columns); }
 
@@ -384,6 +409,9 @@ private:
     std::shared_ptr<rows::stream_decoder> decoder_;
     rows::csv_decoder* csv_ = nullptr;
     std::deque<std::shared_ptr<rows::row_batch>> ready_;
+    std::vector<column_type> inferred_;  // CSV with a header: types from a sample
+    static constexpr std::size_t sample_records = 1000;
+    static constexpr std::size_t sample_bytes = 4u << 20;
     std::vector<file_map> files_;  // per file read: its records and their lines, for locate()
     std::uint64_t decoded_rows_ = 0;
     std::uint64_t rows_ = 0;

@@ -87,7 +87,10 @@ result<std::string> type_for_new_column(const std::string& name, std::size_t ind
     auto given = request.column_types.find(name);
     if (given != request.column_types.end()) return given->second;
     if (index >= source_types.size()) return fallback;
-    if (source_types[index].ddl.empty()) return usage(diag, source_types[index].no_ddl);
+    if (source_types[index].ddl.empty()) {
+        if (source_types[index].no_ddl.empty()) return fallback;  // no opinion (text): the load's default
+        return usage(diag, source_types[index].no_ddl);
+    }
     return source_types[index].ddl;
 }
 

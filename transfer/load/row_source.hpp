@@ -38,7 +38,8 @@ public:
 
     // The Redshift type of each column where the source knows it (a PostgreSQL query's, a Redshift
     // extract's; valid after async_open), for --create-table and --add-columns unless
-    // --column-type says otherwise. `ddl` empty: `no_ddl` says why no type holds every value.
+    // --column-type says otherwise. `ddl` empty: `no_ddl` says why no type holds every value, or, empty
+    // too, the source has no opinion (text): the load's default.
     // An empty vector: the source has names only (CSV, NDJSON), its columns are VARCHAR.
     struct column_type {
         std::string ddl;

@@ -225,6 +225,32 @@ class LoadModes(LoadCase):
                                  "pg_attribute where attrelid = 'm_created'::regclass and attnum > 0")
         self.assertEqual(types, "bigint,character varying(65535),numeric(12,2)")
 
+    def test_create_table_infers_types_from_a_sample(self):
+        """Without --column-type, --create-table types each column from the first 1,000 records; a later
+        value the inferred type does not hold fails before anything is committed, naming file and line."""
+        self.sql("drop table if exists m_inferred")
+        header = ["id", "big", "amount", "ok", "day", "at", "name"]
+        rows = [(i, 3_000_000_000 + i, f"{i}.25", "true" if i % 2 else "false", "2026-12-02",
+                 "2026-12-02 10:00:00.5", None if i % 7 == 0 else f"n{i}") for i in range(1, 1201)]
+        src = self.write_csv("inferred.csv", header, rows)
+        r = self.load_ok("--from", src, "--table", "m_inferred", "--create-table")
+        self.assertTrue(r.json()["created_table"])
+        types = self.psql_scalar("select string_agg(format_type(atttypid, atttypmod), ',' order by attnum) from "
+                                 "pg_attribute where attrelid = 'm_inferred'::regclass and attnum > 0")
+        self.assertEqual(types, "integer,bigint,numeric(20,2),boolean,date,timestamp without time zone,"
+                                "character varying(65535)")
+        self.assertEqual(self.psql_scalar("select count(*), sum(big), sum(amount) from m_inferred"),
+                         f"1200|{sum(3_000_000_000 + i for i in range(1, 1201))}|{sum(i + 0.25 for i in range(1, 1201)):.2f}")
+        self.sql("drop table if exists m_inferred_bad")
+        rows[1100] = ("oops",) + rows[1100][1:]  # past the sample: text where an integer was inferred
+        bad = self.write_csv("inferred-bad.csv", header, rows)
+        r = self.load("--from", bad, "--table", "m_inferred_bad", "--create-table")
+        self.assertNotEqual(r.returncode, 0, r)
+        self.assertIn("inferred-bad.csv", r.err())
+        self.assertIn("line 1102", r.err())
+        self.assertEqual(self.psql_scalar("select count(*) from pg_class where relname = 'm_inferred_bad'"), "0")
+        self.assert_load_staging_empty()
+
     def test_stdin_gzip_and_a_directory(self):
         self.sql("drop table if exists m_inputs")
         self.sql("create table m_inputs (id int, v varchar(10))")
