@@ -3,6 +3,7 @@ staging empty), the same with --max-errors 1 (loaded, the skipped row reported),
 while staging (retried, exact), SIGINT during COPY (CancelStatement, ROLLBACK, exit 130), kill -9 during
 COPY (never committed; `sweep` removes the prefix), malformed CSV, and usage errors found before
 anything is staged (exit 2)."""
+import copy
 import json
 import os
 import signal
@@ -14,7 +15,25 @@ BIG = 300_000
 HOLD_SECONDS = 8  # a statement trigger holds each COPY into f_slow this long: time to interrupt it
 
 
+NO_PUT_ROLE = "arn:aws:iam::111122223333:role/shiftsync-connector-no-put"
+
+
 class LoadFaults(LoadCase):
+    @classmethod
+    def localaws_config(cls):
+        """The extract suites' config plus a role like the connector's that may not PutObject."""
+        config = super().localaws_config()
+        customer = next(a for a in config["accounts"] if a["id"] == "111122223333")
+        connector = customer["roles"][0]
+        policies = copy.deepcopy(connector["policies"])
+        for policy in policies:
+            for statement in policy["document"]["Statement"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                statement["Action"] = [a for a in actions if a != "s3:PutObject"]
+        customer["roles"].append({"name": "shiftsync-connector-no-put", "trust_policy": connector["trust_policy"],
+                                  "policies": policies, "max_session_duration": 3600})
+        return config
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -122,6 +141,39 @@ class LoadFaults(LoadCase):
         self.assertEqual(p.returncode, 130, err)
         self.assertIn("CancelStatement", [e.get("operation") for e in self.aws.request_log()[since:]])
         self.assert_slow_unchanged(table)
+        self.assert_load_staging_empty()
+
+    def test_a_statement_that_times_out_is_cancelled_and_rolled_back(self):
+        table = self.slow_table("f_slow_timeout")
+        since = len(self.aws.request_log())
+        r = self.load("--from", self.big_csv(), "--table", table, "--statement-timeout", "2")
+        self.assertEqual(r.returncode, 1, str(r))
+        self.assertIn("when the wait timed out", r.err())
+        self.assertIn("the table is unchanged", r.err())
+        self.assertIn("CancelStatement", [e.get("operation") for e in self.aws.request_log()[since:]])
+        self.wait_for("PostgreSQL to end the cancelled COPY", lambda: not self.copy_running(), timeout=120)
+        self.assert_slow_unchanged(table)
+        self.assert_load_staging_empty()
+
+    def test_a_staging_bucket_that_refuses_put_object(self):
+        connect = [NO_PUT_ROLE if arg == self.connect[self.connect.index("--role-arn") + 1] else arg
+                   for arg in self.connect]
+        # The role's database user gets the connector's database role (as the guide sets it up), so only
+        # the staging bucket says no.
+        first = self.ss.run("query", "select 1", "--workgroup", "default-workgroup", "--database", "dev",
+                            connect=connect)
+        self.assert_ok(first)  # (the first statement creates the role's database user)
+        self.psql_scalar('grant rss_admin to "IAMR:shiftsync-connector-no-put"')
+        created = self.ss.run("query", "create table f_noput (id int, v varchar(5))", "--workgroup",
+                              "default-workgroup", "--database", "dev", connect=connect)
+        self.assert_ok(created)
+        r = self.ss.run("load", "--workgroup", "default-workgroup", "--database", "dev", "--staging", STAGING,
+                        "--from", self.write_csv("no-put.csv", ["id", "v"], [(1, "a")]), "--table", "f_noput",
+                        connect=connect)
+        self.assertEqual(r.returncode, 1, str(r))
+        self.assertIn("AccessDenied", r.err())
+        self.assertIn("s3:PutObject", r.err())
+        self.assertEqual(self.psql_scalar("select count(*) from f_noput"), "0")
         self.assert_load_staging_empty()
 
     def test_kill9_during_copy_commits_nothing_and_sweep_cleans_up(self):

@@ -34,6 +34,7 @@ struct load_flags {
     std::string from_redshift_sql;    // Redshift → Redshift: a query of the same workgroup
     std::string from_redshift_table;  // or a table
     std::string via = "auto";         // how that query is read (extract's paths)
+    double statement_timeout = 0;     // seconds; 0: the waiter's default (24 h)
     std::string table;
     std::string format = "csv";
     bool no_header = false;
@@ -219,6 +220,8 @@ int run_load(load_flags& flags) {
         request.column_types[item.substr(0, eq)] = item.substr(eq + 1);
     }
     if (flags.max_errors >= 0) request.max_errors = static_cast<std::uint64_t>(flags.max_errors);
+    if (flags.statement_timeout > 0)  // a statement still running then is cancelled, and the load rolls back
+        request.wait.timeout = std::chrono::milliseconds(static_cast<long long>(flags.statement_timeout * 1000));
     std::string why;
     auto staging = transfer::staging::parse_staging_url(flags.staging, why);
     if (flags.staging.empty() || !staging) {
@@ -357,6 +360,9 @@ command_runner add_load_command(CLI::App& app) {
                     "A CSV or NDJSON file (plain, gzip or zstd), a directory of them, - for stdin, s3://bucket/prefix/ "
                     "(its objects in key order; names starting with _ or . and manifests skipped), or a PostgreSQL "
                     "connection string (postgresql://user:password@host:port/db, with --from-sql or --from-table)");
+    cmd->add_option("--statement-timeout", flags->statement_timeout,
+                    "Give up on a statement (COPY, the merge) still running after this many seconds: it is "
+                    "cancelled and the load rolled back");
     cmd->add_option("--from-redshift-sql", flags->from_redshift_sql,
                     "Redshift → Redshift: a query of the same workgroup, read as `shiftsync extract` reads it");
     cmd->add_option("--from-redshift-table", flags->from_redshift_table, "Redshift → Redshift: a table (SCHEMA.TABLE)");
