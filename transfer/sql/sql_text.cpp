@@ -67,4 +67,13 @@ std::string null_marker_for(std::string_view unique) {
     return marker + "__";
 }
 
+std::string quote_standard_literal(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
 }  // namespace shiftsync::transfer::sql

@@ -17,6 +17,8 @@ std::string quote_identifier(std::string_view name);
 std::string escape_literal(std::string_view text);
 // The whole literal, quotes included.
 std::string quote_literal(std::string_view text);
+// A literal by PostgreSQL's standard rules (standard_conforming_strings on): only ' doubled.
+std::string quote_standard_literal(std::string_view text);
 
 struct table_name {
     std::string schema;  // "": the search path's (Redshift), the connection's current schema (PostgreSQL)

@@ -140,6 +140,10 @@ std::string_view type_cast(value_kind kind) {
 
 }  // namespace
 
+std::string string_literal(std::string_view text, sql_dialect dialect) {
+    return dialect == sql_dialect::redshift ? sql::quote_literal(text) : sql::quote_standard_literal(text);
+}
+
 bool cursor_kind_supported(value_kind kind) {
     return kind != value_kind::super && kind != value_kind::varbyte;
 }
@@ -204,19 +208,7 @@ std::string cursor_literal(value_kind kind, std::string_view value, sql_dialect 
                        (dot == std::string_view::npos || all_digits(digits.substr(dot + 1)));
         if (numeric) return std::string(value);
     }
-    std::string literal;
-    if (dialect == sql_dialect::redshift) {
-        literal = sql::quote_literal(value);
-    } else {
-        // PostgreSQL's standard strings: only the quote is doubled.
-        literal = "'";
-        for (char c : value) {
-            if (c == '\'') literal += '\'';
-            literal += c;
-        }
-        literal += "'";
-    }
-    return literal + std::string(type_cast(kind));
+    return string_literal(value, dialect) + std::string(type_cast(kind));
 }
 
 void cursor_tracker::observe(std::string_view value) {

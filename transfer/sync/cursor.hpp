@@ -29,6 +29,9 @@ namespace shiftsync::transfer::sync {
 
 enum class sql_dialect { redshift, postgres };
 
+// A string literal by the dialect's rules (Redshift doubles backslashes too, PostgreSQL does not).
+std::string string_literal(std::string_view text, sql_dialect dialect);
+
 // What a lookback means: a duration (timestamps and dates) or a count (integers).
 struct cursor_lookback {
     std::int64_t seconds = 0;

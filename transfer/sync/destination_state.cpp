@@ -11,16 +11,6 @@ std::string qualified(const std::string& schema) {
 
 }  // namespace
 
-std::string string_literal(std::string_view text, sql_dialect dialect) {
-    if (dialect == sql_dialect::redshift) return sql::quote_literal(text);
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'') out += '\'';
-        out += c;
-    }
-    return out + "'";
-}
-
 std::vector<std::string> create_state_table_sql(const std::string& schema) {
     return {
         "CREATE SCHEMA IF NOT EXISTS " + sql::quote_identifier(schema),

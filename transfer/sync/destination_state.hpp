@@ -44,7 +44,4 @@ std::string read_state_sql(const std::string& schema, const std::string& stream,
 // The stream's row replaced, for the end of the load's transaction.
 std::vector<std::string> write_state_sql(const std::string& schema, const destination_state& state, sql_dialect dialect);
 
-// A string literal in the dialect's rules (Redshift doubles backslashes, PostgreSQL does not).
-std::string string_literal(std::string_view text, sql_dialect dialect);
-
 }  // namespace shiftsync::transfer::sync

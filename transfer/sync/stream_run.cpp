@@ -4,8 +4,6 @@
 #include "transfer/sync/stream_run.hpp"
 
 #include "engine/scheduler/cancellation.hpp"
-#include "transfer/postgres/postgres_conninfo.hpp"
-#include "transfer/postgres/postgres_session.hpp"
 #include "transfer/extract/postgres_sink.hpp"
 #include "transfer/load/extract_source.hpp"
 #include "transfer/load/load.hpp"
@@ -17,6 +15,7 @@
 #include "transfer/sync/row_watch.hpp"
 #include "transfer/sync/source_query.hpp"
 #include "transfer/sync/destination_state.hpp"
+#include "transfer/sync/destination_state_io.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -36,8 +35,6 @@ using boost::system::result;
 
 namespace {
 
-using text_rows = std::vector<std::vector<std::optional<std::string>>>;
-
 error_code fail(aws::diagnostics& diag, std::string why, errc code = errc::malformed_data) {
     diag.client_note = std::move(why);
     return make_error_code(code);
@@ -50,99 +47,6 @@ std::string utc_now() {
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
     return text;
-}
-
-// ---- statements outside the transfers: the state table ----------------------------------------
-
-asio::awaitable<result<text_rows>> redshift_rows(const redshift_place& place, std::string sql, aws::diagnostics& diag) {
-    rd::execute_request request;
-    request.sql = std::move(sql);
-    request.database = place.database;
-    request.workgroup = place.workgroup;
-    auto started = co_await place.data->async_execute_statement(request, diag);
-    if (!started) co_return started.error();
-    const rd::wait_policy policy;
-    auto done = co_await place.data->async_wait_for(started->id, diag, policy);
-    if (!done) co_return done.error();
-    text_rows out;
-    if (!done->has_result_set) co_return out;
-    std::function<bool(rd::result_page&)> collect = [&out](rd::result_page& page) {
-        for (const auto& row : page.rows) {
-            std::vector<std::optional<std::string>> values;
-            for (const auto& f : row) {
-                if (const auto* s = std::get_if<std::string>(&f)) values.emplace_back(*s);
-                else if (const auto* n = std::get_if<std::int64_t>(&f)) values.emplace_back(std::to_string(*n));
-                else values.emplace_back(std::nullopt);
-            }
-            out.push_back(std::move(values));
-        }
-        return true;
-    };
-    auto paged = co_await place.data->async_for_each_page(started->id, collect, diag);
-    if (!paged) co_return paged.error();
-    co_return out;
-}
-
-// Runs `statements` then `query` (if any) on a fresh libpq connection, on the blocking pool.
-struct postgres_answer {
-    bool ok = false;
-    std::string failure;
-    text_rows rows;
-};
-
-asio::awaitable<result<text_rows>> postgres_rows(engine::cpu_pool& blocking, const postgres_place& place,
-                                                 std::vector<std::string> statements, std::string query,
-                                                 aws::diagnostics& diag) {
-    auto job = [dsn = place.dsn, statements = std::move(statements), query = std::move(query)]() {
-        postgres_answer answer;
-        std::string why;
-        auto summary = postgres::parse_conninfo(dsn, why);
-        if (!summary) {
-            answer.failure = why;
-            return answer;
-        }
-        postgres::postgres_session s(dsn, *summary, 30, "shiftsync sync");
-        if (!s.connect()) {
-            answer.failure = s.failure();
-            return answer;
-        }
-        for (const auto& statement : statements) {
-            if (!s.exec(statement, "preparing the sync state table")) {
-                answer.failure = s.failure();
-                return answer;
-            }
-        }
-        if (!query.empty()) {
-            auto rows = s.query(query, {}, "reading the sync state");
-            if (!rows) {
-                answer.failure = s.failure();
-                return answer;
-            }
-            answer.rows = std::move(*rows);
-        }
-        s.rollback_and_close();
-        answer.ok = true;
-        return answer;
-    };
-    postgres_answer answer = co_await blocking.async_run(std::move(job));
-    if (!answer.ok) co_return fail(diag, "PostgreSQL (" + place.name + "): " + answer.failure, errc::destination_failed);
-    co_return std::move(answer.rows);
-}
-
-// Where the destination's state table says the stream is.
-struct cursor_truth {
-    std::optional<std::string> cursor;
-    std::string kind;
-    std::string column;
-};
-
-cursor_truth truth_from(const text_rows& rows) {
-    cursor_truth t;
-    if (rows.empty() || rows[0].size() < 3) return t;
-    t.column = rows[0][0].value_or("");
-    t.kind = rows[0][1].value_or("");
-    t.cursor = rows[0][2];
-    return t;
 }
 
 std::string detail_of(const stream_plan& plan, const std::optional<std::string>& bound) {
@@ -248,6 +152,20 @@ asio::awaitable<result<void>> to_postgres(run_context& rc, row_watcher& watcher,
     co_return result<void>{};
 }
 
+// A files destination's stream: its directory, or its S3 prefix (ending in '/'); a run's lies below.
+std::string stream_location(const stream_plan& plan) {
+    const auto& place = *plan.destination_files;
+    if (!place.is_s3()) return (fs::path(place.directory) / plan.destination_path).string();
+    std::string prefix = place.prefix + plan.destination_path;
+    if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+    return prefix;
+}
+
+std::string run_location(const stream_plan& plan, const std::string& run) {
+    if (!plan.destination_files->is_s3()) return (fs::path(stream_location(plan)) / run).string();
+    return stream_location(plan) + run + "/";
+}
+
 // write: replace into files: once the new run is published, the stream's older run directories
 // (prefixes) go, so the path holds exactly one copy of the table. A failure here only warns: the
 // new run is out, the old ones are merely still there.
@@ -255,16 +173,14 @@ asio::awaitable<void> remove_older_runs(run_context& rc, aws::diagnostics& diag)
     const auto& plan = rc.plan;
     const auto& place = *plan.destination_files;
     if (!place.is_s3()) {
-        const std::string stream_dir = (fs::path(place.directory) / plan.destination_path).string();
-        for (const auto& dir : run_directories(stream_dir)) {
+        for (const auto& dir : run_directories(stream_location(plan))) {
             if (fs::path(dir).filename() == rc.run_id || !staging::is_run_id(fs::path(dir).filename().string())) continue;
             std::string why;
             if (!remove_run_directory(dir, why)) rc.warn("replaced run not removed: " + why);
         }
         co_return;
     }
-    std::string stream_prefix = place.prefix + plan.destination_path;
-    if (!stream_prefix.empty() && stream_prefix.back() != '/') stream_prefix += '/';
+    const std::string stream_prefix = stream_location(plan);
     aws::s3::list_request request{.prefix = stream_prefix, .delimiter = "/"};
     std::vector<std::string> older;
     do {
@@ -301,16 +217,9 @@ asio::awaitable<result<void>> to_files(run_context& rc, row_watcher& watcher, aw
     const auto& place = *plan.destination_files;
     extract::sink_format format{plan.file_format, plan.gzip ? codec::compression::gzip : codec::compression::none};
     std::unique_ptr<extract::row_sink> inner;
-    std::string run_dir, run_prefix;
-    if (place.is_s3()) {
-        run_prefix = place.prefix + plan.destination_path;
-        if (!run_prefix.empty() && run_prefix.back() != '/') run_prefix += '/';
-        run_prefix += rc.run_id + "/";
-        inner = extract::make_s3_prefix_sink(*place.transfers, place.bucket, run_prefix, format);
-    } else {
-        run_dir = (fs::path(place.directory) / plan.destination_path / rc.run_id).string();
-        inner = extract::make_directory_sink(rc.pools.cpu, run_dir, format);
-    }
+    const std::string run_at = run_location(plan, rc.run_id);  // a directory, or an S3 prefix
+    if (place.is_s3()) inner = extract::make_s3_prefix_sink(*place.transfers, place.bucket, run_at, format);
+    else inner = extract::make_directory_sink(rc.pools.cpu, run_at, format);
     auto sink = make_watching_sink(std::move(inner), watcher);
     extract::extract_stats stats;
     auto done = co_await run_extract(rc, std::move(sink), stats, diag);
@@ -328,11 +237,11 @@ asio::awaitable<result<void>> to_files(run_context& rc, row_watcher& watcher, aw
     published.rows = stats.rows;
     published.boundary = watcher.take_boundary();
     if (place.is_s3()) {
-        auto put = co_await async_put_published(place.transfers->s3(), place.bucket, run_prefix, published, diag);
+        auto put = co_await async_put_published(place.transfers->s3(), place.bucket, run_at, published, diag);
         if (!put) co_return put;
     } else {
         std::string why;
-        if (!write_published_file(run_dir, published, why)) co_return fail(diag, why, errc::destination_failed);
+        if (!write_published_file(run_at, published, why)) co_return fail(diag, why, errc::destination_failed);
     }
     if (plan.write == write_kind::replace) co_await remove_older_runs(rc, diag);
     co_return result<void>{};
@@ -402,23 +311,15 @@ asio::awaitable<result<std::optional<published_run>>> settle_files(run_context& 
                                                                   aws::diagnostics& diag) {
     const auto& plan = rc.plan;
     const auto& place = *plan.destination_files;
-    auto run_location = [&](const std::string& run) {
-        if (place.is_s3()) {
-            std::string p = place.prefix + plan.destination_path;
-            if (!p.empty() && p.back() != '/') p += '/';
-            return p + run + "/";
-        }
-        return (fs::path(place.directory) / plan.destination_path / run).string();
-    };
     auto read = [&](const std::string& run) -> asio::awaitable<result<std::optional<published_run>>> {
         if (run.empty()) co_return std::optional<published_run>{};
         if (place.is_s3()) {
-            const std::string prefix = run_location(run);
+            const std::string prefix = run_location(plan, run);
             auto got = co_await async_get_published(place.transfers->s3(), place.bucket, prefix, diag);
             co_return got;
         }
         std::string why;
-        auto found = read_published_file(run_location(run), why);
+        auto found = read_published_file(run_location(plan, run), why);
         if (!found && !why.empty()) co_return fail(diag, why);
         co_return found;
     };
@@ -432,14 +333,14 @@ asio::awaitable<result<std::optional<published_run>>> settle_files(run_context& 
         }
         rc.report.removed_run = start.pending_run_id;
         if (place.is_s3()) {
-            std::string prefix = run_location(start.pending_run_id);
+            std::string prefix = run_location(plan, start.pending_run_id);
             std::string no_last_key;
             auto removed = co_await staging::async_delete_prefix(place.transfers->s3(), place.bucket, std::move(prefix),
                                                                  std::move(no_last_key), diag);
             if (!removed) co_return removed.error();
         } else {
             std::string why;
-            if (!remove_run_directory(run_location(start.pending_run_id), why)) co_return fail(diag, why);
+            if (!remove_run_directory(run_location(plan, start.pending_run_id), why)) co_return fail(diag, why);
         }
     }
     auto previous = co_await read(start.last_run_id);
@@ -461,20 +362,11 @@ asio::awaitable<result<stream_report>> run_stream(sync_pools& pools, const strea
     // Where the stream left off.
     std::optional<published_run> last_published;
     switch (plan.destination_kind) {
-        case place_kind::redshift: {
-            std::string query = read_state_sql(plan.state_schema, plan.name, sql_dialect::redshift);
-            auto rows = co_await redshift_rows(*plan.destination_redshift, std::move(query), diag);
-            if (!rows) co_return rows.error();
-            rc.truth = truth_from(*rows);
-            break;
-        }
+        case place_kind::redshift:
         case place_kind::postgres: {
-            std::string query = read_state_sql(plan.state_schema, plan.name, sql_dialect::postgres);
-            std::vector<std::string> no_statements;
-            auto rows = co_await postgres_rows(pools.blocking, *plan.destination_postgres, std::move(no_statements),
-                                               std::move(query), diag);
-            if (!rows) co_return rows.error();
-            rc.truth = truth_from(*rows);
+            auto truth = co_await async_read_cursor_truth(pools.blocking, plan, diag);
+            if (!truth) co_return truth.error();
+            rc.truth = std::move(*truth);
             break;
         }
         case place_kind::files: {
@@ -588,24 +480,6 @@ asio::awaitable<result<stream_report>> run_stream(sync_pools& pools, const strea
 }
 
 }  // namespace
-
-asio::awaitable<result<void>> async_prepare_state_table(sync_pools& pools, const redshift_place* redshift,
-                                                       const postgres_place* postgres, const std::string& schema,
-                                                       aws::diagnostics& diag) {
-    if (redshift) {
-        for (auto& statement : create_state_table_sql(schema)) {
-            auto done = co_await redshift_rows(*redshift, std::move(statement), diag);
-            if (!done) co_return done.error();
-        }
-    }
-    if (postgres) {
-        std::vector<std::string> statements = create_state_table_sql(schema);
-        std::string no_query;
-        auto done = co_await postgres_rows(pools.blocking, *postgres, std::move(statements), std::move(no_query), diag);
-        if (!done) co_return done.error();
-    }
-    co_return result<void>{};
-}
 
 asio::awaitable<result<stream_report>> async_run_stream(sync_pools& pools, const stream_plan& plan,
                                                        const stream_start& start, const std::string& run_id,
