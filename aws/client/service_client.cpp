@@ -42,8 +42,21 @@ void fill_diagnostics(wire_protocol protocol, const http::response& r, diagnosti
             break;
         case wire_protocol::rest_xml:
             rest_xml_protocol::parse_error(r.status, r.body, diag.request_id, diag);
+            if (const std::string* region = header(r, "x-amz-bucket-region"); region && diag.resource_region.empty())
+                diag.resource_region = *region;
             break;
     }
+}
+
+// S3 answers a request signed for the wrong region with 301 PermanentRedirect or 400
+// AuthorizationHeaderMalformed, naming the bucket's region: say which, and what to do.
+bool is_wrong_region(diagnostics& diag, std::string_view signed_for) {
+    if (diag.resource_region.empty() || diag.resource_region == signed_for) return false;
+    if (diag.http_status != 301 && diag.http_status != 400 && diag.http_status != 403) return false;
+    diag.client_note = "the bucket is in region " + diag.resource_region + ", and this request was signed for " +
+                       std::string(signed_for) + ": use --region " + diag.resource_region + " (or a bucket in " +
+                       std::string(signed_for) + ")";
+    return true;
 }
 
 engine::failure_kind to_engine(retry_kind kind) {
@@ -278,6 +291,7 @@ boost::asio::awaitable<boost::system::result<http::response>> service_client::at
     }
     if (success(*reply, target_.protocol)) co_return std::move(*reply);
     fill_diagnostics(target_.protocol, *reply, diag);
+    if (is_wrong_region(diag, target_.region)) co_return make_error_code(errc::wrong_region);
     co_return make_error_code(errc_for_aws_code(diag.code, reply->status));
 }
 

@@ -22,6 +22,7 @@ public:
             case errc::invalid_config: return "invalid configuration";
             case errc::missing_region: return "no region configured";
             case errc::malformed_response: return "the AWS response could not be parsed";
+            case errc::wrong_region: return "the bucket is in another region";
         }
         return "unknown shiftsync.aws error";
     }

@@ -21,6 +21,7 @@ enum class errc {
     invalid_config,         // a config file or setting that cannot be used
     missing_region,         // no region from flags, env or profile
     malformed_response,     // the service's answer could not be parsed
+    wrong_region,           // S3: the bucket lives in another region (see diagnostics.resource_region)
 };
 
 const boost::system::error_category& aws_category() noexcept;
@@ -38,6 +39,9 @@ struct diagnostics {
     std::string message;     // AWS's message, verbatim
     std::string request_id;  // x-amzn-RequestId / x-amz-request-id / <RequestId>
     std::string client_note; // shiftsync's own explanation and advice, if any
+    // Where the service says the resource lives when the request went to another region (S3's
+    // x-amz-bucket-region header or <Region> element); empty otherwise.
+    std::string resource_region;
 
     // "sts AssumeRole failed: HTTP 403 AccessDenied: <message> (request id ...). <note>"
     std::string to_string() const;

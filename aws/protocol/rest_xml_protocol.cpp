@@ -28,6 +28,8 @@ void parse_error(unsigned http_status, std::string_view body, std::string_view r
             out.code = xml::child_text(error, "Code");
             out.message = xml::child_text(error, "Message");
             if (auto id = xml::child_text(error, "RequestId"); !id.empty()) out.request_id = id;
+            // AuthorizationHeaderMalformed and PermanentRedirect name the bucket's region.
+            if (auto region = xml::child_text(error, "Region"); !region.empty()) out.resource_region = region;
         }
     }
     if (out.code.empty()) out.code = code_for_status(http_status);

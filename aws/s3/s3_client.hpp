@@ -126,6 +126,9 @@ public:
     explicit s3_client(service_client& service, bool force_path_style = false)
         : service_(service), force_path_style_(force_path_style) {}
 
+    // The region requests are signed for.
+    const std::string& region() const { return service_.target().region; }
+
     boost::asio::awaitable<boost::system::result<std::string>> async_put_object(
         const std::string& bucket, const std::string& key, http::body_source body, const put_options& options,
         diagnostics& diag);

@@ -27,6 +27,16 @@ asio::awaitable<boost::system::result<staging_run>> staging_run::async_begin(aws
     const std::string key = run.marker_key();
     // The marker before anything else: from here on a dead run is recognisable by the sweep.
     auto put = co_await s3.async_put_object(run.location_.bucket, key, std::move(body), options, diag);
+    if (!put && put.error() == aws::errc::wrong_region) {
+        // Redshift's UNLOAD and COPY reach the staging bucket from the workgroup's region, which
+        // is the region shiftsync signs for; a bucket elsewhere fails there too (PermanentRedirect).
+        diag.client_note = "the staging bucket s3://" + run.location_.bucket + "/ is in region " +
+                           diag.resource_region + ", but the workgroup is in " + s3.region() +
+                           ": Redshift's UNLOAD and COPY need the staging bucket in the workgroup's region. Use a "
+                           "staging bucket in " + s3.region() + " (nothing was written to s3://" +
+                           run.location_.bucket + "/)";
+        co_return put.error();
+    }
     if (!put) {
         diag.client_note = "could not write the staging run's marker s3://" + run.location_.bucket + "/" + key +
                            (diag.client_note.empty() ? "" : "; " + diag.client_note);

@@ -17,7 +17,7 @@ protected:
     void SetUp() override {
         dir_ = fs::temp_directory_path() / ("localaws-unit-" + std::to_string(std::random_device{}()));
         store_ = std::make_unique<disk_store>(dir_);
-        ASSERT_FALSE(store_->create_bucket("bucket", "111122223333"));
+        ASSERT_FALSE(store_->create_bucket("bucket", "111122223333", "us-east-1"));
     }
     void TearDown() override {
         store_.reset();

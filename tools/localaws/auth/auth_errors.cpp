@@ -59,8 +59,9 @@ aws_error s3_error(const verified_request& v, std::chrono::system_clock::time_po
         return make(400, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
     case failure::wrong_region: {
         auto e = make(400, "AuthorizationHeaderMalformed",
-                      "The authorization header is malformed; the region '" + v.detail + "' is wrong; expecting 'us-east-1'");
-        e.details.emplace_back("Region", "us-east-1");
+                      "The authorization header is malformed; the region '" + v.detail + "' is wrong; expecting '" +
+                          v.expected_region + "'");
+        e.details.emplace_back("Region", v.expected_region);
         return e;
     }
     case failure::none: break;

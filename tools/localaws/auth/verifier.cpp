@@ -105,9 +105,11 @@ verified_request verify(const verify_input& in, const iam::directory& directory)
         v.why = failure::unknown_key;
         return v;
     }
-    if (scope.region != in.region) {
+    v.region = scope.region;
+    if (!in.region.empty() && scope.region != in.region) {
         v.why = failure::wrong_region;
         v.detail = scope.region;
+        v.expected_region = std::string(in.region);
         return v;
     }
 

@@ -39,7 +39,7 @@ struct verify_input {
     const header_list* headers = nullptr;
     bool s3 = false;
     std::string_view body_sha256_hex;  // non-S3: hex SHA-256 of the buffered body
-    std::string_view region;
+    std::string_view region;  // the region the request must be signed for; empty: any (S3 without a bucket)
     std::chrono::system_clock::time_point wall_now;    // for the skew check: clients sign with real time
     std::chrono::system_clock::time_point shifted_now; // localaws's clock: expiry of tokens, presigned URLs
     std::chrono::seconds max_skew{900};
@@ -60,6 +60,8 @@ struct verified_request {
     std::string payload_hash;             // S3: the declared x-amz-content-sha256 (or UNSIGNED-PAYLOAD)
     std::optional<chunk_seed> chunked;    // S3 STREAMING-AWS4-HMAC-SHA256-PAYLOAD
     std::string service;                  // the credential scope's service
+    std::string region;                   // the credential scope's region
+    std::string expected_region;          // failure::wrong_region: the region it had to be
 };
 
 // The credential scope's service of a request, without verifying anything (for routing).

@@ -31,6 +31,7 @@ std::optional<bucket_info> read_bucket_file(const fs::path& dir) {
     if (const auto* o = file->if_contains("owner"); o && o->is_string()) b.owner_account = o->as_string();
     if (const auto* c = file->if_contains("created_ms"); c && c->is_int64())
         b.created = std::chrono::system_clock::time_point(std::chrono::milliseconds(c->as_int64()));
+    if (const auto* r = file->if_contains("region"); r && r->is_string()) b.region = r->as_string();
     return b;
 }
 
@@ -93,10 +94,11 @@ fs::path disk_store::object_path(std::string_view bucket, std::string_view key) 
 
 fs::path disk_store::temp_path() const { return root_ / "tmp" / iam::random_hex(16); }
 
-std::error_code disk_store::create_bucket(std::string_view bucket, std::string_view owner_account) {
+std::error_code disk_store::create_bucket(std::string_view bucket, std::string_view owner_account,
+                                          std::string_view region) {
     std::lock_guard lock(mutex_);
     if (buckets_.contains(bucket)) return std::make_error_code(std::errc::file_exists);
-    bucket_info b{std::string(bucket), std::string(owner_account), std::chrono::system_clock::now()};
+    bucket_info b{std::string(bucket), std::string(owner_account), std::chrono::system_clock::now(), std::string(region)};
     fs::path dir = bucket_dir(bucket);
     std::error_code ec;
     fs::create_directories(dir / "objects", ec);
@@ -104,7 +106,8 @@ std::error_code disk_store::create_bucket(std::string_view bucket, std::string_v
     fs::create_directories(dir / "uploads", ec);
     if (ec) return ec;
     json::object o{{"owner", b.owner_account},
-                   {"created_ms", std::chrono::duration_cast<std::chrono::milliseconds>(b.created.time_since_epoch()).count()}};
+                   {"created_ms", std::chrono::duration_cast<std::chrono::milliseconds>(b.created.time_since_epoch()).count()},
+                   {"region", b.region}};
     fs::path temp = temp_path();
     {
         std::ofstream out(temp);
@@ -149,6 +152,13 @@ std::vector<bucket_info> disk_store::buckets() const {
 bool disk_store::bucket_exists(std::string_view bucket) const {
     std::lock_guard lock(mutex_);
     return buckets_.contains(bucket);
+}
+
+std::optional<std::string> disk_store::bucket_region(std::string_view bucket) const {
+    std::lock_guard lock(mutex_);
+    auto it = buckets_.find(bucket);
+    if (it == buckets_.end() || it->second.region.empty()) return std::nullopt;
+    return it->second.region;
 }
 
 std::optional<stored_object> disk_store::stat(std::string_view bucket, std::string_view key) const {

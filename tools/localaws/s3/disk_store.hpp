@@ -56,6 +56,7 @@ struct bucket_info {
     std::string name;
     std::string owner_account;
     std::chrono::system_clock::time_point created;
+    std::string region;  // its LocationConstraint; empty in stores written before buckets had one: localaws's region
 };
 
 class disk_writer final : public object_writer {
@@ -112,7 +113,8 @@ public:
     explicit disk_store(std::filesystem::path data_dir);
 
     // --- buckets
-    std::error_code create_bucket(std::string_view bucket, std::string_view owner_account);  // errc::file_exists
+    std::error_code create_bucket(std::string_view bucket, std::string_view owner_account,
+                                  std::string_view region);  // errc::file_exists
     std::error_code delete_bucket(std::string_view bucket);  // errc::directory_not_empty
     std::optional<bucket_info> find_bucket(std::string_view bucket) const;
     std::vector<bucket_info> buckets() const;
@@ -120,6 +122,7 @@ public:
 
     // --- object_store
     bool bucket_exists(std::string_view bucket) const override;
+    std::optional<std::string> bucket_region(std::string_view bucket) const override;
     std::optional<object_info> head(std::string_view bucket, std::string_view key) const override;
     std::vector<object_info> list(std::string_view bucket, std::string_view prefix) const override;
     std::unique_ptr<object_writer> create(std::string_view bucket, std::string_view key, std::error_code& ec) override;

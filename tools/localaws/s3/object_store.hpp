@@ -51,6 +51,8 @@ public:
     virtual ~object_store() = default;
 
     virtual bool bucket_exists(std::string_view bucket) const = 0;
+    // Where the bucket lives (its LocationConstraint); nullopt: not recorded, the caller's own region.
+    virtual std::optional<std::string> bucket_region(std::string_view) const { return std::nullopt; }
     virtual std::optional<object_info> head(std::string_view bucket, std::string_view key) const = 0;
 
     // Objects whose key starts with `prefix`, in key order (UTF-8 byte order, as S3 lists).

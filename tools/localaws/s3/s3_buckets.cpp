@@ -9,7 +9,10 @@
 #include "tools/localaws/server/xml_writer.hpp"
 #include "sigv4/uri_encoding.hpp"
 
+#include <pugixml.hpp>
+
 #include <charconv>
+#include <variant>
 
 namespace localaws::s3 {
 namespace asio = boost::asio;
@@ -58,6 +61,34 @@ std::string encode_if(bool url, std::string_view text) {
     return url ? shiftsync::sigv4::uri_encode(text, shiftsync::sigv4::slash::keep) : std::string(text);
 }
 
+// Where CreateBucket puts the bucket, by S3's rules for a regional endpoint (localaws answers as
+// the endpoint of whichever region the request was signed for): the LocationConstraint of the body,
+// which only us-east-1's endpoint lets differ from its own region; without one, us-east-1.
+std::variant<std::string, aws_error> location_of(const request_context& ctx) {
+    std::string constraint;
+    if (!ctx.body.empty()) {
+        pugi::xml_document doc;
+        auto configuration = doc.load_buffer(ctx.body.data(), ctx.body.size())
+                                 ? doc.child("CreateBucketConfiguration")
+                                 : pugi::xml_node{};
+        if (!configuration) return malformed_xml();
+        constraint = configuration.child_value("LocationConstraint");
+    }
+    const std::string& endpoint = ctx.signed_region.empty() ? ctx.application.region() : ctx.signed_region;
+    if (constraint == "us-east-1")
+        return aws_error{400, "InvalidLocationConstraint", "The specified location-constraint is not valid",
+                         {{"LocationConstraint", constraint}}, true};
+    if (constraint.empty() && endpoint != "us-east-1")
+        return aws_error{400, "IllegalLocationConstraintException",
+                         "The unspecified location constraint is incompatible for the region specific endpoint this "
+                         "request was sent to.", {}, true};
+    if (!constraint.empty() && endpoint != "us-east-1" && constraint != endpoint)
+        return aws_error{400, "IllegalLocationConstraintException",
+                         "The " + constraint + " location constraint is incompatible for the region specific endpoint "
+                         "this request was sent to.", {}, true};
+    return constraint.empty() ? std::string("us-east-1") : constraint;
+}
+
 }  // namespace
 
 asio::awaitable<service_response> list_buckets(request_context& ctx) {
@@ -89,8 +120,10 @@ asio::awaitable<service_response> create_bucket(request_context& ctx) {
                                                 "of the system. Please select a different name and try again.",
                                                 {{"BucketName", t.bucket}}, true});
     }
-    std::string owner = ctx.principal.account_id;
-    auto create = [&a, t, owner] { return a.store().create_bucket(t.bucket, owner); };
+    auto where = location_of(ctx);
+    if (auto* refused = std::get_if<aws_error>(&where)) co_return service_response::from_error(*refused);
+    std::string owner = ctx.principal.account_id, region = std::get<std::string>(where);
+    auto create = [&a, t, owner, region] { return a.store().create_bucket(t.bucket, owner, region); };
     auto ec = co_await offload(a.blocking_pool(), create);
     if (ec) co_return service_response::from_error(internal_error());
     service_response r;
@@ -102,7 +135,7 @@ asio::awaitable<service_response> head_bucket(request_context& ctx) {
     auto t = target_of(ctx);
     if (auto refused = authorize_bucket(ctx, t, "s3:ListBucket")) co_return service_response::from_error(*refused);
     service_response r;
-    r.add_header("x-amz-bucket-region", ctx.application.region());
+    r.add_header("x-amz-bucket-region", ctx.application.region_of_bucket(t.bucket));
     co_return r;
 }
 
@@ -124,7 +157,8 @@ asio::awaitable<service_response> get_bucket_location(request_context& ctx) {
     auto t = target_of(ctx);
     if (auto refused = authorize_bucket(ctx, t, "s3:GetBucketLocation")) co_return service_response::from_error(*refused);
     // us-east-1 is the empty LocationConstraint.
-    std::string region = ctx.application.region() == "us-east-1" ? "" : ctx.application.region();
+    std::string region = ctx.application.region_of_bucket(t.bucket);
+    if (region == "us-east-1") region.clear();
     xml_writer x;
     x.open("LocationConstraint", s3_namespace);
     std::string body = x.take() + region + "</LocationConstraint>";

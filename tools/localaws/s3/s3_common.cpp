@@ -47,6 +47,14 @@ aws_error missing_key(const request_context& ctx, const target& t) {
     return no_such_key(t.key);
 }
 
+std::string signing_region(const request_context& ctx) {
+    // GetBucketLocation is how a client learns the region: S3 answers it signed for any region.
+    if (ctx.operation == "GetBucketLocation") return {};
+    auto t = target_of(ctx);
+    if (t.bucket.empty() || !ctx.application.store().bucket_exists(t.bucket)) return {};
+    return ctx.application.region_of_bucket(t.bucket);
+}
+
 std::string resolve_operation(const request_context& ctx) {
     auto t = target_of(ctx);
     const std::string& m = ctx.method;

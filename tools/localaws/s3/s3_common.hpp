@@ -23,6 +23,11 @@ target target_of(const request_context& ctx);
 // The operation name S3 would log for this request (registry::resolve_operation).
 std::string resolve_operation(const request_context& ctx);
 
+// The region a request must be signed for (registry::signing_region): the addressed bucket's, as
+// S3's regional endpoints want; any region for no bucket or one that does not exist (ListBuckets,
+// CreateBucket, and NoSuchBucket answered whatever the region), and for GetBucketLocation.
+std::string signing_region(const request_context& ctx);
+
 inline std::string bucket_arn(std::string_view bucket) { return "arn:aws:s3:::" + std::string(bucket); }
 inline std::string object_arn(std::string_view bucket, std::string_view key) {
     return "arn:aws:s3:::" + std::string(bucket) + "/" + std::string(key);

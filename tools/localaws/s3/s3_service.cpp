@@ -10,7 +10,8 @@ void register_s3(app& a) {
                    .protocol = protocol::rest_xml_s3,
                    .target_prefix = {},
                    .xml_namespace = std::string(s3_namespace),
-                   .resolve_operation = resolve_operation});
+                   .resolve_operation = resolve_operation,
+                   .signing_region = signing_region});
     struct entry {
         const char* name;
         s3_handler h;

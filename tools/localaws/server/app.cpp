@@ -55,15 +55,29 @@ app::app(app_options options) {
     for (const auto& acc : o.at("accounts").as_array()) {
         const auto* buckets = acc.as_object().if_contains("buckets");
         if (!buckets || !buckets->is_array()) continue;
+        // "name", or {"name": …, "region": …} for a bucket in another region than localaws's.
         for (const auto& b : buckets->as_array()) {
-            std::string name(b.as_string());
-            if (!store_->bucket_exists(name)) store_->create_bucket(name, acc.as_object().at("id").as_string());
+            std::string name, region = region_;
+            if (b.is_string()) {
+                name = b.as_string();
+            } else if (const auto* spec = b.if_object(); spec && spec->if_contains("name") && spec->at("name").is_string()) {
+                name = spec->at("name").as_string();
+                if (const auto* r = spec->if_contains("region"); r && r->is_string()) region = r->as_string();
+            } else {
+                throw std::runtime_error("config: buckets: each is a name or {\"name\": …, \"region\": …}");
+            }
+            if (!store_->bucket_exists(name)) store_->create_bucket(name, acc.as_object().at("id").as_string(), region);
         }
     }
 }
 
 app::~app() {
     if (pool_) pool_->join();
+}
+
+std::string app::region_of_bucket(std::string_view bucket) const {
+    auto region = store_->bucket_region(bucket);
+    return region ? *region : region_;
 }
 
 const serverless::workgroup* app::find_workgroup(std::string_view name) const {

@@ -46,6 +46,9 @@ public:
     ~app();
 
     const std::string& region() const { return region_; }
+    // The region S3 requests for `bucket` must be signed for: its own, or localaws's region when
+    // the bucket does not exist (the answer is then NoSuchBucket, not a region error).
+    std::string region_of_bucket(std::string_view bucket) const;
     // The config localaws started with (services read their own sections at registration).
     const boost::json::value& config() const { return config_; }
     std::chrono::seconds max_clock_skew() const { return max_skew_; }

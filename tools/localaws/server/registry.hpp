@@ -42,6 +42,9 @@ struct service_definition {
     std::string xml_namespace;  // Query: "https://sts.amazonaws.com/doc/2011-06-15/"
     // REST services name their operation from the request (method, path, sub-resources).
     std::function<std::string(const request_context&)> resolve_operation;
+    // The region a request must be signed for, when it is not localaws's own for every request
+    // (S3: the addressed bucket's region; empty: any region, as for a bucket that does not exist).
+    std::function<std::string(const request_context&)> signing_region;
     std::size_t max_buffered_body = 16 * 1024 * 1024;
 };
 

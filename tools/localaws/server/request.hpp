@@ -91,6 +91,7 @@ struct request_context {
     header_list headers;
     std::string host;
     iam::principal principal;           // who signed the request
+    std::string signed_region;          // the region of the signature's credential scope
     std::string body;                   // buffered services only (JSON, Query)
     body_reader* body_stream = nullptr; // streaming services only (S3 writes)
     std::uint64_t bytes_in = 0;         // set by handlers that stream

@@ -162,21 +162,28 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
 
     std::string body_hash;
     if (!s3) sv::append_hex(body_hash, sv::sha256_of(ctx.body));
+    const std::string signing_region = svc->signing_region ? svc->signing_region(ctx) : a.region();
     auth::verify_input vin{.method = ctx.method,
                            .raw_path = ctx.raw_path,
                            .raw_query = ctx.raw_query,
                            .headers = &ctx.headers,
                            .s3 = s3,
                            .body_sha256_hex = body_hash,
-                           .region = a.region(),
+                           .region = signing_region,
                            .wall_now = std::chrono::system_clock::now(),
                            .shifted_now = a.now(),
                            .max_skew = a.max_clock_skew()};
     auto verified = auth::verify(vin, a.iam());
     const bool unsigned_allowed = entry && entry->allow_unsigned && verified.why == auth::failure::missing;
-    if (verified.why != auth::failure::none && !unsigned_allowed)
-        co_return service_response::from_error(auth::to_aws_error(verified, dialect_of(svc->protocol), a.now()));
+    if (verified.why != auth::failure::none && !unsigned_allowed) {
+        auto refused = service_response::from_error(auth::to_aws_error(verified, dialect_of(svc->protocol), a.now()));
+        // S3 names the bucket's region in a header too: a HEAD answer has no body to carry <Region>.
+        if (s3 && verified.why == auth::failure::wrong_region)
+            refused.add_header("x-amz-bucket-region", verified.expected_region);
+        co_return refused;
+    }
     ctx.principal = std::move(verified.who);
+    ctx.signed_region = verified.region;
     if (!entry) co_return service_response::from_error(unknown_operation(svc->protocol, ctx.operation));
 
     if (s3) {
@@ -281,6 +288,8 @@ asio::awaitable<bool> handle_one(app& a, connection& c) {
         plan.status = resp.error_with_200 ? 200 : resp.error->status;
         plan.content_type = rendered.content_type;
         for (auto& h : rendered.headers) plan.headers.push_back(std::move(h));
+        for (auto& h : resp.headers)  // what the error adds (S3's x-amz-bucket-region)
+            if (h.first != "Content-Type") plan.headers.push_back(std::move(h));
         error_code = resp.error->code;
         resp.body = std::move(rendered.body);
         resp.stream.reset();

@@ -130,7 +130,10 @@ void register_sts(app& a) {
                    .protocol = protocol::query_xml,
                    .target_prefix = {},
                    .xml_namespace = std::string(sts_namespace),
-                   .resolve_operation = {}});
+                   .resolve_operation = {},
+                   // STS answers in every region (its regional endpoints), and its credentials work in
+                   // all of them: localaws stands for each, so a signature for any region is good.
+                   .signing_region = [](const request_context&) { return std::string(); }});
     r.add_operation("sts", "AssumeRole", [](request_context& ctx) -> asio::awaitable<service_response> {
         co_return assume_role(ctx);
     });

@@ -90,7 +90,7 @@ outcome run_copy(pg::connection& conn, const dialect::copy_command& cmd, const e
     if (!env.store) return failure("COPY needs localaws's S3 store, which is not configured");
     std::string role_arn;
     if (auto denied = authorize_role(env, cmd.iam_role, role_arn)) return *denied;
-    if (auto wrong = check_region(env, cmd.region)) return *wrong;
+    if (auto wrong = check_region(env, cmd.from.bucket, cmd.region)) return *wrong;
     std::vector<dialect::s3_location> sources;
     if (auto failed = resolve_copy_sources(cmd, env, role_arn, sources)) return *failed;
     std::vector<target_column> columns;

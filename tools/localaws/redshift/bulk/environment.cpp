@@ -18,10 +18,19 @@ std::string s3_error(const std::string& text, int status, const std::string& cod
     return "S3ServiceException:" + text + ",Status " + std::to_string(status) + ",Error " + code;
 }
 
-std::optional<outcome> check_region(const environment& env, const std::optional<std::string>& region) {
-    if (!region || *region == env.region) return std::nullopt;
+std::optional<outcome> check_region(const environment& env, const std::string& bucket,
+                                    const std::optional<std::string>& region) {
+    // Redshift reaches the bucket in the region REGION names, by default its own; S3 answers a
+    // request sent to the wrong region with a redirect, which Redshift reports as it is.
+    const std::string addressed = region.value_or(env.region);
+    auto recorded = env.store ? env.store->bucket_region(bucket) : std::nullopt;
+    const std::string actual = recorded.value_or(env.region);
+    if (addressed == actual) return std::nullopt;
+    if (!region)
+        return failure(s3_error("The S3 bucket addressed by the query is in a different region from this cluster.", 301,
+                                "PermanentRedirect"));
     return failure(s3_error("The bucket you are attempting to access must be addressed using the specified endpoint "
-                            "(the bucket is in " + env.region + ", not " + *region + ")",
+                            "(the bucket is in " + actual + ", not " + addressed + ")",
                             301, "PermanentRedirect"));
 }
 

@@ -53,7 +53,9 @@ std::optional<outcome> authorize_role(const environment& env, const std::string&
 // "S3ServiceException:<text>,Status <n>,Error <code>" as Redshift reports S3 failures.
 std::string s3_error(const std::string& text, int status, const std::string& code);
 
-// REGION 'r' names where the bucket is; every bucket here lives in env.region.
-std::optional<outcome> check_region(const environment& env, const std::optional<std::string>& region);
+// REGION 'r' names where the bucket is (default: the workgroup's region, env.region); a bucket
+// elsewhere fails as Redshift fails, with S3's PermanentRedirect.
+std::optional<outcome> check_region(const environment& env, const std::string& bucket,
+                                    const std::optional<std::string>& region);
 
 }  // namespace localaws::redshift::bulk

@@ -176,7 +176,7 @@ outcome run_unload(pg::connection& conn, const dialect::unload_command& cmd, con
     if (!env.store) return failure("UNLOAD needs localaws's S3 store, which is not configured");
     std::string role_arn;
     if (auto denied = authorize_role(env, cmd.iam_role, role_arn)) return *denied;
-    if (auto wrong = check_region(env, cmd.region)) return *wrong;
+    if (auto wrong = check_region(env, cmd.to.bucket, cmd.region)) return *wrong;
     if (auto failed = prepare_destination(cmd, env, role_arn)) return *failed;
 
     std::string query = strip_trailing_semicolons(cmd.query);
