@@ -27,6 +27,7 @@ most the peak of open connections, sampled from /proc/net/tcp).
 Usage: transfer_bench.py --build build [--quick] [--clients shiftsync,aws-cli,rclone,rclone-tuned]
 """
 import argparse
+import shlex
 import concurrent.futures
 import datetime
 import hashlib
@@ -424,7 +425,9 @@ class Bench:
     def shiftsync_command(self, src, dst, recursive):
         """`shiftsync cp` as a user runs it: operator keys from the environment, the connector role
         assumed with the ExternalId, machine-readable summary on stdout."""
-        return ([self.args.shiftsync, "cp", src, dst] + (["--recursive"] if recursive else [])
+        wrap = shlex.split(self.args.shiftsync_wrap) if self.args.shiftsync_wrap else []
+        return (wrap + [self.args.shiftsync, "cp", src, dst] + (["--recursive"] if recursive else [])
+                + shlex.split(self.args.shiftsync_args or "")
                 + ["--endpoint-url", self.aws.endpoint, "--region", REGION, "--json",
                    "--role-arn", ROLE_ARN, "--external-id", EXTERNAL_ID])
 
@@ -496,6 +499,9 @@ def main():
     parser.add_argument("--baseline-connections", default="4,16",
                         help="the uncapped raw client's connection counts (comma-separated; the best counts)")
     parser.add_argument("--client-timeout", type=int, default=600)
+    parser.add_argument("--shiftsync-args", help="extra `shiftsync cp` flags, e.g. '--concurrency 50'")
+    parser.add_argument("--shiftsync-wrap", help="a command shiftsync runs under, e.g. "
+                        "'perf record -e cpu-clock -g -o shiftsync.perf --' to see where its CPU goes")
     parser.add_argument("--work-parent", help="where the data, the downloads and localaws's store go "
                         "(default /dev/shm when it has room: on disk, fsync and writeback limits measure the disk)")
     args = parser.parse_args()

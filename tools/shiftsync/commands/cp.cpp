@@ -91,7 +91,7 @@ int run_cp(const cp_flags& flags) {
         return usage("uploading from '-' needs a full object key, not a prefix");
 
     transfer_run run(flags.transfer, "cp");
-    if (!run.open()) return exit_usage;
+    if (!run.open(flags.recursive)) return exit_usage;
     const bool stdout_is_data = to == place::stdio;
     auto& ctx = run.context();
 

@@ -37,7 +37,7 @@ void transfer_flags::add_to(CLI::App& command) {
 
 transfer_run::~transfer_run() = default;
 
-bool transfer_run::open() {
+bool transfer_run::open(bool many_objects) {
     auto part_size = parse_byte_size(flags_.part_size);
     auto memory_limit = parse_byte_size(flags_.memory_limit);
     if (!part_size || *part_size < ts::min_part_size || *part_size > ts::max_part_size) {
@@ -63,7 +63,7 @@ bool transfer_run::open() {
     std::optional<std::size_t> fixed;
     if (flags_.concurrency > 0) fixed = flags_.concurrency;
     auto sizing = ts::size_transfers(flags_.target_throughput, *memory_limit, *part_size, fixed);
-    session_ = s3_session::open(flags_.connection, sizing.connections);
+    session_ = s3_session::open(flags_.connection, many_objects ? sizing.requests_in_flight : sizing.connections);
     if (!session_) return false;
     auto executor = session_->context().get_executor();
     memory_ = std::make_unique<engine::memory_budget>(executor, *memory_limit);

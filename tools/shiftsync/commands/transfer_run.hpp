@@ -38,7 +38,9 @@ public:
     ~transfer_run();
 
     // Parses sizes and opens the session; false after printing why (a usage or setup error).
-    bool open();
+    // `many_objects` (a recursive copy): one connection per request in flight, since small
+    // objects are bound by round trips, not bandwidth (transfer/README.md, Sizing).
+    bool open(bool many_objects = false);
 
     transfer::s3::transfer_context& context() { return *context_; }
     s3_session& session() { return *session_; }
