@@ -1,0 +1,68 @@
+#pragma once
+// Inside pg::connection (engine/pg only): the libpq connection, its socket as Asio sees it, and
+// the pipeline — the statements sent whose results are still to come, in order — with the one
+// reader coroutine that hands each result to the statement it belongs to.
+
+#include "engine/pg/pg_connection.hpp"
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+
+typedef struct pg_conn PGconn;
+typedef struct pg_result PGresult;
+
+namespace shiftsync::engine::pg {
+
+// One statement in the pipeline.
+struct pending_statement {
+    explicit pending_statement(boost::asio::any_io_executor ex) : wake(std::move(ex)) {}
+
+    row_sink sink;
+    bool streaming = false;
+    bool single_row_asked = false;  // PQsetSingleRowMode called for it (just before its first result)
+    bool results_ended = false;     // PQgetResult gave its NULL; its Sync comes next
+    bool columns_known = false;
+    bool sink_stopped = false;      // the sink returned false: later rows are dropped
+    bool done = false;              // result, ec and diag are final
+    bool abandoned = false;         // its caller went away: cancel it once it runs, drop its result
+    bool cancel_sent = false;
+    statement_result result;
+    boost::system::error_code ec;
+    pg_diagnostics diag;
+    boost::asio::steady_timer wake;  // cancelled when done
+};
+
+struct connection::state : std::enable_shared_from_this<connection::state> {
+    explicit state(boost::asio::any_io_executor ex) : executor(ex), socket(ex) {}
+    ~state();
+
+    // Points `socket` at libpq's current descriptor (without owning it: libpq closes it).
+    bool adopt_socket();
+    // Ends every statement in flight with `why` and frees the libpq connection.
+    void shut_down(errc why, const std::string& message);
+
+    boost::asio::awaitable<boost::system::result<statement_result>> run(std::string sql, std::vector<parameter> params,
+                                                                        row_sink sink, bool streaming,
+                                                                        pg_diagnostics& diag);
+
+    boost::asio::any_io_executor executor;
+    boost::asio::posix::stream_descriptor socket;
+    PGconn* conn = nullptr;
+    int socket_fd = -1;
+    bool broken = false;
+    bool reading = false;   // the reader coroutine runs
+    bool flushing = false;  // a coroutine is pushing libpq's output buffer out
+    bool connect_timed_out = false;
+    std::deque<std::shared_ptr<pending_statement>> queue;
+
+private:
+    boost::asio::awaitable<void> read_results();
+    boost::asio::awaitable<bool> flush();
+    void take(pending_statement& p, PGresult* r);
+    void finish_front();
+    void cancel_front_if_abandoned();
+};
+
+}  // namespace shiftsync::engine::pg

@@ -1,0 +1,272 @@
+// engine/pg's connection against a real PostgreSQL 15 (a private cluster this binary starts, reached
+// over its Unix socket as the superuser).
+#include "engine/pg/pg_connection.hpp"
+#include "tools/localaws/redshift/testing/test_cluster.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <gtest/gtest.h>
+
+#include <future>
+
+namespace asio = boost::asio;
+namespace pg = shiftsync::engine::pg;
+
+namespace {
+
+localaws::redshift::testing::test_cluster* cluster = nullptr;
+
+class cluster_environment : public ::testing::Environment {
+public:
+    void SetUp() override {
+        cluster = new localaws::redshift::testing::test_cluster();
+        auto why = cluster->start();
+        ASSERT_TRUE(why.empty()) << why;
+    }
+    void TearDown() override {
+        delete cluster;
+        cluster = nullptr;
+    }
+};
+
+pg::connect_params superuser() {
+    return {{{"host", cluster->get().socket_dir().string()}, {"dbname", "postgres"}, {"user", cluster->get().superuser()}}};
+}
+
+// Runs `body` on `io` to its end and returns what it returned.
+template <class T>
+T run(asio::io_context& io, asio::awaitable<T> body) {
+    std::optional<T> out;
+    asio::co_spawn(io, std::move(body), [&](std::exception_ptr e, T value) {
+        if (e) std::rethrow_exception(e);
+        out = std::move(value);
+    });
+    io.restart();
+    io.run();
+    return std::move(*out);
+}
+
+asio::awaitable<std::shared_ptr<pg::connection>> open_connection() {
+    pg::pg_diagnostics diag;
+    auto executor = co_await asio::this_coro::executor;
+    auto params = superuser();
+    auto c = co_await pg::connection::async_connect(executor, std::move(params), diag);
+    if (!c) throw std::runtime_error("connect: " + diag.to_string());
+    co_return *c;
+}
+
+// (SQL as string_view: a std::string made from a literal inside co_await would be a temporary
+// with a destructor there, which GCC 12 miscompiles.)
+asio::awaitable<pg::statement_result> must(pg::connection& c, std::string_view sql, std::vector<pg::parameter> params) {
+    pg::pg_diagnostics diag;
+    std::string text(sql);
+    auto r = co_await c.async_execute(std::move(text), std::move(params), diag);
+    if (!r) throw std::runtime_error(r.error().message() + ": " + diag.to_string());
+    co_return std::move(*r);
+}
+
+// Without parameters (an overload: a defaulted class-type argument inside co_await is one of
+// GCC 12's coroutine miscompilations).
+asio::awaitable<pg::statement_result> must(pg::connection& c, std::string_view sql) {
+    std::vector<pg::parameter> none;
+    return must(c, sql, std::move(none));
+}
+
+// A statement expected to fail: its error and the server's words.
+asio::awaitable<boost::system::error_code> fails(pg::connection& c, std::string_view sql, pg::pg_diagnostics& diag) {
+    std::vector<pg::parameter> none;
+    std::string text(sql);
+    auto r = co_await c.async_execute(std::move(text), std::move(none), diag);
+    co_return r ? boost::system::error_code{} : r.error();
+}
+
+TEST(PgConnection, RunsAStatementWithParametersAndNulls) {
+    asio::io_context io;
+    auto result = run(io, [&]() -> asio::awaitable<pg::statement_result> {
+        auto c = co_await open_connection();
+        std::vector<pg::parameter> params{std::string("41"), std::nullopt, std::string("it's")};
+        co_return co_await must(*c, "select $1::int + 1 as answer, $2::text as nothing, $3::text as quoted", std::move(params));
+    }());
+    ASSERT_EQ(result.columns.size(), 3u);
+    EXPECT_EQ(result.columns[0].name, "answer");
+    EXPECT_EQ(result.columns[0].type_oid, 23u);  // int4
+    ASSERT_EQ(result.rows.size(), 1u);
+    EXPECT_EQ(result.rows[0][0], std::optional<std::string>("42"));
+    EXPECT_EQ(result.rows[0][1], std::nullopt);
+    EXPECT_EQ(result.rows[0][2], std::optional<std::string>("it's"));
+    EXPECT_EQ(result.command_tag, "SELECT 1");
+}
+
+// One of many statements in flight at once: `select i * 2`, its answer into got[i].
+asio::awaitable<void> doubled(pg::connection& c, int i, std::vector<std::string>& got, std::size_t& finished,
+                              asio::steady_timer& all_done) {
+    std::vector<pg::parameter> p{std::to_string(i)};
+    auto r = co_await must(c, "select $1::int * 2", std::move(p));
+    got[static_cast<std::size_t>(i)] = *r.rows.at(0).at(0);
+    if (++finished == got.size()) all_done.cancel();
+}
+
+TEST(PgConnection, AThousandPipelinedStatementsReturnInOrderOnOneConnection) {
+    asio::io_context io;
+    constexpr int count = 1000;
+    auto answers = run(io, [&]() -> asio::awaitable<std::vector<std::string>> {
+        auto c = co_await open_connection();
+        std::vector<std::string> got(count);
+        std::size_t most_in_flight = 0, finished = 0;
+        auto executor = co_await asio::this_coro::executor;
+        asio::steady_timer all_done(executor, asio::steady_timer::time_point::max());
+        for (int i = 0; i < count; ++i) {
+            asio::co_spawn(executor, doubled(*c, i, got, finished, all_done), asio::detached);
+        }
+        co_await asio::post(executor, asio::use_awaitable);  // each spawned statement has been sent
+        most_in_flight = c->in_flight();
+        boost::system::error_code ignored;
+        co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        // Statements were sent while earlier ones still waited for results: the pipeline held many.
+        EXPECT_GT(most_in_flight, 100u);
+        co_return got;
+    }());
+    for (int i = 0; i < count; ++i) ASSERT_EQ(answers[static_cast<std::size_t>(i)], std::to_string(i * 2)) << i;
+}
+
+TEST(PgConnection, AFailingStatementFailsAloneWithTheServersWords) {
+    asio::io_context io;
+    run(io, [&]() -> asio::awaitable<int> {
+        auto c = co_await open_connection();
+        pg::pg_diagnostics diag;
+        auto bad = co_await fails(*c, "select * from no_such_table", diag);
+        EXPECT_EQ(bad, make_error_code(pg::errc::statement_failed));
+        EXPECT_EQ(diag.sqlstate, "42P01");
+        EXPECT_NE(diag.message.find("no_such_table"), std::string::npos) << diag.message;
+        auto after = co_await must(*c, "select 7");
+        EXPECT_EQ(after.rows.at(0).at(0), std::optional<std::string>("7"));
+        co_return 0;
+    }());
+}
+
+TEST(PgConnection, StreamsALargeResultRowByRow) {
+    asio::io_context io;
+    std::uint64_t seen = 0, sum = 0, columns = 0;
+    auto result = run(io, [&]() -> asio::awaitable<pg::statement_result> {
+        auto c = co_await open_connection();
+        pg::row_sink sink{[&](const std::vector<pg::column>& cs) { columns = cs.size(); },
+                          [&](const pg::row& r) {
+                              ++seen;
+                              sum += std::stoull(*r.at(0));
+                              return true;
+                          }};
+        pg::pg_diagnostics diag;
+        std::string sql = "select g, repeat('x', 100) from generate_series(1, 200000) g";
+        std::vector<pg::parameter> none;
+        auto r = co_await c->async_execute(std::move(sql), std::move(none), std::move(sink), diag);
+        if (!r) throw std::runtime_error(diag.to_string());
+        co_return std::move(*r);
+    }());
+    EXPECT_EQ(columns, 2u);
+    EXPECT_EQ(seen, 200000u);
+    EXPECT_EQ(sum, 200000ull * 200001ull / 2);
+    EXPECT_TRUE(result.rows.empty());
+    EXPECT_EQ(result.row_count, 200000u);
+}
+
+TEST(PgConnection, ACancelledStatementIsCancelledOnTheServer) {
+    asio::io_context io;
+    run(io, [&]() -> asio::awaitable<int> {
+        auto c = co_await open_connection();
+        auto watcher = co_await open_connection();
+        const std::string pid = std::to_string(c->server_pid());
+        auto executor = co_await asio::this_coro::executor;
+        asio::cancellation_signal stop;
+        asio::steady_timer deadline(executor, std::chrono::milliseconds(300));
+        deadline.async_wait([&](boost::system::error_code) { stop.emit(asio::cancellation_type::terminal); });
+        pg::pg_diagnostics diag;
+        auto sleeping = fails(*c, "select pg_sleep(60)", diag);
+        auto until_stopped = asio::bind_cancellation_slot(stop.slot(), asio::use_awaitable);
+        auto slept = co_await asio::co_spawn(executor, std::move(sleeping), until_stopped);
+        EXPECT_EQ(slept, make_error_code(pg::errc::cancelled));
+        // The server stops running it (asked, not waited for: poll pg_stat_activity).
+        std::string state = "active";
+        for (int i = 0; i < 200 && state == "active"; ++i) {
+            std::vector<pg::parameter> p{pid};
+            auto r = co_await must(*watcher, "select coalesce((select state from pg_stat_activity where pid = $1::int), 'gone')",
+                                   std::move(p));
+            state = *r.rows.at(0).at(0);
+            asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+            co_await pause.async_wait(asio::use_awaitable);
+        }
+        EXPECT_NE(state, "active") << "the cancelled pg_sleep still runs on the server";
+        // The connection goes on serving.
+        auto after = co_await must(*c, "select 'still here'");
+        EXPECT_EQ(after.rows.at(0).at(0), std::optional<std::string>("still here"));
+        co_return 0;
+    }());
+}
+
+TEST(PgConnection, TheNetworkThreadKeepsServingWhileAStatementRuns) {
+    asio::io_context io;
+    run(io, [&]() -> asio::awaitable<int> {
+        auto c = co_await open_connection();
+        auto executor = co_await asio::this_coro::executor;
+        int ticks = 0;
+        bool statement_done = false;
+        int ticks_when_done = -1;
+        auto ticker = [&]() -> asio::awaitable<void> {
+            for (; ticks < 200 && !statement_done; ++ticks) {
+                asio::steady_timer t(executor, std::chrono::milliseconds(1));
+                co_await t.async_wait(asio::use_awaitable);
+            }
+        };
+        asio::co_spawn(executor, ticker(), asio::detached);
+        co_await must(*c, "select pg_sleep(2)");
+        statement_done = true;
+        ticks_when_done = ticks;
+        // 200 one-millisecond timers on the same thread finished while the 2 s statement ran.
+        EXPECT_EQ(ticks_when_done, 200);
+        co_return 0;
+    }());
+}
+
+TEST(PgConnection, AServerThatEndsTheSessionFailsWhatIsInFlightAndLaterCalls) {
+    asio::io_context io;
+    run(io, [&]() -> asio::awaitable<int> {
+        auto c = co_await open_connection();
+        auto killer = co_await open_connection();
+        std::vector<pg::parameter> p{std::to_string(c->server_pid())};
+        co_await must(*killer, "select pg_terminate_backend($1::int)", std::move(p));
+        pg::pg_diagnostics diag;
+        auto r = co_await fails(*c, "select 1", diag);
+        EXPECT_TRUE(r);
+        EXPECT_FALSE(c->is_open());
+        auto later = co_await fails(*c, "select 1", diag);
+        EXPECT_EQ(later, make_error_code(pg::errc::closed));
+        co_return 0;
+    }());
+}
+
+TEST(PgConnection, AnUnreachableServerIsAClearConnectError) {
+    asio::io_context io;
+    run(io, [&]() -> asio::awaitable<int> {
+        pg::pg_diagnostics diag;
+        auto executor = co_await asio::this_coro::executor;
+        pg::connect_params nowhere{{{"host", "127.0.0.1"}, {"port", "1"}, {"dbname", "x"}, {"user", "x"}}};
+        auto c = co_await pg::connection::async_connect(executor, std::move(nowhere), diag);
+        EXPECT_EQ(c.error(), make_error_code(pg::errc::connect_failed));
+        EXPECT_NE(diag.message.find("refused"), std::string::npos) << diag.message;
+        co_return 0;
+    }());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    ::testing::AddGlobalTestEnvironment(new cluster_environment);
+    return RUN_ALL_TESTS();
+}
