@@ -39,9 +39,7 @@ public:
 
     std::size_t threads() const { return threads_; }
 
-    // Takes `fn` by reference and moves it into the operation before returning, so a caller's
-    // `co_await pool.async_run(std::move(named))` has no temporary with a destructor inside the
-    // co_await expression (GCC 12 destroys such a temporary twice).
+    // `fn` by reference, moved into the operation: no temporary (tools/checks/coroutine_hazards.py).
     template <class Fn>
     boost::asio::awaitable<std::invoke_result_t<std::decay_t<Fn>&>> async_run(Fn&& fn) {
         using F = std::decay_t<Fn>;
