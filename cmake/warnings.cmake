@@ -3,6 +3,6 @@
 option(SHIFTSYNC_WERROR "Treat warnings in our own targets as errors" OFF)
 function(shiftsync_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers
-    $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local> $<$<CXX_COMPILER_ID:Clang>:-Wshadow>
+    $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local> $<$<CXX_COMPILER_ID:Clang>:-Wshadow -Wshadow-uncaptured-local>
     $<$<BOOL:${SHIFTSYNC_WERROR}>:-Werror>)
 endfunction()
