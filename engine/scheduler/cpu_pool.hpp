@@ -10,6 +10,11 @@
 //
 // Thread safety: async_run may be called from any executor; the pool joins its threads in its
 // destructor, after every queued function ran.
+//
+// Lifetimes: the io_context a caller runs on must outlive the pool (declare it first). A pool
+// thread posts the result back, then releases its work guard on that context, and the caller may
+// have resumed in between: a context run only until its coroutine is done, then destroyed before
+// the pool, is a use-after-free (ThreadSanitizer found one in a test).
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
