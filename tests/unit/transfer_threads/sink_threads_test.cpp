@@ -183,7 +183,7 @@ TEST_P(SinkThreads, a_file_sink_interleaves_whole_batches_and_keeps_each_streams
 
 INSTANTIATE_TEST_SUITE_P(Compressions, SinkThreads,
                          ::testing::Values(codec::compression::none, codec::compression::gzip, codec::compression::zstd),
-                         [](const auto& info) {
-                             if (info.param == codec::compression::none) return std::string("plain");
-                             return std::string(codec::file_extension(info.param).substr(1));
+                         [](const auto& instance) {  // not `info`: gtest's macro has a parameter of that name
+                             if (instance.param == codec::compression::none) return std::string("plain");
+                             return std::string(codec::file_extension(instance.param).substr(1));
                          });
