@@ -18,7 +18,8 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD)
 
-# Unit, integration, interop and differential tests; ends with ctest's summary.
+# Unit, integration, interop and differential tests (tools/setup/run-tests.sh), then the lower
+# layers' tests built by clang-15 (build-clang/) and the thread hand-offs under TSan (build-tsan/).
 test: build
 	@tools/setup/run-tests.sh $(BUILD)
 
@@ -31,7 +32,7 @@ bench: build
 	@bench/run-all.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz build-clang build-tsan
 
 # The parsers' libFuzzer fuzzers (tests/fuzz/, clang-15, build-fuzz/): each for FUZZ_SECONDS from
 # its corpus, report into tests/fuzz/README.md. fuzz-selftest: three planted bugs, each found.

@@ -97,7 +97,9 @@ std::string normalize_path(std::string_view path) {
         out.append(kept[i]);
     }
     if (path.back() == '/' && !kept.empty()) out.push_back('/');
-    if (out.empty()) out = "/";
+    // push_back, not `= "/"`: g++ warns (-Wrestrict) about the inlined copy of a one-character
+    // literal into a string, a false positive (GCC bug 105329).
+    if (out.empty()) out.push_back('/');
     return out;
 }
 

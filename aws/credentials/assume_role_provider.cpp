@@ -23,8 +23,6 @@ public:
 private:
     boost::asio::awaitable<boost::system::result<timed_credentials>> async_fetch(diagnostics& diag) override {
         sts::sts_client client(*sts_);
-        // A named request, not a braced temporary: GCC 12 destroys temporaries bound to reference
-        // parameters of a co_await-ed call twice.
         const sts::assume_role_request request{role_.role_arn, role_.role_session_name, role_.external_id,
                                                role_.duration};
         auto assumed = co_await client.async_assume_role(request, diag);

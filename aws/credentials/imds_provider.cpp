@@ -56,7 +56,6 @@ private:
             http::request r;
             r.target = std::move(target);
             r.headers.add("X-aws-ec2-metadata-token", session);
-            const auto options = detail::metadata_options();
             co_return co_await http_.async_send(base->where, std::move(r), options);
         };
         auto failed = [&](const boost::system::result<http::response>& reply, const std::string& what) {

@@ -95,7 +95,6 @@ private:
     double last_look_ms_ = 0;
     bool seen_queued_ = false;
     double gap_ms_ = 0;  // the wait after a miss beyond every run time seen, growing
-    double scout_wait_ms_ = 0;
 };
 
 }  // namespace shiftsync::aws::redshift_data

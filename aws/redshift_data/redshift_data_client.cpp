@@ -86,8 +86,6 @@ boost::asio::awaitable<boost::system::result<std::vector<Item>>> redshift_data_c
     co_return all;
 }
 
-// The callables below are named locals, not temporaries inside the co_await: GCC 12 destroys
-// such temporaries twice.
 boost::asio::awaitable<boost::system::result<std::vector<std::string>>> redshift_data_client::async_list_databases(
     const std::string& database, const std::string& workgroup, diagnostics& diag) {
     const page_body body = [&](const std::string& token) { return list_body(database, workgroup, token); };

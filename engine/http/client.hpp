@@ -70,9 +70,7 @@ public:
 
     boost::asio::awaitable<boost::system::result<response>> async_send(endpoint where, request req,
                                                                        request_options options);
-    // Default options. An overload, not a default argument: GCC 12 miscompiles a class-type default
-    // argument's temporary inside a co_await expression (it is destroyed as if relocated; found by
-    // ASan in bench/engine's driver).
+    // Default options. An overload, not a default argument (tools/checks/coroutine_hazards.py).
     boost::asio::awaitable<boost::system::result<response>> async_send(endpoint where, request req);
 
     const metrics_registry& metrics() const;

@@ -66,7 +66,6 @@ asio::awaitable<error_code> client::impl::attempt(detail::endpoint_pool& pool, c
     bool fresh = false;
     for (;;) {
         if (co_await is_cancelled()) co_return make_error_code(errc::cancelled);
-        // No co_await inside a conditional expression: GCC 12 mis-destroys its temporaries.
         boost::system::result<detail::lease> leased = make_error_code(errc::cancelled);
         if (auto reused = fresh ? std::nullopt : pool.try_reuse())
             leased = std::move(*reused);

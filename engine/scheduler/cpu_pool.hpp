@@ -10,6 +10,11 @@
 //
 // Thread safety: async_run may be called from any executor; the pool joins its threads in its
 // destructor, after every queued function ran.
+//
+// Lifetimes: the io_context a caller runs on must outlive the pool (declare it first). A pool
+// thread posts the result back, then releases its work guard on that context, and the caller may
+// have resumed in between: a context run only until its coroutine is done, then destroyed before
+// the pool, is a use-after-free (ThreadSanitizer found one in a test).
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -39,9 +44,7 @@ public:
 
     std::size_t threads() const { return threads_; }
 
-    // Takes `fn` by reference and moves it into the operation before returning, so a caller's
-    // `co_await pool.async_run(std::move(named))` has no temporary with a destructor inside the
-    // co_await expression (GCC 12 destroys such a temporary twice).
+    // `fn` by reference, moved into the operation: no temporary (tools/checks/coroutine_hazards.py).
     template <class Fn>
     boost::asio::awaitable<std::invoke_result_t<std::decay_t<Fn>&>> async_run(Fn&& fn) {
         using F = std::decay_t<Fn>;

@@ -13,6 +13,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 
 #include <csignal>
@@ -80,6 +81,11 @@ int main(int argc, char** argv) {
         for (unsigned i = 1; i < threads; ++i) extra.emplace_back([&io] { io.run(); });
         io.run();
         for (auto& t : extra) t.join();
+        // The blocking pool's workers hand their results back to `io`: let them finish (the results
+        // queue up in the stopped context, never run) before `io` is destroyed, not after, when a
+        // worker still in the middle of a handback would touch a freed context (ThreadSanitizer:
+        // SIGTERM during uploads, tests/integration/localaws/test_shutdown.py).
+        application.blocking_pool().join();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "localaws: %s\n", e.what());
         return 1;

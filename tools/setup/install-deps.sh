@@ -11,9 +11,11 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsimdjson-dev libpugixml-dev zlib1g-dev libzstd-dev libisal-dev
   libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libpq-dev libbz2-dev
-  # clang 15: the coroutine-hazard check's libclang (tools/checks/) and the libFuzzer build
-  # (tests/fuzz/; clang-15 brings its compiler-rt: ASan, UBSan, libFuzzer)
-  clang-15 libfuzzer-15-dev python3-clang-15 libclang-15-dev
+  # clang 15: the coroutine-hazard check's libclang (tools/checks/), the libFuzzer build
+  # (tests/fuzz/; clang-15 brings its compiler-rt: ASan, UBSan, TSan, libFuzzer), the second
+  # compiler's build (build-clang/) and the ThreadSanitizer build (build-tsan/); llvm-15 for
+  # llvm-symbolizer, which turns the sanitizers' reports into file:line
+  clang-15 libfuzzer-15-dev python3-clang-15 libclang-15-dev llvm-15
   # the sync worker: its config file (YAML) and its embedded state (SQLite)
   libyaml-cpp-dev libsqlite3-dev
   # real peers the tests and benchmarks start on loopback

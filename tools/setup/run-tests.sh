@@ -4,7 +4,12 @@
 # their corpora (tests/fuzz/run-fuzzers.sh regress), then the engine's
 # tests under ASan + UBSan (their own build in build-asan/), then every ctest test of the main build,
 # with output on failure, then a check that no secret (secret key, session token, Authorization
-# header, signature) reached the output of any test (ctest's log of the whole suite).
+# header, signature) reached the output of any test (ctest's log of the whole suite). Then the
+# second compiler: the whole tree with clang-15, warnings as errors, and the tests of the layers
+# below tools/ (build-clang/, run-clang-tests.sh); and the tests where the network thread meets
+# the pools under ThreadSanitizer (build-tsan/, run-tsan-tests.sh). Those run after the main suite,
+# one after the other, so their servers never share the machine with its. A failure anywhere fails
+# the whole, but every part runs.
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -13,8 +18,14 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # found. A cold build of build-fuzz and the run take about 40 s on two cores (ccache off).
 "$root/tests/fuzz/run-fuzzers.sh" regress
 "$root/tools/setup/run-sanitized-tests.sh" "$root/build-asan"
-cd "$build"
 status=0
-ctest --output-on-failure --timeout 1500 -j "$(nproc)" || status=$?
-python3 "$root/tools/setup/check_no_secrets.py" Testing/Temporary/LastTest.log || status=1
+(
+  cd "$build"
+  suite=0
+  ctest --output-on-failure --timeout 1500 -j "$(nproc)" || suite=$?
+  python3 "$root/tools/setup/check_no_secrets.py" Testing/Temporary/LastTest.log || suite=1
+  exit $suite
+) || status=1
+"$root/tools/setup/run-clang-tests.sh" "$root/build-clang" || status=1
+"$root/tools/setup/run-tsan-tests.sh" "$root/build-tsan" || status=1
 exit $status

@@ -93,7 +93,7 @@ asio::awaitable<result<extract_stats>> extract(extract_environment& env, const e
     if (!path) co_return path.error();
     stats.seconds_plan = detail::seconds_since(planning);
     stats.used = *path;
-    result<void> outcome;  // set by one branch of an if each: GCC 12 miscompiles an awaited conditional expression
+    result<void> outcome;
     if (*path == read_path::unload)
         outcome = co_await detail::read_by_unload(env, request, sink, stats, diag);
     else

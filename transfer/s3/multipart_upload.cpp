@@ -28,7 +28,7 @@ asio::awaitable<boost::system::result<void>> multipart_upload::async_send_part(s
     auto slot = co_await ctx_.request_slots().async_acquire(1, engine::priority::bulk);
     if (!slot) co_return slot.error();
     const int part_number = static_cast<int>(number);
-    engine::http::body_source body = part.body();  // named: no temporary with a destructor inside co_await (GCC 12)
+    engine::http::body_source body = part.body();
     auto etag = co_await ctx_.s3().async_upload_part(where_.bucket, where_.key, upload_id_, part_number,
                                                      std::move(body), part.crc32c, diag);
     if (!etag) co_return etag.error();

@@ -50,8 +50,7 @@ public:
     // "prefix/<run-id>/_shiftsync_run"
     std::string marker_key() const;
     // "s3://bucket/prefix/<run-id>/" and "s3://bucket/prefix/<run-id>/<sub>". Two overloads, not a
-    // default argument: a class-type default argument inside a co_await expression is one of
-    // GCC 12's coroutine miscompilations, and these are meant to be called inside such calls.
+    // default argument (tools/checks/coroutine_hazards.py).
     std::string url() const;
     std::string url(std::string_view sub) const;
 

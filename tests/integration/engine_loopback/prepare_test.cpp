@@ -93,7 +93,6 @@ TEST_F(prepare, a_hook_may_send_through_the_same_client_even_at_its_connection_l
     http::client c(io.get_executor(), fast_config(/*max_connections=*/1));
     auto options = short_deadlines();
     options.prepare = [&](http::request& req, int) -> asio::awaitable<error_code> {
-        // Named arguments, not temporaries: GCC 12 mis-destroys temporaries inside co_await.
         auto where = server_endpoint();
         auto inner_request = get("/ok?key=inner&size=7");
         auto inner_options = short_deadlines();

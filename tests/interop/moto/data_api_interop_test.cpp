@@ -117,7 +117,7 @@ TEST_F(DataApiInterop, CancellingTheWaiterCancelsTheStatement) {
                 co_await tick.async_wait(asio::use_awaitable);
             }
         };
-        const wait_policy policy;  // named: GCC 12 mishandles braced temporaries inside co_await
+        const wait_policy policy;
         diagnostics wait_diag;
         auto winner = co_await (data->async_wait_for(started->id, wait_diag, policy, &polls) || give_up());
         co_return winner.index() == 1;  // give_up won: the wait was cancelled

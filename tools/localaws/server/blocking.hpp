@@ -2,10 +2,7 @@
 // offload(pool, f): runs a blocking function (disk, fsync, PostgreSQL) on the blocking pool and
 // resumes the calling coroutine on its own executor with the result. Include only from .cpp files:
 // it brings in Asio.
-//
-// Pass `f` as a named variable, never as a lambda written inside the co_await expression: g++ 12
-// mishandles temporaries with destructors that live across a co_await (a lambda capturing a
-// shared_ptr was released twice), so nothing with a destructor may be a temporary there.
+// Pass `f` as a named variable, not a lambda written in the co_await (tools/checks/coroutine_hazards.py).
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>

@@ -95,8 +95,6 @@ int run_cp(const cp_flags& flags) {
     const bool stdout_is_data = to == place::stdio;
     auto& ctx = run.context();
 
-    // Arguments are named before each co_await: no temporary with a destructor inside a co_await
-    // expression (GCC 12 destroys such temporaries twice).
     auto task = [&]() -> asio::awaitable<std::pair<boost::system::error_code, aws::diagnostics>> {
         aws::diagnostics diag;
         boost::system::error_code ec;
