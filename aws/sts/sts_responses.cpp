@@ -16,8 +16,9 @@ boost::system::result<assumed_role> parse_assume_role_response(std::string_view 
     pugi::xml_node result = root.child((root_name.substr(0, root_name.size() - 8) + "Result").c_str());
     pugi::xml_node creds = result.child("Credentials");
     assumed_role out;
-    out.credentials.creds = sigv4::credentials{xml::child_text(creds, "AccessKeyId"), xml::child_text(creds, "SecretAccessKey"),
-                                               xml::child_text(creds, "SessionToken")};
+    out.credentials.creds =
+        sigv4::credentials{xml::child_text(creds, "AccessKeyId"), xml::child_text(creds, "SecretAccessKey"),
+                           xml::child_text(creds, "SessionToken")};
     auto expiration = sigv4::parse_amz_date(xml::child_text(creds, "Expiration"));
     if (out.credentials.creds.access_key_id.empty() || out.credentials.creds.secret_access_key.empty() || !expiration)
         return make_error_code(errc::malformed_response);

@@ -109,7 +109,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } else {
             check(profile != nullptr);
             if (plan->source == aws::config::base_source::static_keys)
-                check(!plan->static_credentials.access_key_id.empty() && !plan->static_credentials.secret_access_key.empty());
+                check(!plan->static_credentials.access_key_id.empty() &&
+                      !plan->static_credentials.secret_access_key.empty());
             if (plan->source == aws::config::base_source::web_identity) check(!plan->web_identity_token_file.empty());
             for (const auto& role : plan->roles) {
                 check(!role.role_arn.empty());

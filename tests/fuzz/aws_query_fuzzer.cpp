@@ -33,11 +33,20 @@ std::string escaped(std::string_view text) {
     std::string out;
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '\r': out += "&#13;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '\r':
+                out += "&#13;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -104,8 +113,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::string again =
             "<AssumeRoleResponse><AssumeRoleResult><Credentials>" + element("AccessKeyId", c.creds.access_key_id) +
             element("SecretAccessKey", c.creds.secret_access_key) + element("SessionToken", c.creds.session_token) +
-            element("Expiration", shiftsync::sigv4::format_amz_date(*c.expiration)) + "</Credentials><AssumedRoleUser>" +
-            element("Arn", role->assumed_role_arn) + element("AssumedRoleId", role->assumed_role_id) +
+            element("Expiration", shiftsync::sigv4::format_amz_date(*c.expiration)) +
+            "</Credentials><AssumedRoleUser>" + element("Arn", role->assumed_role_arn) +
+            element("AssumedRoleId", role->assumed_role_id) +
             "</AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>";
         auto back = aws::sts::parse_assume_role_response(again);
         check(back.has_value());

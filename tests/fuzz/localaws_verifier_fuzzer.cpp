@@ -147,8 +147,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     while (!in.rest().empty()) {
         const auto name = in.until_nul();
         const auto value = in.until_nul();
-        if (raw) r.headers.items.emplace_back(lower(name), std::string(value));
-        else if (sendable(name, value)) to_sign.headers.push_back({std::string(name), std::string(value)});
+        if (raw)
+            r.headers.items.emplace_back(lower(name), std::string(value));
+        else if (sendable(name, value))
+            to_sign.headers.push_back({std::string(name), std::string(value)});
     }
 
     if (raw) {
@@ -160,8 +162,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const fixture& f = the_fixture();
     const sv::credentials& creds = temporary ? f.session : f.user;
-    auto options = s3 ? sv::signing_options::for_s3("us-east-1", now)
-                      : sv::signing_options::for_service("sts", "us-east-1", now);
+    auto options =
+        s3 ? sv::signing_options::for_s3("us-east-1", now) : sv::signing_options::for_service("sts", "us-east-1", now);
     std::string body_hash;
     sv::append_hex(body_hash, sv::sha256_of(r.body));
     if (!s3) options.payload_hash = body_hash;
@@ -188,7 +190,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // One mutation of what was sent.
     bool signature_changed = false;
     switch (mutation % 8) {
-        case 0: return 0;
+        case 0:
+            return 0;
         case 1:  // a byte of the signature itself (hex: flipping the low bit gives another character)
             if (presign) {
                 const auto at = r.query.rfind("X-Amz-Signature=");
@@ -199,16 +202,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
             signature_changed = true;
             break;
-        case 2: flip(r.path, where); break;
-        case 3: flip(r.query, where); break;
+        case 2:
+            flip(r.path, where);
+            break;
+        case 3:
+            flip(r.query, where);
+            break;
         case 4:
             if (!r.headers.items.empty()) flip(r.headers.items[where % r.headers.items.size()].second, where / 7);
             break;
         case 5:
-            if (!r.headers.items.empty()) r.headers.items.erase(r.headers.items.begin() + where % r.headers.items.size());
+            if (!r.headers.items.empty())
+                r.headers.items.erase(r.headers.items.begin() + where % r.headers.items.size());
             break;
-        case 6: flip(r.method, where); break;
-        case 7: r.body.push_back(static_cast<char>(where)); break;
+        case 6:
+            flip(r.method, where);
+            break;
+        case 7:
+            r.body.push_back(static_cast<char>(where));
+            break;
     }
     const auto mutated = verify(r, s3, now + std::chrono::seconds(where));
     check_rendering(mutated);

@@ -39,10 +39,14 @@ std::string literal(const std::string& text) {
 
 std::string compression_word(dialect::compression c) {
     switch (c) {
-        case dialect::compression::gzip: return " GZIP";
-        case dialect::compression::zstd: return " ZSTD";
-        case dialect::compression::bzip2: return " BZIP2";
-        case dialect::compression::none: break;
+        case dialect::compression::gzip:
+            return " GZIP";
+        case dialect::compression::zstd:
+            return " ZSTD";
+        case dialect::compression::bzip2:
+            return " BZIP2";
+        case dialect::compression::none:
+            break;
     }
     return "";
 }
@@ -102,8 +106,8 @@ std::string print(const dialect::copy_command& c) {
 }
 
 bool same(const dialect::unload_command& a, const dialect::unload_command& b) {
-    const auto size_diff = a.max_file_size > b.max_file_size ? a.max_file_size - b.max_file_size
-                                                             : b.max_file_size - a.max_file_size;
+    const auto size_diff =
+        a.max_file_size > b.max_file_size ? a.max_file_size - b.max_file_size : b.max_file_size - a.max_file_size;
     return a.query == b.query && a.to.bucket == b.to.bucket && a.to.key == b.to.key && a.iam_role == b.iam_role &&
            a.format == b.format && a.header == b.header && a.delimiter == b.delimiter && a.null_as == b.null_as &&
            a.add_quotes == b.add_quotes && a.escape == b.escape && a.compress == b.compress &&
@@ -113,14 +117,13 @@ bool same(const dialect::unload_command& a, const dialect::unload_command& b) {
 }
 
 bool same(const dialect::copy_command& a, const dialect::copy_command& b) {
-    return a.table == b.table && a.columns == b.columns && a.from.bucket == b.from.bucket &&
-           a.from.key == b.from.key && a.iam_role == b.iam_role && a.format == b.format && a.quote == b.quote &&
-           a.delimiter == b.delimiter && a.ignore_header == b.ignore_header && a.compress == b.compress &&
-           a.manifest == b.manifest && a.null_as == b.null_as && a.empty_as_null == b.empty_as_null &&
-           a.blanks_as_null == b.blanks_as_null && a.trim_blanks == b.trim_blanks &&
-           a.truncate_columns == b.truncate_columns && a.date_format == b.date_format &&
-           a.time_format == b.time_format && a.accept_inv_chars == b.accept_inv_chars &&
-           a.max_error == b.max_error && a.region == b.region;
+    return a.table == b.table && a.columns == b.columns && a.from.bucket == b.from.bucket && a.from.key == b.from.key &&
+           a.iam_role == b.iam_role && a.format == b.format && a.quote == b.quote && a.delimiter == b.delimiter &&
+           a.ignore_header == b.ignore_header && a.compress == b.compress && a.manifest == b.manifest &&
+           a.null_as == b.null_as && a.empty_as_null == b.empty_as_null && a.blanks_as_null == b.blanks_as_null &&
+           a.trim_blanks == b.trim_blanks && a.truncate_columns == b.truncate_columns &&
+           a.date_format == b.date_format && a.time_format == b.time_format &&
+           a.accept_inv_chars == b.accept_inv_chars && a.max_error == b.max_error && a.region == b.region;
 }
 
 }  // namespace

@@ -21,10 +21,10 @@ TEST(DeleteObjectsBody, KeysInOrderWithQuiet) {
 }
 
 TEST(DeleteObjectsBody, MalformedXml) {
-    EXPECT_FALSE(parse_delete_objects("<Delete><Object><Key>k</Key></Object>"));       // unclosed
+    EXPECT_FALSE(parse_delete_objects("<Delete><Object><Key>k</Key></Object>"));  // unclosed
     EXPECT_FALSE(parse_delete_objects("<Remove><Object><Key>k</Key></Object></Remove>"));
     EXPECT_FALSE(parse_delete_objects("<Delete><Object><VersionId>v</VersionId></Object></Delete>"));
-    EXPECT_FALSE(parse_delete_objects("<Delete><Quiet>true</Quiet></Delete>"));          // no key
+    EXPECT_FALSE(parse_delete_objects("<Delete><Quiet>true</Quiet></Delete>"));  // no key
     std::string many = "<Delete>";
     for (int i = 0; i < 1001; ++i) many += "<Object><Key>k" + std::to_string(i) + "</Key></Object>";
     EXPECT_FALSE(parse_delete_objects(many + "</Delete>"));
@@ -33,7 +33,8 @@ TEST(DeleteObjectsBody, MalformedXml) {
 // Found by the localaws_s3_xml fuzzer: pugixml drops text made only of white space, so the key " "
 // (valid in S3) was read as "" and DeleteObjects named another object than the one sent.
 TEST(DeleteObjectsBody, KeysOfWhiteSpaceKept) {
-    auto r = parse_delete_objects("<Delete>\n <Object><Key> </Key></Object>\n <Object><Key>\t&#13;</Key></Object></Delete>");
+    auto r =
+        parse_delete_objects("<Delete>\n <Object><Key> </Key></Object>\n <Object><Key>\t&#13;</Key></Object></Delete>");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->keys, (std::vector<std::string>{" ", "\t\r"}));
 }
@@ -58,9 +59,11 @@ TEST(CompleteMultipartUploadBody, PartsInOrder) {
 }
 
 TEST(CompleteMultipartUploadBody, PartNumberIsTheWholeText) {
-    EXPECT_FALSE(parse_complete_multipart("<CompleteMultipartUpload><Part><PartNumber>1x</PartNumber><ETag>e</ETag>"
-                                          "</Part></CompleteMultipartUpload>"));
-    EXPECT_FALSE(parse_complete_multipart("<CompleteMultipartUpload><Part><ETag>e</ETag></Part></CompleteMultipartUpload>"));
+    EXPECT_FALSE(
+        parse_complete_multipart("<CompleteMultipartUpload><Part><PartNumber>1x</PartNumber><ETag>e</ETag>"
+                                 "</Part></CompleteMultipartUpload>"));
+    EXPECT_FALSE(
+        parse_complete_multipart("<CompleteMultipartUpload><Part><ETag>e</ETag></Part></CompleteMultipartUpload>"));
     EXPECT_FALSE(parse_complete_multipart("<Complete><Part><PartNumber>1</PartNumber></Part></Complete>"));
 }
 

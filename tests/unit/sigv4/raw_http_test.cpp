@@ -42,7 +42,8 @@ TEST(RawHttp, PrintsTheRequestBackWithWhatTheSignatureAdds) {
     std::string error;
     auto r = parse_raw_http_request("GET /p?a=1 HTTP/1.1\nHost:h\n\nbody", error);
     ASSERT_TRUE(r);
-    EXPECT_EQ(render_signed_request(*r, added("X-Amz-Signature=ab", {})), "GET /p?a=1&X-Amz-Signature=ab HTTP/1.1\nHost:h\n\nbody");
+    EXPECT_EQ(render_signed_request(*r, added("X-Amz-Signature=ab", {})),
+              "GET /p?a=1&X-Amz-Signature=ab HTTP/1.1\nHost:h\n\nbody");
     EXPECT_EQ(render_signed_request(*r, added("", {{"Authorization", "AWS4-HMAC-SHA256 x"}})),
               "GET /p?a=1 HTTP/1.1\nHost:h\nAuthorization:AWS4-HMAC-SHA256 x\n\nbody");
 }
