@@ -214,30 +214,36 @@ boost::asio::awaitable<response_outcome> receive_response(Stream& stream, Connec
     }
     response_parser& parser = *next;
     copy_head(parser, out);
-    if (parser.is_done()) {  // HEAD, 204, 304, or an empty body: nothing more on the wire
-        outcome.keep_alive = parser.keep_alive();
-        co_return outcome;
-    }
 
-    // Transfer-Encoding and Content-Length together: Transfer-Encoding wins and the message
-    // "ought to be handled as an error" (RFC 9112 6.1: a split or smuggled response). Beast
-    // refuses them in one order but reads by Content-Length in the other, keeping a connection on
-    // which the next response would start inside this one.
-    if (parser.get().count(bhttp::field::transfer_encoding) != 0 &&
-        parser.get().count(bhttp::field::content_length) != 0) {
-        outcome.error = make_error_code(errc::bad_response);
-        co_return outcome;
-    }
-
-    // Beast reads each Transfer-Encoding field on its own, and takes a value that is no list of
-    // codings for "not chunked" (the body then runs to the close): two fields, or one bad value,
-    // could make it frame a body differently from the RFC. The engine goes on only when both agree.
-    if (parser.get().count(bhttp::field::transfer_encoding) != 0) {
-        const auto chunked = chunked_by_transfer_encoding(parser.get());
-        if (!chunked || *chunked != parser.chunked()) {
+    // The framing checks below matter wherever a body may follow: not after a HEAD, a 204 or a 304
+    // (nor a 101), but also when Content-Length: 0 made Beast call the message done.
+    const bool bodiless = head_request || out.status == 204 || out.status == 304 || out.status == 101;
+    if (!bodiless) {
+        // Transfer-Encoding and Content-Length together: Transfer-Encoding wins and the message
+        // "ought to be handled as an error" (RFC 9112 6.1: a split or smuggled response). Beast
+        // refuses them in one order but reads by Content-Length in the other, keeping a connection on
+        // which the next response would start inside this one.
+        if (parser.get().count(bhttp::field::transfer_encoding) != 0 &&
+            parser.get().count(bhttp::field::content_length) != 0) {
             outcome.error = make_error_code(errc::bad_response);
             co_return outcome;
         }
+
+        // Beast reads each Transfer-Encoding field on its own, and takes a value that is no list of
+        // codings for "not chunked" (the body then runs to the close): two fields, or one bad value,
+        // could make it frame a body differently from the RFC. The engine goes on only when both agree.
+        if (parser.get().count(bhttp::field::transfer_encoding) != 0) {
+            const auto chunked = chunked_by_transfer_encoding(parser.get());
+            if (!chunked || *chunked != parser.chunked()) {
+                outcome.error = make_error_code(errc::bad_response);
+                co_return outcome;
+            }
+        }
+    }
+
+    if (parser.is_done()) {  // HEAD, 204, 304, or an empty body: nothing more on the wire
+        outcome.keep_alive = parser.keep_alive();
+        co_return outcome;
     }
 
     static const body_sink error_document{string_sink{}};

@@ -251,6 +251,10 @@ TEST_F(faults, transfer_encoding_with_content_length_is_a_malformed_response) {
     auto r = send(c, get("/te-and-length?size=10"), options);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), errc::bad_response);
+    // Content-Length: 0 too (the body runs to the close by the encoding, not to no byte at all).
+    auto empty = send(c, get("/te-and-length?size=0"), options);
+    ASSERT_FALSE(empty);
+    EXPECT_EQ(empty.error(), errc::bad_response);
     // Two Transfer-Encoding fields are one list, "x/y, chunked", which is none (x/y is no coding):
     // Beast read the second field alone as chunked.
     auto twice = send(c, get("/te-twice"), options);
