@@ -43,6 +43,12 @@ std::optional<endpoint> parse_url(std::string_view url, std::string& error, std:
     e.host = std::string(parsed->encoded_host());
     e.port = parsed->has_port() ? static_cast<std::uint16_t>(parsed->port_number()) : (e.scheme == "https" ? 443 : 80);
     e.base_path = std::string(parsed->encoded_path());
+    // After an authority a path is empty or starts with '/' (RFC 3986 3.3). Boost.URL 1.81 reads
+    // "host:80s3/p" as port 80 and the path "s3/p", which would go out as "GET s3/p/bucket".
+    if (!e.base_path.empty() && e.base_path.front() != '/') {
+        error = std::string(from) + ": '" + std::string(url) + "' is not an http:// or https:// URL";
+        return std::nullopt;
+    }
     while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();
     e.custom = true;
     return e;

@@ -91,6 +91,15 @@ TEST(Endpoints, OverrideUrlsNeedAPortToConnectToAndNoUserInfo) {
     EXPECT_EQ(resolve(service::s3, "us-east-1", {.explicit_url = "http://127.0.0.1:65535/"}, error)->port, 65535);
 }
 
+// Found by the aws_config fuzzer in the make fuzz run: Boost.URL reads "host:80s3/p" as port 80
+// and the path "s3/p" (no '/'), which became the requests' path prefix.
+TEST(Endpoints, OverrideUrlsWithAPortRunningIntoThePathAreRefused) {
+    std::string error;
+    EXPECT_FALSE(resolve(service::s3, "us-east-1", {.explicit_url = "http://127.0.0.1:80s3/creds"}, error));
+    EXPECT_NE(error.find("is not an http:// or https:// URL"), std::string::npos) << error;
+    EXPECT_EQ(resolve(service::s3, "us-east-1", {.explicit_url = "http://127.0.0.1:80/s3"}, error)->base_path, "/s3");
+}
+
 TEST(Endpoints, S3AddressingVirtualHostedOrPathStyle) {
     fake_env env;
     std::string error;
