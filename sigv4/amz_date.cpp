@@ -1,7 +1,5 @@
 #include "sigv4/amz_date.hpp"
 
-#include <charconv>
-
 namespace shiftsync::sigv4 {
 namespace {
 
@@ -12,13 +10,22 @@ void put_digits(char* at, unsigned value, int width) {
     }
 }
 
+// Exactly `width` digits: from_chars alone would also take a sign ("-999" as a year).
 bool read_digits(std::string_view text, std::size_t& pos, int width, int& value) {
     if (pos + width > text.size()) return false;
-    auto [end, ec] = std::from_chars(text.data() + pos, text.data() + pos + width, value);
-    if (ec != std::errc{} || end != text.data() + pos + width) return false;
+    value = 0;
+    for (int i = 0; i < width; ++i) {
+        const char c = text[pos + i];
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + (c - '0');
+    }
     pos += width;
     return true;
 }
+
+// system_clock counts nanoseconds in 64 bits, from 1677-09-21 to 2262-04-11: a date in a year
+// outside 1678..2261 is no time point, and converting it would overflow (undefined behaviour).
+constexpr int first_year = 1678, last_year = 2261;
 
 bool skip(std::string_view text, std::size_t& pos, char c, bool optional) {
     if (pos < text.size() && text[pos] == c) {
@@ -70,7 +77,7 @@ std::optional<clock::time_point> parse_amz_date(std::string_view text) {
     }
     if (pos + 1 != text.size() || text[pos] != 'Z') return std::nullopt;
     year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-    if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+    if (!ymd.ok() || y < first_year || y > last_year || h > 23 || mi > 59 || s > 60) return std::nullopt;
     return sys_days{ymd} + hours{h} + minutes{mi} + seconds{s};
 }
 

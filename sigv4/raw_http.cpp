@@ -3,19 +3,29 @@
 namespace shiftsync::sigv4 {
 namespace {
 
-std::string_view next_line(std::string_view& text) {
+std::string_view next_line(std::string_view& text, bool* crlf = nullptr) {
     auto nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const bool cr = !line.empty() && line.back() == '\r';
+    if (cr) line.remove_suffix(1);
+    if (crlf) *crlf = cr;
     return line;
+}
+
+// A line and its end. Text that ends in CR needs CR LF even in an LF request: with LF alone,
+// reading it back would take that CR for part of the line end and drop it.
+void append_line(std::string& out, std::string_view line, bool crlf) {
+    out.append(line);
+    if (crlf || line.ends_with('\r')) out.push_back('\r');
+    out.push_back('\n');
 }
 
 }  // namespace
 
 std::optional<raw_http_request> parse_raw_http_request(std::string_view text, std::string& error) {
     raw_http_request out;
-    std::string_view request_line = next_line(text);
+    std::string_view request_line = next_line(text, &out.crlf);
     auto first_space = request_line.find(' ');
     auto last_space = request_line.rfind(' ');
     if (first_space == std::string_view::npos || last_space == first_space) {
@@ -55,19 +65,20 @@ std::optional<raw_http_request> parse_raw_http_request(std::string_view text, st
 }
 
 std::string render_signed_request(const raw_http_request& raw, const signature& sig) {
-    std::string out = raw.request.method;
-    out.push_back(' ');
-    out.append(raw.request.path);
-    if (!raw.request.query.empty() || !sig.query_to_add.empty()) out.push_back('?');
-    out.append(raw.request.query);
-    if (!raw.request.query.empty() && !sig.query_to_add.empty()) out.push_back('&');
-    out.append(sig.query_to_add);
-    out.push_back(' ');
-    out.append(raw.version);
-    out.push_back('\n');
-    for (const auto& line : raw.header_lines) out.append(line).push_back('\n');
-    for (const auto& h : sig.headers_to_add) out.append(h.name).append(":").append(h.value).push_back('\n');
-    out.push_back('\n');
+    std::string line = raw.request.method;
+    line.push_back(' ');
+    line.append(raw.request.path);
+    if (!raw.request.query.empty() || !sig.query_to_add.empty()) line.push_back('?');
+    line.append(raw.request.query);
+    if (!raw.request.query.empty() && !sig.query_to_add.empty()) line.push_back('&');
+    line.append(sig.query_to_add);
+    line.push_back(' ');
+    line.append(raw.version);
+    std::string out;
+    append_line(out, line, raw.crlf);
+    for (const auto& line : raw.header_lines) append_line(out, line, raw.crlf);
+    for (const auto& h : sig.headers_to_add) append_line(out, h.name + ":" + h.value, raw.crlf);
+    append_line(out, {}, raw.crlf);
     out.append(raw.request.body);
     return out;
 }

@@ -24,11 +24,31 @@ std::optional<endpoint> parse_url(std::string_view url, std::string& error, std:
         error = std::string(from) + ": '" + std::string(url) + "' is not an http:// or https:// URL";
         return std::nullopt;
     }
+    // User info is never sent (requests are signed, not authenticated by URL), and dropping it
+    // silently would leave a request going elsewhere than the URL reads ("https://a@b@host/" has
+    // host "b" in Boost.URL's reading).
+    if (parsed->has_userinfo()) {
+        error = std::string(from) + ": '" + std::string(url) + "' carries user info (user@): not supported";
+        return std::nullopt;
+    }
+    // Boost.URL's port_number() is 0 for "host:", "host:0" and a port past 65535: none of them is
+    // a port to connect to.
+    if (parsed->has_port() && parsed->port_number() == 0) {
+        error = std::string(from) + ": '" + std::string(url) + "' has port '" + std::string(parsed->port()) +
+                "', not a number from 1 to 65535";
+        return std::nullopt;
+    }
     endpoint e;
     e.scheme = std::string(parsed->scheme());
     e.host = std::string(parsed->encoded_host());
     e.port = parsed->has_port() ? static_cast<std::uint16_t>(parsed->port_number()) : (e.scheme == "https" ? 443 : 80);
     e.base_path = std::string(parsed->encoded_path());
+    // After an authority a path is empty or starts with '/' (RFC 3986 3.3). Boost.URL 1.81 reads
+    // "host:80s3/p" as port 80 and the path "s3/p", which would go out as "GET s3/p/bucket".
+    if (!e.base_path.empty() && e.base_path.front() != '/') {
+        error = std::string(from) + ": '" + std::string(url) + "' is not an http:// or https:// URL";
+        return std::nullopt;
+    }
     while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();
     e.custom = true;
     return e;

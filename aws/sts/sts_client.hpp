@@ -3,6 +3,7 @@
 // with the ExternalId the role's trust policy demands — and GetCallerIdentity.
 
 #include "aws/client/service_client.hpp"
+#include "aws/sts/sts_responses.hpp"
 
 #include <chrono>
 #include <optional>
@@ -15,18 +16,6 @@ struct assume_role_request {
     std::string role_session_name;  // 2-64 of [\w+=,.@-]
     std::string external_id;        // sent when not empty
     std::optional<std::chrono::seconds> duration;  // 900 .. the role's maximum (STS's default: 3600)
-};
-
-struct assumed_role {
-    timed_credentials credentials;
-    std::string assumed_role_arn;  // arn:aws:sts::111122223333:assumed-role/shiftsync-connector/session
-    std::string assumed_role_id;
-};
-
-struct caller_identity {
-    std::string account;
-    std::string arn;
-    std::string user_id;
 };
 
 class sts_client {
@@ -44,9 +33,5 @@ public:
 private:
     service_client& service_;
 };
-
-// Response parsers, exposed for tests (sans-IO).
-boost::system::result<assumed_role> parse_assume_role_response(std::string_view xml);
-boost::system::result<caller_identity> parse_get_caller_identity_response(std::string_view xml);
 
 }  // namespace shiftsync::aws::sts

@@ -21,7 +21,10 @@ std::optional<endpoint> endpoint::parse(std::string_view url) {
     } else {
         return std::nullopt;
     }
-    url = url.substr(0, url.find('/'));
+    // The authority ends at the path, the query or the fragment: "http://h?x" is host h. User
+    // info is refused rather than taken for part of the host name (nothing here sends it).
+    url = url.substr(0, url.find_first_of("/?#"));
+    if (url.find('@') != std::string_view::npos) return std::nullopt;
     const auto colon = url.rfind(':');
     if (colon != std::string_view::npos && url.find(']', colon) == std::string_view::npos) {
         const auto port_text = url.substr(colon + 1);

@@ -18,7 +18,8 @@ struct endpoint {
     // "https://host:port", the pool key and the metrics label.
     std::string key() const;
 
-    // Parses "http://host[:port]" or "https://host[:port]" (a trailing path is ignored).
+    // Parses "http://host[:port]" or "https://host[:port]" (a trailing path, query or fragment is
+    // ignored; user info is refused).
     static std::optional<endpoint> parse(std::string_view url);
 };
 

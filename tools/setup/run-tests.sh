@@ -15,7 +15,8 @@ build=${1:-build}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 /usr/bin/python3 "$root/tools/checks/coroutine_hazards.py" --build "$build" --root "$root"
 # The parsers' fuzzers (clang-15, build-fuzz/), each over its corpus once: a crash found once stays
-# found. A cold build of build-fuzz and the run take about 40 s on two cores (ccache off).
+# found. A cold build of build-fuzz (15 fuzzers) takes one to two minutes on two cores shared with
+# other builds (ccache off; the first eight took under a minute), the run a few seconds.
 "$root/tests/fuzz/run-fuzzers.sh" regress
 "$root/tools/setup/run-sanitized-tests.sh" "$root/build-asan"
 status=0

@@ -14,6 +14,10 @@
 //   /close-silently        200 (keep-alive advertised), then closes: the keep-alive race
 //   /huge-header           a 100 KiB response header
 //   /chunked               200, `size` bytes of the pattern in chunked transfer encoding (1000-byte chunks)
+//   /interim               100 Continue and 103 Early Hints, then like /ok, in one write
+//   /te-and-length         200 with Transfer-Encoding: gzip and Content-Length (a split response)
+//   /te-twice              200 chunked, "hello", with a first Transfer-Encoding field that is no coding
+//   /long-head             200 whose reason phrase is `reason` bytes and X-Pad header `pad` bytes
 #include "fault_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -231,6 +235,20 @@ asio::awaitable<void> fault_server::serve(tcp::socket socket) {
                 reply += length + piece + "\r\n";
             }
             reply += "0\r\n\r\n";
+        } else if (r.path == "/interim") {
+            reply = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n" + reply;
+        } else if (r.path == "/te-and-length") {
+            // In this order: Beast itself refuses Content-Length followed by Transfer-Encoding.
+            reply = "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: " + std::to_string(size) +
+                    "\r\n\r\n" + body;
+        } else if (r.path == "/te-twice") {
+            reply = "HTTP/1.1 200 OK\r\nTransfer-Encoding: x/y\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "5\r\nhello\r\n0\r\n\r\n";
+        } else if (r.path == "/long-head") {
+            const auto reason = static_cast<std::size_t>(number(r, "reason", 10));
+            const auto pad = static_cast<std::size_t>(number(r, "pad", 10));
+            reply = "HTTP/1.1 200 " + std::string(reason, 'r') + "\r\nX-Pad: " + std::string(pad, 'p') +
+                    "\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" + body;
         } else if (r.path == "/huge-header") {
             reply = head_for(200, size, "X-Huge: " + std::string(100 * 1024, 'h') + "\r\n") + body;
         }

@@ -78,6 +78,28 @@ TEST(Endpoints, BadOverrideUrlsAreNamed) {
     EXPECT_NE(error.find("AWS_ENDPOINT_URL_S3"), std::string::npos);
 }
 
+// Found by the aws_config fuzzer: Boost.URL reads "host:", "host:0" and "host:70000" as port 0,
+// which was used as it was; and user info was dropped, leaving a URL that read as another host.
+TEST(Endpoints, OverrideUrlsNeedAPortToConnectToAndNoUserInfo) {
+    std::string error;
+    for (const char* url : {"http://127.0.0.1:0", "http://127.0.0.1:", "http://127.0.0.1:70000/"}) {
+        EXPECT_FALSE(resolve(service::s3, "us-east-1", {.explicit_url = url}, error)) << url;
+        EXPECT_NE(error.find("not a number from 1 to 65535"), std::string::npos) << error;
+    }
+    EXPECT_FALSE(resolve(service::s3, "us-east-1", {.explicit_url = "https://use@r@host/"}, error));
+    EXPECT_NE(error.find("user info"), std::string::npos) << error;
+    EXPECT_EQ(resolve(service::s3, "us-east-1", {.explicit_url = "http://127.0.0.1:65535/"}, error)->port, 65535);
+}
+
+// Found by the aws_config fuzzer in the make fuzz run: Boost.URL reads "host:80s3/p" as port 80
+// and the path "s3/p" (no '/'), which became the requests' path prefix.
+TEST(Endpoints, OverrideUrlsWithAPortRunningIntoThePathAreRefused) {
+    std::string error;
+    EXPECT_FALSE(resolve(service::s3, "us-east-1", {.explicit_url = "http://127.0.0.1:80s3/creds"}, error));
+    EXPECT_NE(error.find("is not an http:// or https:// URL"), std::string::npos) << error;
+    EXPECT_EQ(resolve(service::s3, "us-east-1", {.explicit_url = "http://127.0.0.1:80/s3"}, error)->base_path, "/s3");
+}
+
 TEST(Endpoints, S3AddressingVirtualHostedOrPathStyle) {
     fake_env env;
     std::string error;

@@ -23,6 +23,17 @@ TEST(MetadataUrl, NoPathMeansTheRoot) {
     EXPECT_EQ(u->shown, "http://169.254.169.254/");
 }
 
+// Found by the aws_config fuzzer (in engine::http::endpoint::parse): a query right after the host
+// was taken for part of the host, or of the port.
+TEST(MetadataUrl, QueryRightAfterTheHost) {
+    auto u = detail::parse_metadata_url("http://127.0.0.1:8080?role=x");
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->where.host, "127.0.0.1");
+    EXPECT_EQ(u->where.port, 8080);
+    EXPECT_EQ(u->target, "/?role=x");
+    EXPECT_EQ(detail::parse_metadata_url("http://169.254.170.2?x")->where.host, "169.254.170.2");
+}
+
 TEST(MetadataUrl, RefusesUserInfoAndNonHttp) {
     EXPECT_FALSE(detail::parse_metadata_url("http://user:password@127.0.0.1/creds"));
     EXPECT_FALSE(detail::parse_metadata_url("ftp://127.0.0.1/creds"));

@@ -45,6 +45,22 @@ TEST(endpoint, parses_urls_with_default_and_explicit_ports) {
     EXPECT_FALSE(endpoint::parse("http://host:99999"));
 }
 
+// Found by the aws_config fuzzer: only '/' ended the host, so "http://h?x" had the host "h?x" and
+// "http://h:80?x" failed on its port; user info became part of the host name.
+TEST(endpoint, host_ends_at_path_query_or_fragment_and_user_info_is_refused) {
+    auto q = endpoint::parse("http://127.0.0.1?role=x");
+    ASSERT_TRUE(q);
+    EXPECT_EQ(q->host, "127.0.0.1");
+    EXPECT_EQ(q->port, 80);
+    auto p = endpoint::parse("http://127.0.0.1:8080?role=x");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->key(), "http://127.0.0.1:8080");
+    EXPECT_EQ(endpoint::parse("https://h#frag")->host, "h");
+    EXPECT_EQ(endpoint::parse("http://[::1]:9000/x")->host, "[::1]");
+    EXPECT_FALSE(endpoint::parse("http://user@h/"));
+    EXPECT_FALSE(endpoint::parse("http://?x"));
+}
+
 TEST(header_list, lookup_is_case_insensitive_and_set_replaces) {
     header_list h{{"Content-Type", "a"}, {"x-amz-request-id", "1"}};
     EXPECT_EQ(*h.find("content-type"), "a");

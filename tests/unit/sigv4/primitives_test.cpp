@@ -60,6 +60,20 @@ TEST(AmzDate, FormatsAndParsesBothForms) {
     EXPECT_FALSE(parse_amz_date("yesterday"));
 }
 
+// Found by the localaws_verifier fuzzer: an X-Amz-Date in year 9999 overflowed the conversion to
+// system_clock's nanoseconds (undefined behaviour), and a sign was read as part of the digits.
+TEST(AmzDate, RefusesWhatNoTimePointHolds) {
+    EXPECT_FALSE(parse_amz_date("99991231T235959Z"));
+    EXPECT_FALSE(parse_amz_date("22620412T000000Z"));
+    EXPECT_FALSE(parse_amz_date("16770101T000000Z"));
+    EXPECT_EQ(format_amz_date(*parse_amz_date("22611231T235959Z")), "22611231T235959Z");
+    EXPECT_EQ(format_amz_date(*parse_amz_date("16780101T000000Z")), "16780101T000000Z");
+    EXPECT_FALSE(parse_amz_date("-9990830T123600Z"));
+    EXPECT_FALSE(parse_amz_date("2015-8-30T12:36:00Z"));
+    EXPECT_FALSE(parse_amz_date("20150830T-12600Z"));
+    EXPECT_FALSE(parse_amz_date("+0150830T123600Z"));
+}
+
 TEST(Signer, RefusesMissingCredentialsAndBadExpiry) {
     signer s;
     signature out;

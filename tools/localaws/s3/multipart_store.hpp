@@ -10,6 +10,7 @@
 
 #include "tools/localaws/s3/checksums.hpp"
 #include "tools/localaws/s3/disk_store.hpp"
+#include "tools/localaws/s3/request_xml.hpp"
 
 #include <optional>
 #include <string>
@@ -43,12 +44,6 @@ private:
 };
 
 enum class complete_error { none, no_such_upload, invalid_part, invalid_part_order, entity_too_small, io };
-
-struct requested_part {
-    int number = 0;
-    std::string etag;      // as the client sent it (quotes optional)
-    std::string checksum;  // base64, optional
-};
 
 class multipart_store {
 public:

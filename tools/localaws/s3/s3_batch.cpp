@@ -1,6 +1,7 @@
 // DeleteObjects (XML body, Content-MD5 or checksum required, per-key authorisation) and
 // GetObjectAttributes.
 #include "tools/localaws/s3/checksums.hpp"
+#include "tools/localaws/s3/request_xml.hpp"
 #include "tools/localaws/s3/s3_common.hpp"
 #include "tools/localaws/s3/s3_handlers.hpp"
 #include "tools/localaws/s3/upload_body.hpp"
@@ -8,8 +9,6 @@
 #include "tools/localaws/server/blocking.hpp"
 #include "tools/localaws/server/http_util.hpp"
 #include "tools/localaws/server/xml_writer.hpp"
-
-#include <pugixml.hpp>
 
 #include <charconv>
 #include <set>
@@ -22,17 +21,10 @@ asio::awaitable<service_response> delete_objects(request_context& ctx) {
     auto t = target_of(ctx);
     if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
     if (auto e = check_content_md5(ctx, ctx.body, true)) co_return service_response::from_error(*e);
-    pugi::xml_document doc;
-    if (!doc.load_buffer(ctx.body.data(), ctx.body.size())) co_return service_response::from_error(malformed_xml());
-    auto root = doc.child("Delete");
-    if (!root) co_return service_response::from_error(malformed_xml());
-    bool quiet = std::string_view(root.child_value("Quiet")) == "true";
-    std::vector<std::string> keys;
-    for (auto obj : root.children("Object")) {
-        if (!obj.child("Key")) co_return service_response::from_error(malformed_xml());
-        keys.emplace_back(obj.child_value("Key"));
-    }
-    if (keys.empty() || keys.size() > 1000) co_return service_response::from_error(malformed_xml());
+    auto request = parse_delete_objects(ctx.body);
+    if (!request) co_return service_response::from_error(malformed_xml());
+    const bool quiet = request->quiet;
+    const std::vector<std::string>& keys = request->keys;
 
     // Each key is authorised on its own, as S3 does: denied keys come back as <Error>s.
     struct outcome {

@@ -11,8 +11,6 @@
 #include "tools/localaws/server/http_util.hpp"
 #include "tools/localaws/server/xml_writer.hpp"
 
-#include <pugixml.hpp>
-
 #include <charconv>
 
 namespace localaws::s3 {
@@ -99,20 +97,9 @@ asio::awaitable<service_response> complete_multipart_upload(request_context& ctx
     auto t = target_of(ctx);
     if (auto refused = authorize_object(ctx, t, "s3:PutObject")) co_return service_response::from_error(*refused);
     std::string id = upload_id_of(ctx);
-    pugi::xml_document doc;
-    if (!doc.load_buffer(ctx.body.data(), ctx.body.size()) || !doc.child("CompleteMultipartUpload"))
-        co_return service_response::from_error(malformed_xml());
-    std::vector<requested_part> parts;
-    for (auto p : doc.child("CompleteMultipartUpload").children("Part")) {
-        requested_part rp;
-        std::string_view n = p.child_value("PartNumber");
-        if (std::from_chars(n.data(), n.data() + n.size(), rp.number).ec != std::errc{})
-            co_return service_response::from_error(malformed_xml());
-        rp.etag = p.child_value("ETag");
-        for (const char* name : {"ChecksumCRC32", "ChecksumCRC32C", "ChecksumSHA1", "ChecksumSHA256"})
-            if (p.child(name)) rp.checksum = p.child_value(name);
-        parts.push_back(std::move(rp));
-    }
+    auto requested = parse_complete_multipart(ctx.body);
+    if (!requested) co_return service_response::from_error(malformed_xml());
+    std::vector<requested_part> parts = std::move(*requested);
     struct completion {
         complete_error error = complete_error::no_such_upload;
         stored_object object;

@@ -2,6 +2,8 @@
 
 #include "tools/localaws/redshift/sql_scanner.hpp"
 
+#include <charconv>
+
 namespace localaws::redshift::dialect {
 
 std::optional<s3_location> parse_s3_url(const std::string& url) {
@@ -15,18 +17,30 @@ std::optional<s3_location> parse_s3_url(const std::string& url) {
     return loc;
 }
 
+namespace {
+
+// Redshift chains roles written "arn1,arn2" in either form of the clause; localaws does not.
+void refuse_chained_roles(const std::string& iam_role, std::string& error) {
+    if (iam_role.find(',') != std::string::npos) error = "chained IAM roles are not supported by localaws";
+}
+
+}  // namespace
+
 bool parse_authorization(token_cursor& c, std::string& iam_role, std::string& error) {
     if (c.accept_word("IAM_ROLE")) {
         if (c.accept_word("DEFAULT")) {
             iam_role = "default";
         } else if (!c.take_string(iam_role)) {
             error = c.syntax_error();
-        } else if (iam_role.find(',') != std::string::npos) {
-            error = "chained IAM roles are not supported by localaws";
+        } else {
+            refuse_chained_roles(iam_role, error);
         }
         return true;
     }
-    if (c.accept_word("CREDENTIALS") || c.accept_word("WITH")) {
+    // [WITH] CREDENTIALS [AS] '…': WITH alone is not the clause (it used to be taken for it, and
+    // "WITH CREDENTIALS" then failed on the second word).
+    if (c.is_word("WITH") && c.is_word("CREDENTIALS", 1)) c.next();
+    if (c.accept_word("CREDENTIALS")) {
         c.accept_as();
         std::string text;
         if (!c.take_string(text)) {
@@ -39,6 +53,7 @@ bool parse_authorization(token_cursor& c, std::string& iam_role, std::string& er
             return true;
         }
         iam_role = text.substr(key.size());
+        refuse_chained_roles(iam_role, error);
         return true;
     }
     if (c.is_word("ACCESS_KEY_ID") || c.is_word("SECRET_ACCESS_KEY") || c.is_word("SESSION_TOKEN")) {
@@ -61,6 +76,13 @@ bool parse_compression(token_cursor& c, compression& out, std::string& error) {
 std::optional<char> single_char(const std::string& text) {
     if (text.size() == 1) return text[0];
     return std::nullopt;
+}
+
+std::optional<std::uint64_t> whole_number(const std::string& text) {
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
 }
 
 }  // namespace localaws::redshift::dialect

@@ -129,7 +129,9 @@ std::variant<copy_command, parse_error> parse_copy(const std::string& sql) {
         } else if (c.accept_word("IGNOREHEADER")) {
             c.accept_as();
             if (!c.take_number(value)) return fail(c.syntax_error());
-            cp.ignore_header = std::stoull(value);
+            auto lines = whole_number(value);
+            if (!lines) return fail("IGNOREHEADER must be a whole number of lines, not " + value);
+            cp.ignore_header = *lines;
         } else if (c.accept_word("MANIFEST")) {
             cp.manifest = true;
         } else if (c.accept_word("NULL")) {
@@ -162,8 +164,9 @@ std::variant<copy_command, parse_error> parse_copy(const std::string& sql) {
         } else if (c.accept_word("MAXERROR")) {
             c.accept_as();
             if (!c.take_number(value)) return fail(c.syntax_error());
-            cp.max_error = std::stoull(value);
-            if (cp.max_error > 100000) return fail("MAXERROR must be at most 100000");
+            auto errors = whole_number(value);
+            if (!errors || *errors > 100000) return fail("MAXERROR must be a whole number up to 100000, not " + value);
+            cp.max_error = *errors;
         } else if (c.accept_word("COMPUPDATE") || c.accept_word("STATUPDATE")) {
             parse_on_off(c);
         } else if (c.accept_word("REGION")) {

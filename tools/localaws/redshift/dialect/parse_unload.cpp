@@ -1,4 +1,5 @@
 #include <cctype>
+#include <charconv>
 
 #include "tools/localaws/redshift/dialect/commands.hpp"
 #include "tools/localaws/redshift/dialect/parse_common.hpp"
@@ -21,15 +22,19 @@ bool parse_max_file_size(token_cursor& c, std::uint64_t& bytes, std::string& err
         error = c.syntax_error();
         return false;
     }
-    double value = std::stod(number);
+    // from_chars, not std::stod: a number past a double's range throws there. The range is checked
+    // on the double: converting one beyond 2^64 to an integer is undefined.
+    double value = 0;
+    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
     double unit = 1000.0 * 1000.0;  // MB is the default unit
     if (c.accept_word("GB")) unit = 1000.0 * 1000.0 * 1000.0;
     else c.accept_word("MB");
-    bytes = static_cast<std::uint64_t>(value * unit);
-    if (bytes < 5'000'000ull || bytes > 6'200'000'000ull) {
+    const double size = value * unit;
+    if (ec != std::errc{} || end != number.data() + number.size() || !(size >= 5e6 && size <= 6.2e9)) {
         error = "MAXFILESIZE must be between 5 MB and 6.2 GB";
         return false;
     }
+    bytes = static_cast<std::uint64_t>(size);
     return true;
 }
 
