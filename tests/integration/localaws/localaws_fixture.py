@@ -90,6 +90,9 @@ class LocalAWS:
         self.process = None
         self.endpoint = None
         self.port = None
+        # The workgroup endpoint from localaws's second line, "postgres HOST:PORT ca=PATH":
+        # {"address", "port", "ca"}, as the admin call /_localaws/postgres says too.
+        self.postgres = None
         # localaws's stderr goes to an unlinked temporary file, never a pipe nobody reads: a full
         # pipe would block localaws at its next log line (it logs the cause of every 5xx).
         # stderr_text() reads it; it disappears with this object.
@@ -114,6 +117,12 @@ class LocalAWS:
             raise RuntimeError(f"localaws did not start: {line!r} {self.stderr_text()}")
         self.endpoint = line.split(" ", 1)[1].strip()
         self.port = int(self.endpoint.rsplit(":", 1)[1])
+        # Printed right after "ready": "postgres 127.0.0.1:PORT ca=PATH" (the path is the rest).
+        second = self._read_ready_line(timeout=30).rstrip("\n")
+        if second.startswith("postgres "):
+            address, ca = second[len("postgres "):].split(" ca=", 1)
+            host, port = address.rsplit(":", 1)
+            self.postgres = {"address": host, "port": int(port), "ca": ca}
         return self
 
     def stderr_text(self):
