@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
         localaws::register_sts(application);
         localaws::register_serverless(application);
         // The Data API and the workgroup endpoint on a private PostgreSQL: prepared here, before
-        // "ready" (port, certificates), started on first use, stopped on exit.
+        // "ready" (port, certificates); created on first use, or started here when an earlier run
+        // created it; stopped on exit.
         auto data_api = localaws::data_api_service::start(application, data_dir, pg_port);
 
         boost::asio::io_context io(static_cast<int>(threads));

@@ -68,8 +68,10 @@ asio::awaitable<bool> serve_admin(app& a, connection& c, request_context& ctx) {
         if (ctx.body.size() + n > 1024 * 1024) co_return false;
         ctx.body.append(reinterpret_cast<const char*>(chunk.data()), n);
     }
-    auto [status, value] = route(a, ctx);
-    const bool clock_set = status == 200 && ctx.raw_path == "/_localaws/clock" && ctx.method != "GET";
+    // A named pair, not structured bindings: they would live across the co_await below.
+    std::pair<int, json::value> routed = route(a, ctx);
+    const bool clock_set = routed.first == 200 && ctx.raw_path == "/_localaws/clock" &&
+                           (ctx.method == "PUT" || ctx.method == "POST");
     if (serverless::database* db = a.database(); db && clock_set) {
         // PostgreSQL checks passwords by the wall clock: their expiries move with the offset before
         // this call returns, so the next connection already sees the new time. Blocking (SQL).
@@ -77,14 +79,13 @@ asio::awaitable<bool> serve_admin(app& a, connection& c, request_context& ctx) {
         std::string failure = co_await offload(a.blocking_pool(), follow);
         if (!failure.empty()) {
             std::fprintf(stderr, "localaws: 500 from the admin clock: %s\n", failure.c_str());
-            status = 500;
-            value = json::object{{"error", failure}};
+            routed = {500, json::object{{"error", failure}}};
         }
     }
     service_response resp;
-    resp.body = json::serialize(value);
+    resp.body = json::serialize(routed.second);
     write_plan plan;
-    plan.status = status;
+    plan.status = routed.first;
     plan.content_type = "application/json";
     plan.keep_alive = c.parser->get().keep_alive();
     bool ok = false;
