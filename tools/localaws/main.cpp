@@ -1,6 +1,9 @@
-// localaws --port P --data-dir D [--config F]
-// Prints exactly one line, "ready http://127.0.0.1:<port>", once it listens (port 0 picks a free
-// one), then serves until SIGINT/SIGTERM.
+// localaws --port P --data-dir D [--config F] [--pg-port N]
+// Prints two lines once it listens (port 0 picks a free one), then serves until SIGINT/SIGTERM:
+//   ready http://127.0.0.1:<port>
+//   postgres 127.0.0.1:<pg-port> ca=<path>     the workgroup endpoint (PostgreSQL over TLS) and the
+//                                             CA certificate that verifies it; the path is the
+//                                             rest of the line
 #include "tools/localaws/data_api_service/data_api_service.hpp"
 #include "tools/localaws/s3/s3_handlers.hpp"
 #include "tools/localaws/server/app.hpp"
@@ -32,11 +35,15 @@ int main(int argc, char** argv) {
     unsigned short port = 0;
     std::string data_dir, config_path, request_log;
     unsigned threads = 1;
+    int pg_port = 0;
     cli.add_option("--port", port, "TCP port on 127.0.0.1 (0: pick a free one)");
     cli.add_option("--data-dir", data_dir, "where buckets, objects and the request log live")->required();
     cli.add_option("--config", config_path, "JSON config (default: the built-in documented setup)");
     cli.add_option("--request-log", request_log, "JSON-lines request log (default: <data-dir>/requests.jsonl)");
     cli.add_option("--threads", threads, "network threads")->check(CLI::Range(1u, 64u));
+    cli.add_option("--pg-port", pg_port,
+                   "TCP port on 127.0.0.1 of the workgroup endpoint (PostgreSQL, TLS; 0: a free one)")
+        ->check(CLI::Range(0, 65535));
     CLI11_PARSE(cli, argc, argv);
 
     // A client that hangs up mid-response must cost localaws that connection, not its life.
@@ -64,8 +71,10 @@ int main(int argc, char** argv) {
         localaws::s3::register_s3(application);
         localaws::register_sts(application);
         localaws::register_serverless(application);
-        // The Data API on a private PostgreSQL (started here, before "ready"; stopped on exit).
-        auto data_api = localaws::data_api_service::start(application, data_dir);
+        // The Data API and the workgroup endpoint on a private PostgreSQL: prepared here, before
+        // "ready" (port, certificates); created on first use, or started here when an earlier run
+        // created it; stopped on exit.
+        auto data_api = localaws::data_api_service::start(application, data_dir, pg_port);
 
         boost::asio::io_context io(static_cast<int>(threads));
         using tcp = boost::asio::ip::tcp;
@@ -74,7 +83,10 @@ int main(int argc, char** argv) {
         signals.async_wait([&](auto, int) { io.stop(); });
         boost::asio::co_spawn(io, localaws::server::accept_loop(application, acceptor), boost::asio::detached);
 
-        std::printf("ready http://127.0.0.1:%u\n", static_cast<unsigned>(acceptor.local_endpoint().port()));
+        const auto endpoint = data_api->endpoint();
+        std::printf("ready http://127.0.0.1:%u\npostgres %s:%d ca=%s\n",
+                    static_cast<unsigned>(acceptor.local_endpoint().port()), endpoint.address.c_str(), endpoint.port,
+                    endpoint.ca_file.c_str());
         std::fflush(stdout);
 
         std::vector<std::thread> extra;

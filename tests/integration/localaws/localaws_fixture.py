@@ -90,6 +90,13 @@ class LocalAWS:
         self.process = None
         self.endpoint = None
         self.port = None
+        # The workgroup endpoint from localaws's second line, "postgres HOST:PORT ca=PATH":
+        # {"address", "port", "ca"}, as the admin call /_localaws/postgres says too.
+        self.postgres = None
+        # localaws's stderr goes to an unlinked temporary file, never a pipe nobody reads: a full
+        # pipe would block localaws at its next log line (it logs the cause of every 5xx).
+        # stderr_text() reads it; it disappears with this object.
+        self.stderr_file = tempfile.TemporaryFile()
 
     def start(self, port=0):
         binary = os.environ.get("LOCALAWS_BIN", "localaws")
@@ -101,16 +108,30 @@ class LocalAWS:
             with open(path, "w") as f:
                 json.dump(self.config, f)
             args += ["--config", path]
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr_file, text=True,
                                         preexec_fn=_die_with_parent)
         line = self._read_ready_line(timeout=30)
         if not line.startswith("ready http://127.0.0.1:"):
-            err = self.process.stderr.read() if self.process.poll() is not None else ""
-            self.kill()
-            raise RuntimeError(f"localaws did not start: {line!r} {err}")
+            if self.process.poll() is None:
+                self.kill()
+            raise RuntimeError(f"localaws did not start: {line!r} {self.stderr_text()}")
         self.endpoint = line.split(" ", 1)[1].strip()
         self.port = int(self.endpoint.rsplit(":", 1)[1])
+        # Printed right after "ready": "postgres 127.0.0.1:PORT ca=PATH" (the path is the rest).
+        second = self._read_ready_line(timeout=30).rstrip("\n")
+        if second.startswith("postgres "):
+            address, ca = second[len("postgres "):].split(" ca=", 1)
+            host, port = address.rsplit(":", 1)
+            self.postgres = {"address": host, "port": int(port), "ca": ca}
         return self
+
+    def stderr_text(self):
+        """Everything localaws wrote to stderr so far (all its runs on this object)."""
+        if self.stderr_file.closed:
+            return ""
+        fd = self.stderr_file.fileno()
+        # pread: the file offset is shared with localaws's descriptor and must stay at the end.
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
     def _read_ready_line(self, timeout):
         result = []
@@ -137,10 +158,8 @@ class LocalAWS:
         self._close_pipes()
 
     def _close_pipes(self):
-        if self.process:
-            for pipe in (self.process.stdout, self.process.stderr):
-                if pipe:
-                    pipe.close()
+        if self.process and self.process.stdout:
+            self.process.stdout.close()
 
     def cleanup(self):
         # SIGTERM first: localaws then stops its PostgreSQL (kill -9 would leave the postmaster
@@ -149,6 +168,13 @@ class LocalAWS:
         self.kill()
         if self.owns_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
+        self.stderr_file.close()
+
+    def __del__(self):
+        # An object only ever kill()ed (a crash test's restart) closes its stderr file here.
+        stderr_file = getattr(self, "stderr_file", None)
+        if stderr_file is not None:
+            stderr_file.close()
 
     # ---- admin endpoint
     def admin(self, method, path, body=None):

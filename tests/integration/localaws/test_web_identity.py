@@ -118,6 +118,13 @@ class WebIdentityTest(LocalAWSTestCase):
         self.assertEqual(error["Code"], "AccessDenied")
         self.assertIn("sts:AssumeRoleWithWebIdentity", error["Message"])
 
+    def test_a_role_that_does_not_exist_is_access_denied_too(self):
+        # The provider is the RoleArn's account's; a missing role fails as an untrusting one does,
+        # so an answer never tells which roles exist.
+        error = self.refused(jwt(), role_arn="arn:aws:iam::111122223333:role/no-such-role")
+        self.assertEqual(error["Code"], "AccessDenied")
+        self.assertIn("sts:AssumeRoleWithWebIdentity", error["Message"])
+
     def test_the_trust_conditions_see_the_subject(self):
         self.assertEqual(self.refused(jwt(sub="system:serviceaccount:other:intruder"))["Code"], "AccessDenied")
 

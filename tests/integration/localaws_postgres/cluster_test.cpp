@@ -239,3 +239,45 @@ TEST(PgCluster, PasswordLoginOverTcpUntilExpiry) {
     EXPECT_FALSE(pg::connection::open(base + "pw-2", error)) << "expired";
     ASSERT_EQ(cluster.stop(), "");
 }
+
+// The workgroup endpoint at the cluster's level: TLS only, only users set_password() issued a
+// password to, and VALID UNTIL moved by set_valid_until() (localaws's clock offset moving).
+TEST(PgCluster, TlsEndpointForIssuedUsersWithMovableExpiry) {
+    lr::testing::test_cluster holder;  // only for its temporary directory
+    pg::cluster_options options;
+    options.dir = holder.dir() / "tls";
+    options.tcp_port = shiftsync::testing::free_loopback_port();
+    options.tls = true;
+    pg::cluster cluster(options);
+    ASSERT_EQ(cluster.start(), "");
+    lr::identity_provisioner identities(cluster);
+    ASSERT_EQ(identities.ensure_default_setup(), "");
+    const std::string user = "IAMR:endpoint-user";
+    auto now = std::chrono::system_clock::now();
+    ASSERT_EQ(identities.set_password({user, {"rss_admin"}}, "dev", "pw-tls", now + std::chrono::minutes(15)), "");
+    auto info = [&](const std::string& who, const std::string& sslmode, const std::string& password) {
+        return "host=127.0.0.1 port=" + std::to_string(options.tcp_port) + " dbname=dev user=" +
+               pg::conninfo_quote(who) + " sslmode=" + sslmode + " sslrootcert=" +
+               pg::conninfo_quote(cluster.ca_file().string()) + " password=" + pg::conninfo_quote(password);
+    };
+    std::string error;
+    auto c = pg::connection::open(info(user, "verify-full", "pw-tls"), error);
+    ASSERT_TRUE(c) << error;
+    EXPECT_EQ(scalar(*c, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"), "t");
+    c.reset();
+    EXPECT_FALSE(pg::connection::open(info(user, "disable", "pw-tls"), error));
+    EXPECT_NE(error.find("no encryption"), std::string::npos) << error;
+
+    ASSERT_EQ(identities.set_valid_until(user, now - std::chrono::seconds(1)), "");
+    EXPECT_FALSE(pg::connection::open(info(user, "verify-full", "pw-tls"), error)) << "expired";
+    ASSERT_EQ(identities.set_valid_until(user, now + std::chrono::hours(1)), "");
+    EXPECT_TRUE(pg::connection::open(info(user, "verify-full", "pw-tls"), error)) << error;
+    EXPECT_EQ(identities.set_valid_until("IAMR:dropped-since", now), "") << "a missing role is no error";
+
+    auto admin = open(cluster, "postgres");
+    ASSERT_EQ(admin->run("CREATE ROLE by_hand LOGIN PASSWORD 'by-hand'"), "");
+    EXPECT_FALSE(pg::connection::open(info("by_hand", "verify-full", "by-hand"), error));
+    EXPECT_NE(error.find("no pg_hba.conf entry"), std::string::npos) << error;
+    admin.reset();
+    ASSERT_EQ(cluster.stop(), "");
+}

@@ -4,20 +4,19 @@
 #include "tools/localaws/data_api/json_dispatch.hpp"
 #include "tools/localaws/data_api/redshift_dialect.hpp"
 #include "tools/localaws/data_api/statement_engine.hpp"
+#include "tools/localaws/data_api_service/workgroup_database.hpp"
 #include "tools/localaws/iam/directory.hpp"
 #include "tools/localaws/redshift/identity.hpp"
-#include "tools/localaws/redshift/pg/cluster.hpp"
-#include "tools/localaws/redshift/sql_functions.hpp"
 #include "tools/localaws/s3/disk_store.hpp"
 #include "tools/localaws/server/app.hpp"
 #include "tools/localaws/server/blocking.hpp"
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
-
-#include <unistd.h>
 
 namespace localaws {
 namespace {
@@ -37,26 +36,19 @@ constexpr const char* operations[] = {
 
 class runtime final : public data_api_service {
 public:
-    runtime(app& a, const std::filesystem::path& data_dir)
-        : app_(a), data_dir_(data_dir), cluster_({.dir = data_dir / "postgres"}), identities_(cluster_) {}
+    runtime(app& a, const std::filesystem::path& data_dir, int pg_port) : app_(a), database_(a, data_dir, pg_port) {}
 
-    // PostgreSQL starts on the first Data API or GetCredentials call, not with localaws: most uses
-    // (S3, STS) never need it, and initdb costs a second. Safe to call from any thread; a failure
-    // is reported to that call and retried by the next one.
+    std::string prepare() { return database_.prepare(); }
+    bool cluster_exists() { return database_.cluster().exists(); }
+    serverless::endpoint endpoint() const override { return database_.address(); }
+
+    // PostgreSQL starts on the first Data API or GetCredentials call when localaws created no
+    // cluster yet (see start()). Safe to call from any thread; a failure is reported to that call
+    // and retried by the next one.
     std::string ensure_started() {
         std::lock_guard lock(start_mutex_);
         if (engine_) return {};
-        // PostgreSQL runs as its own OS user when localaws runs as root; it must be able to
-        // traverse the data dir (a mkdtemp directory is 0700). Execute-only: nothing is listable.
-        if (::geteuid() == 0) {
-            std::error_code ec;
-            std::filesystem::permissions(data_dir_, std::filesystem::perms::others_exec | std::filesystem::perms::group_exec,
-                                         std::filesystem::perm_options::add, ec);
-        }
-        if (auto e = cluster_.start(); !e.empty()) return "PostgreSQL for the Data API: " + e;
-        if (auto e = identities_.ensure_default_setup("dev", "rss_admin"); !e.empty())
-            return "Data API default setup: " + e;
-        if (auto e = rs::install_sql_functions(cluster_); !e.empty()) return "Data API default setup: " + e;
+        if (auto e = database_.ensure_started(); !e.empty()) return e;
         rs::bulk::environment env;
         env.store = &app_.store();
         env.region = app_.region();
@@ -66,12 +58,12 @@ public:
         da::engine_options options;
         options.workgroups.clear();
         for (const auto& wg : app_.workgroups()) options.workgroups.push_back(wg.name);
-        options.dialect = da::make_redshift_dialect(cluster_, env);
+        options.dialect = da::make_redshift_dialect(database_.cluster(), env);
         // Redshift Serverless runs up to 200 statements at once; 64 PostgreSQL workers (mostly
         // waiting, not computing) let clients that pipeline many statements see that.
         options.workers = 64;
         options.hold_after_started = [this] { return statement_started_hold(); };
-        engine_ = std::make_unique<da::statement_engine>(cluster_, identities_, options);
+        engine_ = std::make_unique<da::statement_engine>(database_.cluster(), database_.identities(), options);
         return {};
     }
 
@@ -83,14 +75,8 @@ public:
                 co_return co_await handle(ctx);
             });
         }
-        // GetCredentials' password must work on the cluster before the caller can use it.
-        app_.on_db_credentials([this](const serverless::db_credentials& c) {
-            // Blocking, on the GetCredentials handler's thread: the password must exist before the
-            // caller gets it. (The first call also starts PostgreSQL.)
-            if (!ensure_started().empty()) return;
-            rs::db_identity who{c.db_user, rs::split_db_roles(c.db_roles)};
-            identities_.set_password(who, c.database, c.db_password, c.expiration);
-        });
+        // GetCredentials' passwords and GetWorkgroup's endpoint are this database's.
+        app_.attach_database(&database_);
     }
 
 private:
@@ -99,12 +85,20 @@ private:
         json::value body = json::parse(ctx.body.empty() ? std::string_view("{}") : std::string_view(ctx.body), ec);
         if (ec || !body.is_object())
             co_return service_response::from_error({400, "SerializationException", "the body is not a JSON object", {}, true});
-        // Statement-level calls name no workgroup; the guide's policy grants them on "*".
+        // Statement-level calls name no workgroup; the guide's policy grants them on "*". A call
+        // naming one is authorised on the ARN that workgroup has (or would have) in the caller's
+        // account before anything looks it up, so a caller without permission learns nothing of
+        // its existence; one that exists only in another account is then not found.
         std::string resource = "*";
-        if (const auto* wg_name = body.as_object().if_contains("WorkgroupName"); wg_name && wg_name->is_string())
-            if (const auto* wg = app_.find_workgroup(std::string(wg_name->as_string()))) resource = wg->arn;
+        std::string workgroup;
+        if (const auto* wg_name = body.as_object().if_contains("WorkgroupName"); wg_name && wg_name->is_string()) {
+            workgroup = wg_name->as_string();
+            resource = app_.workgroup_arn_for(ctx.principal.account_id, workgroup);
+        }
         if (auto denied = ctx.authorize("redshift-data:" + ctx.operation, resource))
             co_return service_response::from_error(*denied);
+        if (!workgroup.empty() && !app_.find_workgroup(ctx.principal.account_id, workgroup))
+            co_return to_response(da::not_found_error("Workgroup " + workgroup + " not found", workgroup));
 
         std::string tag;
         if (auto it = ctx.principal.tags.find("RedshiftDbRoles"); it != ctx.principal.tags.end()) tag = it->second;
@@ -117,17 +111,18 @@ private:
             return da::dispatch_body(*engine_, operation, who, request);
         };
         auto out = co_await offload(app_.blocking_pool(), work);
+        if (!out) co_return to_response(out.error());
         service_response response;
-        if (out) {
-            response.body = std::move(out.value());
-            response.add_header("Content-Type", "application/x-amz-json-1.1");
-            co_return response;
-        }
-        const auto& e = out.error();
+        response.body = std::move(out.value());
+        response.add_header("Content-Type", "application/x-amz-json-1.1");
+        co_return response;
+    }
+
+    static service_response to_response(const da::api_error& e) {
         aws_error error{e.http_status, e.code, e.message, {}, e.http_status < 500};
         for (const auto& [k, v] : e.extra)
             if (v.is_string()) error.details.emplace_back(std::string(k), std::string(v.as_string()));
-        co_return service_response::from_error(std::move(error));
+        return service_response::from_error(std::move(error));
     }
 
     // The fault rule {"service": "redshift-data", "operation": "StatementStarted", "latency_ms": N}
@@ -154,18 +149,27 @@ private:
     }
 
     app& app_;
-    std::filesystem::path data_dir_;
+    workgroup_database database_;
     std::mutex start_mutex_;
-    rs::pg::cluster cluster_;
-    rs::identity_provisioner identities_;
     std::unique_ptr<da::statement_engine> engine_;
 };
 
 }  // namespace
 
-std::unique_ptr<data_api_service> data_api_service::start(app& application, const std::filesystem::path& data_dir) {
-    auto service = std::make_unique<runtime>(application, data_dir);
+std::unique_ptr<data_api_service> data_api_service::start(app& application, const std::filesystem::path& data_dir,
+                                                          int pg_port) {
+    auto service = std::make_unique<runtime>(application, data_dir, pg_port);
+    if (auto e = service->prepare(); !e.empty()) throw std::runtime_error(e);
     service->register_operations();
+    // A cluster from an earlier run starts now, before "ready": the endpoint is up for the
+    // passwords issued before the restart, as Redshift's stays up. (A fresh data dir creates its
+    // cluster on first use: most uses never need it, and initdb costs a second.) A failure leaves
+    // localaws serving everything else; each Data API call tries again and reports it.
+    if (service->cluster_exists())
+        if (auto e = service->ensure_started(); !e.empty()) {
+            std::replace(e.begin(), e.end(), '\n', ' ');
+            std::fprintf(stderr, "localaws: %s\n", e.c_str());
+        }
     return service;
 }
 

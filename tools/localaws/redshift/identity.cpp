@@ -95,7 +95,8 @@ std::string identity_provisioner::reconcile_memberships_locked(const db_identity
         member_of[PQgetvalue(current.get(), i, 0)] = std::string_view(PQgetvalue(current.get(), i, 1)) == "t";
     const std::set<std::string> wanted(identity.db_roles.begin(), identity.db_roles.end());
     for (const auto& role : wanted) {
-        if (member_of.count(role) || role == identity.db_user || role == tag_grantor_role) continue;
+        const bool bookkeeping = role == tag_grantor_role || role == pg::endpoint_login_role;
+        if (member_of.count(role) || role == identity.db_user || bookkeeping) continue;
         // Redshift ignores roles that do not exist; a superuser role would hand out the cluster.
         auto grantable = root->exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1 AND NOT rolsuper", {role}, status);
         if (!status) return status.message;
@@ -151,6 +152,20 @@ void identity_provisioner::forget(const std::string& db_user) {
     }
 }
 
+namespace {
+
+// A timestamptz literal PostgreSQL reads the same whatever its TimeZone setting.
+std::string utc_literal(std::chrono::system_clock::time_point t) {
+    std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S+00", &utc);
+    return pg::quote_literal(when);
+}
+
+}  // namespace
+
 std::string identity_provisioner::set_password(const db_identity& identity, const std::string& database,
                                                const std::string& password,
                                                std::chrono::system_clock::time_point valid_until) {
@@ -159,18 +174,28 @@ std::string identity_provisioner::set_password(const db_identity& identity, cons
     std::string error;
     pg::connection* root = admin("postgres", error);
     if (!root) return error;
+    if (auto e = create_role_locked(*root, pg::endpoint_login_role, false); !e.empty()) return e;
     // Hashed here, so the statement PostgreSQL sees (and might log) carries no usable secret.
     char* hashed = PQencryptPasswordConn(root->native(), password.c_str(), identity.db_user.c_str(), "scram-sha-256");
     if (!hashed) return "cannot hash the password";
     std::string verifier = hashed;
     PQfreemem(hashed);
-    std::time_t t = std::chrono::system_clock::to_time_t(valid_until);
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S+00", &utc);
-    return root->run("ALTER ROLE " + pg::quote_identifier(identity.db_user) + " LOGIN PASSWORD " +
-                     pg::quote_literal(verifier) + " VALID UNTIL " + pg::quote_literal(when));
+    const std::string user = pg::quote_identifier(identity.db_user);
+    return root->run("ALTER ROLE " + user + " LOGIN PASSWORD " + pg::quote_literal(verifier) + " VALID UNTIL " +
+                     utc_literal(valid_until) + "; GRANT " + pg::quote_identifier(pg::endpoint_login_role) + " TO " +
+                     user);
+}
+
+std::string identity_provisioner::set_valid_until(const std::string& db_user,
+                                                  std::chrono::system_clock::time_point valid_until) {
+    std::lock_guard lock(mutex_);
+    std::string error;
+    pg::connection* root = admin("postgres", error);
+    if (!root) return error;
+    pg::command_status status;
+    root->exec("ALTER ROLE " + pg::quote_identifier(db_user) + " VALID UNTIL " + utc_literal(valid_until), status);
+    // A role an admin dropped since has no password left to move.
+    return status || status.sqlstate == "42704" ? std::string{} : status.message;
 }
 
 }  // namespace localaws::redshift

@@ -74,9 +74,13 @@ public:
 
     // GetCredentials: provisions the user for `database` (its dbName) as ensure_user() does, then
     // sets a password (sent already SCRAM-hashed, so it never appears in any log) that PostgreSQL
-    // accepts until `valid_until`.
+    // accepts until `valid_until` (PostgreSQL's clock), and makes the user a member of
+    // pg::endpoint_login_role, which pg_hba.conf lets log in over TCP.
     std::string set_password(const db_identity& identity, const std::string& database, const std::string& password,
                              std::chrono::system_clock::time_point valid_until);
+    // Moves the expiry of the password set_password() gave `db_user` (localaws's clock moved); a
+    // role that no longer exists is no error.
+    std::string set_valid_until(const std::string& db_user, std::chrono::system_clock::time_point valid_until);
 
 private:
     pg::connection* admin(const std::string& database, std::string& error);

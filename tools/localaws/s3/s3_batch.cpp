@@ -19,7 +19,6 @@ namespace asio = boost::asio;
 asio::awaitable<service_response> delete_objects(request_context& ctx) {
     app& a = ctx.application;
     auto t = target_of(ctx);
-    if (!a.store().bucket_exists(t.bucket)) co_return service_response::from_error(no_such_bucket(t.bucket));
     if (auto e = check_content_md5(ctx, ctx.body, true)) co_return service_response::from_error(*e);
     auto request = parse_delete_objects(ctx.body);
     if (!request) co_return service_response::from_error(malformed_xml());
@@ -37,6 +36,12 @@ asio::awaitable<service_response> delete_objects(request_context& ctx) {
         auto denied = ctx.authorize("s3:DeleteObject", object_arn(t.bucket, k));
         outcomes.push_back({k, denied ? std::optional(aws_error{403, "AccessDenied", "Access Denied", {}, true}) : std::nullopt});
         if (!denied) allowed.push_back(k);
+    }
+    // IAM before existence, as everywhere in localaws: a caller that may delete none of the keys
+    // learns nothing about the bucket (in an existing one, its denied keys are <Error>s as above).
+    if (!a.store().bucket_exists(t.bucket)) {
+        if (allowed.empty()) co_return service_response::from_error({403, "AccessDenied", "Access Denied", {}, true});
+        co_return service_response::from_error(no_such_bucket(t.bucket));
     }
     auto remove_allowed = [&a, t, allowed] {
         std::set<std::string> failed;

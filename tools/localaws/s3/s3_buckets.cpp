@@ -125,7 +125,7 @@ asio::awaitable<service_response> create_bucket(request_context& ctx) {
     std::string owner = ctx.principal.account_id, region = std::get<std::string>(where);
     auto create = [&a, t, owner, region] { return a.store().create_bucket(t.bucket, owner, region); };
     auto ec = co_await offload(a.blocking_pool(), create);
-    if (ec) co_return service_response::from_error(internal_error());
+    if (ec) co_return service_response::from_error(internal_error("cannot create the bucket: " + ec.message()));
     service_response r;
     r.add_header("Location", "/" + t.bucket);
     co_return r;

@@ -119,6 +119,12 @@ aws_error internal_error() {
     return {500, "InternalError", "We encountered an internal error. Please try again.", {}, false};
 }
 
+aws_error internal_error(std::string cause) {
+    aws_error e = internal_error();
+    e.cause = std::move(cause);
+    return e;
+}
+
 object_meta meta_from_request(const request_context& ctx) {
     object_meta meta;
     if (const auto* ct = ctx.headers.find("content-type")) meta.content_type = *ct;

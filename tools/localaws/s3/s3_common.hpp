@@ -49,6 +49,8 @@ aws_error no_such_upload(std::string_view upload_id);
 aws_error invalid_argument(std::string message, std::string name = {}, std::string value = {});
 aws_error malformed_xml();
 aws_error internal_error();
+// The same, with why it happened for localaws's stderr (aws_error::cause).
+aws_error internal_error(std::string cause);
 
 // x-amz-meta-*, Content-Encoding, Content-Disposition, Cache-Control, Content-Language, Expires.
 object_meta meta_from_request(const request_context& ctx);

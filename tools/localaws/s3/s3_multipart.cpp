@@ -39,7 +39,7 @@ asio::awaitable<service_response> create_multipart_upload(request_context& ctx) 
     std::error_code ec;
     auto create_upload = [&] { return a.uploads().create(t.bucket, t.key, meta, initiator, ec); };
     auto upload = co_await offload(a.blocking_pool(), create_upload);
-    if (!upload) co_return service_response::from_error(internal_error());
+    if (!upload) co_return service_response::from_error(internal_error("cannot create the upload: " + ec.message()));
     xml_writer x;
     x.open("InitiateMultipartUploadResult", s3_namespace)
         .element("Bucket", t.bucket)
@@ -70,7 +70,7 @@ asio::awaitable<service_response> upload_part(request_context& ctx) {
     std::error_code ec;
     auto open_part = [&] { return std::shared_ptr<part_writer>(a.uploads().create_part(*upload, number, ec)); };
     auto writer = co_await offload(a.blocking_pool(), open_part);
-    if (!writer) co_return service_response::from_error(internal_error());
+    if (!writer) co_return service_response::from_error(internal_error("cannot create the part: " + ec.message()));
     auto upload_alg = parse_checksum_algorithm(upload->meta.checksum_algorithm).value_or(checksum_algorithm::none);
     auto alg = requested_algorithm(ctx, upload_alg);
     if (upload_alg != checksum_algorithm::none && alg != upload_alg)
@@ -85,7 +85,8 @@ asio::awaitable<service_response> upload_part(request_context& ctx) {
         return writer->commit(number, etag, checksum);
     };
     auto commit_ec = co_await offload(a.blocking_pool(), commit_part);
-    if (commit_ec) co_return service_response::from_error(internal_error());
+    if (commit_ec)
+        co_return service_response::from_error(internal_error("cannot commit the part: " + commit_ec.message()));
     service_response r;
     r.add_header("ETag", body.etag);
     if (alg != checksum_algorithm::none) r.add_header(std::string(checksum_header(alg)), body.checksum);
@@ -122,7 +123,8 @@ asio::awaitable<service_response> complete_multipart_upload(request_context& ctx
                                                 "The list of parts was not in ascending order. The parts list must be "
                                                 "specified in order by part number.", {}, true});
     case complete_error::entity_too_small: co_return service_response::from_error({400, "EntityTooSmall", done.detail, {}, true});
-    case complete_error::io: co_return service_response::from_error(internal_error());
+    case complete_error::io:
+        co_return service_response::from_error(internal_error("cannot complete the upload: " + done.detail));
     }
     xml_writer x;
     x.open("CompleteMultipartUploadResult", s3_namespace)

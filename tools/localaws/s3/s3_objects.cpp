@@ -118,7 +118,7 @@ asio::awaitable<service_response> put_object(request_context& ctx) {
     std::error_code ec;
     auto open_writer = [&] { return std::shared_ptr<disk_writer>(a.store().create_object(t.bucket, t.key, ec)); };
     auto writer = co_await offload(a.blocking_pool(), open_writer);
-    if (!writer) co_return service_response::from_error(internal_error());
+    if (!writer) co_return service_response::from_error(internal_error("cannot create the object: " + ec.message()));
     writer->skip_md5();  // receive_body computes it once for the ETag and Content-MD5
     auto alg = requested_algorithm(ctx, checksum_algorithm::none);
     std::function<std::error_code(std::span<const std::byte>)> write_to_object =
@@ -136,7 +136,8 @@ asio::awaitable<service_response> put_object(request_context& ctx) {
     writer->set_meta(meta);
     auto commit = [writer] { return writer->commit(); };
     auto commit_ec = co_await offload(a.blocking_pool(), commit);
-    if (commit_ec) co_return service_response::from_error(internal_error());
+    if (commit_ec)
+        co_return service_response::from_error(internal_error("cannot commit the object: " + commit_ec.message()));
     service_response r;
     r.add_header("ETag", body.etag);
     if (alg != checksum_algorithm::none) {
@@ -243,7 +244,7 @@ asio::awaitable<service_response> delete_object(request_context& ctx) {
     if (auto refused = authorize_object(ctx, t, "s3:DeleteObject")) co_return service_response::from_error(*refused);
     auto remove_object = [&a, t] { return a.store().remove(t.bucket, t.key); };
     auto ec = co_await offload(a.blocking_pool(), remove_object);
-    if (ec) co_return service_response::from_error(internal_error());
+    if (ec) co_return service_response::from_error(internal_error("cannot remove the object: " + ec.message()));
     service_response r;
     r.status = 204;
     co_return r;

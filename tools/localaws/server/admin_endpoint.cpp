@@ -3,9 +3,13 @@
 #include "tools/localaws/admin/counters.hpp"
 #include "tools/localaws/admin/faults.hpp"
 #include "tools/localaws/server/app.hpp"
+#include "tools/localaws/server/blocking.hpp"
 #include "tools/localaws/server/response_writer.hpp"
+#include "tools/localaws/serverless/database.hpp"
 
 #include <boost/json.hpp>
+
+#include <cstdio>
 
 namespace localaws::server {
 namespace asio = boost::asio;
@@ -42,6 +46,12 @@ std::pair<int, json::value> route(app& a, const request_context& ctx) {
         }
         return {200, json::object{{"offset_seconds", a.clock_offset().count()}}};
     }
+    if (p == "/_localaws/postgres") {
+        const serverless::database* db = a.database();
+        if (!db) return {404, json::object{{"error", "this localaws has no database"}}};
+        const serverless::endpoint e = db->address();
+        return {200, json::object{{"address", e.address}, {"port", e.port}, {"ca", e.ca_file.string()}}};
+    }
     return {404, json::object{{"error", "no such admin resource"}}};
 }
 
@@ -58,11 +68,24 @@ asio::awaitable<bool> serve_admin(app& a, connection& c, request_context& ctx) {
         if (ctx.body.size() + n > 1024 * 1024) co_return false;
         ctx.body.append(reinterpret_cast<const char*>(chunk.data()), n);
     }
-    auto [status, value] = route(a, ctx);
+    // A named pair, not structured bindings: they would live across the co_await below.
+    std::pair<int, json::value> routed = route(a, ctx);
+    const bool clock_set = routed.first == 200 && ctx.raw_path == "/_localaws/clock" &&
+                           (ctx.method == "PUT" || ctx.method == "POST");
+    if (serverless::database* db = a.database(); db && clock_set) {
+        // PostgreSQL checks passwords by the wall clock: their expiries move with the offset before
+        // this call returns, so the next connection already sees the new time. Blocking (SQL).
+        auto follow = [db] { return db->clock_moved(); };
+        std::string failure = co_await offload(a.blocking_pool(), follow);
+        if (!failure.empty()) {
+            std::fprintf(stderr, "localaws: 500 from the admin clock: %s\n", failure.c_str());
+            routed = {500, json::object{{"error", failure}}};
+        }
+    }
     service_response resp;
-    resp.body = json::serialize(value);
+    resp.body = json::serialize(routed.second);
     write_plan plan;
-    plan.status = status;
+    plan.status = routed.first;
     plan.content_type = "application/json";
     plan.keep_alive = c.parser->get().keep_alive();
     bool ok = false;

@@ -80,10 +80,12 @@ std::string app::region_of_bucket(std::string_view bucket) const {
     return region ? *region : region_;
 }
 
-const serverless::workgroup* app::find_workgroup(std::string_view name) const {
-    for (const auto& w : workgroups_)
-        if (w.name == name) return &w;
-    return nullptr;
+const serverless::workgroup* app::find_workgroup(std::string_view account, std::string_view name) const {
+    return serverless::find_workgroup(workgroups_, account, name);
+}
+
+std::string app::workgroup_arn_for(std::string_view account, std::string_view name) const {
+    return serverless::workgroup_arn_for(workgroups_, region_, account, name);
 }
 
 }  // namespace localaws

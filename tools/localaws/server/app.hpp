@@ -7,7 +7,8 @@
 // "clock_offset_seconds") sets. It models time passing for everything time-limited that localaws
 // issues — STS sessions, presigned URLs, database passwords — so a test can expire a session without
 // sleeping. The SigV4 request-time skew check keeps using the wall clock, because clients sign with
-// theirs.
+// theirs. PostgreSQL checks a password's VALID UNTIL by the wall clock too, so the database is told
+// when the offset moves (serverless::database::clock_moved; the admin endpoint does it).
 
 #include "tools/localaws/serverless/workgroups.hpp"
 #include "tools/localaws/server/registry.hpp"
@@ -31,6 +32,7 @@ namespace s3 { class disk_store; class multipart_store; }
 namespace admin { class faults; class counters; }
 namespace log { class request_log; }
 namespace metadata { class instance_metadata; }
+namespace serverless { class database; }
 
 struct app_options {
     std::filesystem::path data_dir;
@@ -75,12 +77,15 @@ public:
     boost::asio::thread_pool& blocking_pool() { return *pool_; }
 
     const std::vector<serverless::workgroup>& workgroups() const { return workgroups_; }
-    const serverless::workgroup* find_workgroup(std::string_view name) const;
-    // Called (on a handler's thread) each time GetCredentials issues a database password.
-    void on_db_credentials(serverless::credentials_hook hook) { credential_hooks_.push_back(std::move(hook)); }
-    void notify_db_credentials(const serverless::db_credentials& c) const {
-        for (const auto& h : credential_hooks_) h(c);
-    }
+    // Workgroup names are unique per account (and region): a caller sees only its account's.
+    const serverless::workgroup* find_workgroup(std::string_view account, std::string_view name) const;
+    // The resource to authorise a call naming workgroup `name` on, before looking it up
+    // (serverless/workgroups.hpp: workgroup_arn_for).
+    std::string workgroup_arn_for(std::string_view account, std::string_view name) const;
+    // The database behind the workgroups (the Data API service attaches it before serving; null
+    // in a localaws without one): its endpoint, and GetCredentials' passwords made real.
+    void attach_database(serverless::database* db) { database_ = db; }
+    serverless::database* database() const { return database_; }
 
 private:
     boost::json::value config_;
@@ -99,7 +104,7 @@ private:
     std::unique_ptr<metadata::instance_metadata> metadata_;
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::vector<serverless::workgroup> workgroups_;
-    std::vector<serverless::credentials_hook> credential_hooks_;
+    serverless::database* database_ = nullptr;
 };
 
 }  // namespace localaws

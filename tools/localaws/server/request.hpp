@@ -35,6 +35,9 @@ struct aws_error {
     // Extra elements some S3 errors carry (<Key>, <BucketName>, <StringToSign> ...), in order.
     std::vector<std::pair<std::string, std::string>> details;
     bool sender_fault = true;  // Query <Type>Sender</Type> vs Receiver
+    // Why a 5xx happened, for localaws's stderr only (the session logs every 5xx a handler
+    // returns); never sent to the client, never a secret.
+    std::string cause;
 };
 
 // Header lookup over the request's headers (names compared case-insensitively).

@@ -26,7 +26,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -73,6 +75,19 @@ std::optional<std::uint64_t> parse_u64(std::string_view s) {
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
     return v;
+}
+
+// Every 5xx localaws answers of its own accord goes to stderr with its cause: the client sees only
+// AWS's words ("An internal error occurred"), and an operator must be able to find out why (a
+// PostgreSQL that cannot start used to make every Data API call fail with nothing said anywhere).
+// Injected faults are the test's intent, not failures, and are not logged. One write per line, so
+// lines from several threads do not interleave.
+void log_server_error(const request_context& ctx, const aws_error& e) {
+    std::string why = e.cause.empty() ? e.message : e.cause;
+    std::replace(why.begin(), why.end(), '\n', ' ');  // a tool's output quoted in it: one line per error
+    std::string line = "localaws: " + std::to_string(e.status) + " " + e.code + " for " + ctx.service + "." +
+                       ctx.operation + " (request " + ctx.request_id + "): " + why + "\n";
+    std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 bool is_hex_sha256(std::string_view s) {
@@ -229,8 +244,10 @@ asio::awaitable<service_response> dispatch(app& a, connection& c, request_contex
     }
     try {
         co_return co_await entry->handler(ctx);
-    } catch (const std::exception&) {
-        co_return service_response::from_error(injected_error(svc->protocol, "InternalError", false));
+    } catch (const std::exception& e) {
+        auto error = injected_error(svc->protocol, "InternalError", false);
+        error.cause = std::string("the handler threw: ") + e.what();
+        co_return service_response::from_error(std::move(error));
     }
 }
 
@@ -259,6 +276,8 @@ asio::awaitable<bool> handle_one(app& a, connection& c) {
     service_response resp = co_await dispatch(a, c, ctx, ex);
     const protocol proto = ex.service ? ex.service->protocol : protocol::rest_xml_s3;
     if (ctx.request_id.empty()) ctx.request_id = new_request_id_s3();
+    const bool injected = ex.faults.kind != admin::injected::none || resp.error_with_200;
+    if (resp.error && resp.error->status >= 500 && !injected) log_server_error(ctx, *resp.error);
 
     // A body the handler left unread: drain a small one so the connection stays usable.
     bool reusable = req.keep_alive();

@@ -21,6 +21,8 @@ std::vector<workgroup> load_workgroups(const json::value& config, std::string_vi
             g.id = wo.at("id").as_string();
             g.account_id = account;
             if (const auto* ns = wo.if_contains("namespace")) g.namespace_name = ns->as_string();
+            if (const auto* d = wo.if_contains("custom_domain_name"); d && d->is_string())
+                g.custom_domain_name = d->as_string();
             g.arn = "arn:aws:redshift-serverless:" + std::string(region) + ":" + account + ":workgroup/" + g.id;
             if (const auto* dbs = wo.if_contains("databases"); dbs && dbs->is_array())
                 for (const auto& d : dbs->as_array()) g.databases.emplace_back(d.as_string());
@@ -28,6 +30,19 @@ std::vector<workgroup> load_workgroups(const json::value& config, std::string_vi
         }
     }
     return out;
+}
+
+const workgroup* find_workgroup(const std::vector<workgroup>& all, std::string_view account, std::string_view name) {
+    for (const auto& w : all)
+        if (w.account_id == account && w.name == name) return &w;
+    return nullptr;
+}
+
+std::string workgroup_arn_for(const std::vector<workgroup>& all, std::string_view region, std::string_view account,
+                              std::string_view name) {
+    if (const auto* w = find_workgroup(all, account, name)) return w->arn;
+    return "arn:aws:redshift-serverless:" + std::string(region) + ":" + std::string(account) + ":workgroup/" +
+           std::string(name);
 }
 
 }  // namespace localaws::serverless

@@ -1,12 +1,10 @@
 #pragma once
-// Redshift Serverless workgroups as configured (accounts[].workgroups in the config), and the hook
-// through which the Data API side learns of database credentials handed out by GetCredentials (it
-// creates or updates the database user with that password).
+// Redshift Serverless workgroups as configured (accounts[].workgroups in the config), and the
+// database credentials GetCredentials hands out (serverless/database.hpp makes them work).
 
 #include <boost/json/fwd.hpp>
 
 #include <chrono>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +15,7 @@ struct workgroup {
     std::string id;              // a UUID, stable across restarts (from config)
     std::string account_id;
     std::string namespace_name;  // "default-namespace"
+    std::string custom_domain_name;  // optional ("custom_domain_name"): GetCredentials' customDomainName
     std::string arn;             // arn:aws:redshift-serverless:<region>:<account>:workgroup/<id>
     std::vector<std::string> databases;  // "dev"
 };
@@ -30,8 +29,14 @@ struct db_credentials {
     std::string db_roles;     // the principal's RedshiftDbRoles tag ("rss_admin"), colon-separated
 };
 
-using credentials_hook = std::function<void(const db_credentials&)>;
-
 std::vector<workgroup> load_workgroups(const boost::json::value& config, std::string_view region);
+
+// The ARN a workgroup named `name` in `account` would have: its own when it exists, else one
+// built from the name (there is no id to build it from). IAM decides on it before localaws looks
+// the workgroup up, as AWS does, so a caller without permission learns nothing about existence.
+std::string workgroup_arn_for(const std::vector<workgroup>& all, std::string_view region, std::string_view account,
+                              std::string_view name);
+// The workgroup `name` of `account` (names are unique per account and region), or null.
+const workgroup* find_workgroup(const std::vector<workgroup>& all, std::string_view account, std::string_view name);
 
 }  // namespace localaws::serverless

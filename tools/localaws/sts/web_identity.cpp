@@ -55,6 +55,17 @@ std::vector<oidc_provider> load_providers(const json::value& config) {
     return out;
 }
 
+// "arn:aws:iam::<account>:role/<name>" -> "<account>" (empty when it is no ARN).
+std::string account_of_arn(const std::string& arn) {
+    std::size_t at = 0;
+    for (int colon = 0; colon < 4; ++colon) {
+        at = arn.find(':', at);
+        if (at == std::string::npos) return {};
+        ++at;
+    }
+    return arn.substr(at, arn.find(':', at) - at);
+}
+
 aws_error invalid_token(std::string message) { return {400, "InvalidIdentityToken", std::move(message), {}, true}; }
 
 service_response assume_role_with_web_identity(request_context& ctx, const std::vector<oidc_provider>& providers) {
@@ -74,10 +85,14 @@ service_response assume_role_with_web_identity(request_context& ctx, const std::
     if (!token)
         return service_response::from_error(invalid_token(
             "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)"));
+    // The provider is looked up in the account the RoleArn names, whether or not the role exists:
+    // a missing role then fails the trust check below like a role that does not trust the caller
+    // (AccessDenied), telling the caller nothing about which roles exist.
     const iam::role* role = a.iam().find_role(role_arn);
+    const std::string role_account = account_of_arn(role_arn);
     const oidc_provider* provider = nullptr;
     for (const auto& p : providers)
-        if (p.url == token->issuer && role && p.account_id == role->account_id) provider = &p;
+        if (p.url == token->issuer && p.account_id == role_account) provider = &p;
     if (!provider)
         return service_response::from_error(
             invalid_token("No OpenIDConnect provider found in your account for " + token->issuer));
@@ -100,8 +115,8 @@ service_response assume_role_with_web_identity(request_context& ctx, const std::
                                       {provider->condition_prefix + ":aud", *audience},
                                       {"sts:RoleSessionName", session}};
     iam::caller federated{provider->arn, provider->account_id, {}, false, true};
-    bool trusted = iam::evaluate_trust(role->trust, federated, "sts:AssumeRoleWithWebIdentity", conditions) ==
-                   iam::decision::allow;
+    bool trusted = role && iam::evaluate_trust(role->trust, federated, "sts:AssumeRoleWithWebIdentity", conditions) ==
+                               iam::decision::allow;
     ctx.actions_checked.push_back(trusted ? "sts:AssumeRoleWithWebIdentity" : "!sts:AssumeRoleWithWebIdentity");
     if (!trusted)
         return service_response::from_error(

@@ -1,6 +1,5 @@
 #include "tools/localaws/redshift/pg/cluster.hpp"
 
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,9 +7,33 @@
 #include <system_error>
 
 #include "tools/localaws/redshift/pg/child_process.hpp"
+#include "tools/localaws/redshift/pg/tls_files.hpp"
 
 namespace localaws::redshift::pg {
 namespace fs = std::filesystem;
+
+namespace {
+
+// A postgresql.conf string value: 'it''s'.
+std::string setting_quote(const std::string& value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+// The last line PostgreSQL logged before it gave up: usually the reason ("FATAL: ...").
+std::string last_line(const fs::path& file) {
+    std::ifstream in(file);
+    std::string line, last;
+    while (std::getline(in, line))
+        if (!line.empty()) last = line;
+    return last;
+}
+
+}  // namespace
 
 std::string conninfo_quote(const std::string& value) {
     std::string out = "'";
@@ -30,7 +53,8 @@ cluster::~cluster() {
     if (running_) stop();
 }
 
-std::string cluster::prepare_directories() {
+std::string cluster::prepare() {
+    if (prepared_ || !options_.external_conninfo.empty()) return {};
     std::error_code ec;
     fs::create_directories(options_.dir, ec);
     if (ec) return "cannot create " + options_.dir.string() + ": " + ec.message();
@@ -44,31 +68,43 @@ std::string cluster::prepare_directories() {
     ::chmod(socket_dir_.c_str(), 0700);
     as_root_ = ::geteuid() == 0;
     if (as_root_) {
-        passwd* pw = ::getpwnam(options_.os_user.c_str());
-        if (!pw) return "running as root needs an unprivileged OS user '" + options_.os_user + "' to run PostgreSQL";
-        owner_uid_ = pw->pw_uid;
-        owner_gid_ = pw->pw_gid;
+        const fs::path log = options_.dir / "ctl.log";
+        if (auto e = choose_os_user_runner(options_.os_user, options_.dir, log, runner_); !e.empty()) return e;
         for (const fs::path& p : {options_.dir, socket_dir_}) {
-            if (::chown(p.c_str(), owner_uid_, owner_gid_) != 0) return "cannot chown " + p.string();
+            if (::chown(p.c_str(), runner_.uid, runner_.gid) != 0) return "cannot chown " + p.string();
         }
-        if (fs::exists(data_dir_) && ::chown(data_dir_.c_str(), owner_uid_, owner_gid_) != 0)
+        if (fs::exists(data_dir_) && ::chown(data_dir_.c_str(), runner_.uid, runner_.gid) != 0)
             return "cannot chown " + data_dir_.string();
     }
+    if (auto e = prepare_tls(); !e.empty()) return e;
+    prepared_ = true;
+    return {};
+}
+
+std::string cluster::prepare_tls() {
+    if (!options_.tls) return {};
+    const fs::path dir = options_.dir / "tls";
+    tls_files files;
+    bool created = false;
+    if (auto e = ensure_tls_files(dir, files, created); !e.empty()) return "TLS certificates: " + e;
+    ca_file_ = files.ca_cert;
+    cert_file_ = files.server_cert;
+    key_file_ = files.server_key;
+    // The CA's key stays localaws's (0600, its owner); PostgreSQL reads its certificate and key,
+    // and wants the key owned by the user it runs as with no access for others.
+    ::chmod(dir.c_str(), 0755);
+    if (as_root_ && ::chown(key_file_.c_str(), runner_.uid, runner_.gid) != 0)
+        return "cannot chown " + key_file_.string();
     return {};
 }
 
 std::string cluster::run_as_owner(std::vector<std::string> argv) {
-    if (as_root_) argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", options_.os_user, "--"});
+    const std::string program = fs::path(argv.front()).filename().string();
+    if (as_root_) argv.insert(argv.begin(), runner_.prefix.begin(), runner_.prefix.end());
     child_outcome outcome = run_child(argv, options_.dir / "ctl.log");
     if (!outcome.started) return outcome.error;
-    if (outcome.exit_code != 0) {
-        std::string hint;
-        if (as_root_ && outcome.error.find("ermission denied") != std::string::npos)
-            hint = " (every parent directory of " + options_.dir.string() + " must be traversable by OS user " +
-                   options_.os_user + ")";
-        return fs::path(argv[as_root_ ? 4 : 0]).filename().string() + " failed (exit " +
-               std::to_string(outcome.exit_code) + "): " + outcome.error + hint;
-    }
+    if (outcome.exit_code != 0)
+        return program + " failed (exit " + std::to_string(outcome.exit_code) + "): " + outcome.error;
     return {};
 }
 
@@ -85,13 +121,16 @@ std::string cluster::write_settings() {
     conf << "# written by localaws at every start\n"
          << "listen_addresses = '" << (options_.tcp_port > 0 ? "127.0.0.1" : "") << "'\n"
          << "port = " << (options_.tcp_port > 0 ? options_.tcp_port : 5432) << "\n"
-         << "unix_socket_directories = '" << socket_dir_.string() << "'\n"
+         << "unix_socket_directories = " << setting_quote(socket_dir_.string()) << "\n"
          << "unix_socket_permissions = 0700\n"
          << "max_connections = " << options_.max_connections << "\n"
          << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
          << "password_encryption = 'scram-sha-256'\n"
          << "timezone = 'UTC'\nlog_timezone = 'UTC'\ndatestyle = 'ISO, MDY'\n"
          << "logging_collector = off\nlog_min_messages = warning\n";
+    if (options_.tls && options_.tcp_port > 0)
+        conf << "ssl = on\nssl_cert_file = " << setting_quote(cert_file_.string())
+             << "\nssl_key_file = " << setting_quote(key_file_.string()) << "\nssl_min_protocol_version = 'TLSv1.2'\n";
     if (!conf) return "cannot write " + (data_dir_ / "localaws.conf").string();
     conf.close();
     const fs::path main_conf = data_dir_ / "postgresql.conf";
@@ -101,13 +140,40 @@ std::string cluster::write_settings() {
         std::ofstream out(main_conf, std::ios::app);
         out << "\ninclude_if_exists = 'localaws.conf'\n";
     }
-    if (as_root_) ::chown((data_dir_ / "localaws.conf").c_str(), owner_uid_, owner_gid_);
+    if (as_root_) ::chown((data_dir_ / "localaws.conf").c_str(), runner_.uid, runner_.gid);
+    return write_hba();
+}
+
+std::string cluster::write_hba() {
+    const fs::path path = data_dir_ / "pg_hba.conf";
+    std::ofstream hba(path, std::ios::trunc);
+    const std::string members = std::string("+") + endpoint_login_role;
+    hba << "# written by localaws at every start: who may connect (tools/localaws/redshift/pg/cluster.hpp)\n"
+        << "local      all  all  trust\n";
+    if (options_.tls) {
+        hba << "hostnossl  all  all  0.0.0.0/0  reject\n"
+            << "hostnossl  all  all  ::/0  reject\n"
+            << "hostssl    all  " << members << "  127.0.0.1/32  scram-sha-256\n";
+    } else {
+        hba << "host       all  " << members << "  127.0.0.1/32  scram-sha-256\n";
+    }
+    if (!hba) return "cannot write " + path.string();
+    hba.close();
+    if (as_root_) ::chown(path.c_str(), runner_.uid, runner_.gid);
     return {};
+}
+
+void cluster::link_default_socket() {
+    if (options_.tcp_port <= 0 || options_.tcp_port == 5432) return;
+    const fs::path link = socket_dir_ / ".s.PGSQL.5432";
+    std::error_code ec;
+    fs::remove(link, ec);
+    fs::create_symlink(".s.PGSQL." + std::to_string(options_.tcp_port), link, ec);
 }
 
 bool cluster::server_running() {
     std::vector<std::string> argv{(options_.bin_dir / "pg_ctl").string(), "status", "-D", data_dir_.string()};
-    if (as_root_) argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", options_.os_user, "--"});
+    if (as_root_) argv.insert(argv.begin(), runner_.prefix.begin(), runner_.prefix.end());
     child_outcome outcome = run_child(argv, options_.dir / "ctl.log");
     return outcome.started && outcome.exit_code == 0;  // 3: not running; 4: no data directory
 }
@@ -118,7 +184,7 @@ std::string cluster::start() {
         running_ = true;
         return {};
     }
-    if (std::string e = prepare_directories(); !e.empty()) return e;
+    if (std::string e = prepare(); !e.empty()) return e;
     if (!fs::exists(data_dir_ / "PG_VERSION")) {
         if (std::string e = initdb(); !e.empty()) return e;
     }
@@ -134,9 +200,20 @@ std::string cluster::start() {
     if (std::string e = run_as_owner({(options_.bin_dir / "pg_ctl").string(), "start", "-w", "-t", "60", "-D",
                                       data_dir_.string(), "-l", (options_.dir / "server.log").string()});
         !e.empty())
-        return e + " (see " + (options_.dir / "server.log").string() + ")";
+        return e + " (" + server_log_tail() + "; see " + (options_.dir / "server.log").string() + ")";
+    link_default_socket();
     running_ = true;
     return {};
+}
+
+std::string cluster::server_log_tail() const {
+    std::string line = last_line(options_.dir / "server.log");
+    return line.empty() ? "PostgreSQL logged nothing" : "PostgreSQL's last words: " + line;
+}
+
+bool cluster::exists() const {
+    std::error_code ec;
+    return options_.external_conninfo.empty() && fs::exists(data_dir_ / "PG_VERSION", ec);
 }
 
 std::string cluster::stop() {
