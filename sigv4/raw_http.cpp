@@ -76,7 +76,7 @@ std::string render_signed_request(const raw_http_request& raw, const signature& 
     line.append(raw.version);
     std::string out;
     append_line(out, line, raw.crlf);
-    for (const auto& line : raw.header_lines) append_line(out, line, raw.crlf);
+    for (const auto& header_line : raw.header_lines) append_line(out, header_line, raw.crlf);
     for (const auto& h : sig.headers_to_add) append_line(out, h.name + ":" + h.value, raw.crlf);
     append_line(out, {}, raw.crlf);
     out.append(raw.request.body);
