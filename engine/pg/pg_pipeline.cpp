@@ -45,7 +45,7 @@ std::vector<column> columns_of(const PGresult* r) {
     std::vector<column> out;
     const int n = PQnfields(r);
     out.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) out.push_back({PQfname(r, i), static_cast<std::uint32_t>(PQftype(r, i))});
+    for (int i = 0; i < n; ++i) out.push_back({PQfname(r, i), static_cast<std::uint32_t>(PQftype(r, i)), PQfmod(r, i)});
     return out;
 }
 

@@ -13,6 +13,7 @@ namespace shiftsync::engine::pg {
 struct column {
     std::string name;
     std::uint32_t type_oid = 0;
+    int type_modifier = -1;  // PQfmod: varchar's length + 4, numeric's (precision << 16 | scale) + 4; -1 none
 };
 
 using row = std::vector<std::optional<std::string>>;

@@ -92,3 +92,19 @@ TEST(DataApiCodec, MotoStyleResult) {
     ASSERT_TRUE(page) << page.error().message();
     EXPECT_EQ(page->rows.size(), 2u);
 }
+
+TEST(RedshiftServerless, ParsesGetWorkgroup) {
+    auto wg = redshift_serverless::parse_get_workgroup(
+        R"({"workgroup":{"workgroupName":"analytics","workgroupArn":"arn:aws:redshift-serverless:us-east-1:123456789012:workgroup/x",)"
+        R"("status":"AVAILABLE","namespaceName":"ns","endpoint":{"address":"analytics.123456789012.us-east-1.redshift-serverless.amazonaws.com","port":5440,"vpcEndpoints":[]}}})");
+    ASSERT_TRUE(wg);
+    EXPECT_EQ(wg->name, "analytics");
+    EXPECT_EQ(wg->status, "AVAILABLE");
+    ASSERT_TRUE(wg->endpoint);
+    EXPECT_EQ(wg->endpoint->port, 5440);
+    auto creating = redshift_serverless::parse_get_workgroup(R"({"workgroup":{"workgroupName":"w","status":"CREATING"}})");
+    ASSERT_TRUE(creating);
+    EXPECT_FALSE(creating->endpoint);
+    EXPECT_FALSE(redshift_serverless::parse_get_workgroup(R"({"workgroup":{"endpoint":{"address":"a","port":0}}})"));
+    EXPECT_FALSE(redshift_serverless::parse_get_workgroup("[]"));
+}

@@ -1,9 +1,16 @@
-// `shiftsync query "SQL"`: runs one statement through the Data API and streams its rows to stdout.
+// `shiftsync query "SQL"`: runs one statement through the Data API (or the workgroup's endpoint) and
+// streams its rows to stdout.
 
 #include "tools/shiftsync/commands/commands.hpp"
 #include "tools/shiftsync/connection/connection.hpp"
+#include "tools/shiftsync/connection/endpoint_session.hpp"
+#include "transfer/endpoint/result_shape.hpp"
 #include "tools/shiftsync/output/row_writer.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/core.h>
 
 #include <map>
@@ -22,6 +29,115 @@ struct query_flags {
     double timeout_seconds = 0;           // 0: the waiter's default (24 h)
 };
 
+namespace asio = boost::asio;
+namespace ep = transfer::endpoint;
+namespace pg = engine::pg;
+
+// The rows affected a command tag reports ("INSERT 0 3" -> 3), -1 for none.
+long long rows_affected(const std::string& tag) {
+    auto space = tag.rfind(' ');
+    if (space == std::string::npos) return -1;
+    try {
+        return std::stoll(tag.substr(space + 1));
+    } catch (...) {
+        return -1;
+    }
+}
+
+struct endpoint_outcome {
+    boost::system::result<pg::statement_result> result = make_error_code(pg::errc::closed);
+    pg::pg_diagnostics pg_diag;
+    aws::diagnostics diag;  // a failed GetCredentials or login
+    std::string failure;    // a value that did not convert
+};
+
+// One statement on a pooled connection, its rows converted and written as they stream in.
+asio::awaitable<void> stream_on_endpoint(ep::endpoint_pool& pool, std::string sql, std::vector<pg::parameter> values,
+                                         row_writer& writer, endpoint_outcome& out) {
+    auto lease = co_await pool.async_acquire(out.diag);
+    if (!lease) {
+        out.result = lease.error();
+        co_return;
+    }
+    std::vector<rd::column_metadata> columns;
+    pg::row_sink sink;
+    sink.on_columns = [&](const std::vector<pg::column>& described) {
+        columns = ep::column_metadata_of(described);
+        writer.columns(columns);
+    };
+    rd::row converted;
+    sink.on_row = [&](const pg::row& values_in) {
+        converted.resize(values_in.size());
+        for (std::size_t i = 0; i < values_in.size(); ++i)
+            if (!ep::field_of(columns.at(i), values_in[i], converted[i], out.failure)) return false;
+        writer.row(converted);
+        return true;
+    };
+    out.result = co_await (*lease)->async_execute(std::move(sql), std::move(values), std::move(sink), out.pg_diag);
+}
+
+int run_query_on_endpoint(const query_flags& flags, const std::vector<rd::statement_parameter>& named) {
+    std::string sql;
+    std::vector<pg::parameter> values;
+    std::string why;
+    if (!ep::positional_parameters(flags.sql, named, sql, values, why)) {
+        fmt::print(stderr, "shiftsync query: {}\n", why);
+        return 2;
+    }
+    auto conn = connection::open(flags.connection);
+    if (!conn) return 2;
+    bool usage_error = false;
+    auto endpoint = endpoint_session::open(*conn, usage_error);
+    if (!endpoint) return usage_error ? 2 : 1;
+
+    auto writer = make_row_writer(flags.format, stdout);
+    endpoint_outcome out;
+    auto executor = conn->context().get_executor();
+    asio::cancellation_signal stop;
+    asio::steady_timer deadline(executor);
+    if (flags.timeout_seconds > 0) {
+        deadline.expires_after(std::chrono::milliseconds(static_cast<long long>(flags.timeout_seconds * 1000)));
+        deadline.async_wait([&](boost::system::error_code ec) {
+            if (!ec) stop.emit(asio::cancellation_type::terminal);
+        });
+    }
+    asio::co_spawn(executor, stream_on_endpoint(endpoint->pool(), std::move(sql), std::move(values), *writer, out),
+                   asio::bind_cancellation_slot(stop.slot(), [&](std::exception_ptr e) {
+                       deadline.cancel();
+                       if (e) std::rethrow_exception(e);
+                   }));
+    conn->context().run();
+    conn->context().restart();
+    writer->finish();
+    const std::string where = endpoint->pool().settings().address.to_string();
+    if (!out.failure.empty()) {
+        fmt::print(stderr, "shiftsync query: a result row from the endpoint {}: {}\n", where, out.failure);
+        return 1;
+    }
+    if (!out.result) {
+        if (out.result.error() == pg::errc::cancelled) {
+            fmt::print(stderr, "shiftsync query: the statement ran longer than --timeout {} s and was cancelled\n",
+                       flags.timeout_seconds);
+            return 1;
+        }
+        if (!out.diag.service.empty() || !out.diag.code.empty()) {
+            report("query", out.diag.service == "endpoint" ? "connecting" : "GetCredentials", out.result.error(),
+                   out.diag);
+            return 1;
+        }
+        aws::diagnostics diag;
+        ep::describe_failure(endpoint->pool().settings(), out.pg_diag, diag);
+        report("query", "the statement", out.result.error(), diag);
+        return 1;
+    }
+    if (out.result->columns.empty()) {
+        long long affected = rows_affected(out.result->command_tag);
+        if (affected >= 0) fmt::print(stderr, "{} rows affected\n", affected);
+        else fmt::print(stderr, "{}\n", out.result->command_tag);
+    }
+    return 0;
+}
+
 int run_query(const query_flags& flags) {
     rd::execute_request request{.sql = flags.sql, .database = flags.connection.database,
                                 .workgroup = flags.connection.workgroup};
@@ -33,6 +149,7 @@ int run_query(const query_flags& flags) {
         }
         request.parameters.push_back({p.substr(0, eq), p.substr(eq + 1)});
     }
+    if (flags.connection.uses_endpoint()) return run_query_on_endpoint(flags, request.parameters);
     auto conn = connection::open(flags.connection);
     if (!conn) return 2;
 
@@ -74,7 +191,7 @@ int run_query(const query_flags& flags) {
 
 command_runner add_query_command(CLI::App& app) {
     auto flags = std::make_shared<query_flags>();
-    auto* cmd = app.add_subcommand("query", "Run SQL through the Redshift Data API and stream the rows to stdout");
+    auto* cmd = app.add_subcommand("query", "Run SQL through the Redshift Data API (or the endpoint) and stream the rows to stdout");
     cmd->add_option("sql", flags->sql, "The statement")->required();
     std::map<std::string, row_format> formats{{"csv", row_format::csv}, {"ndjson", row_format::ndjson},
                                               {"table", row_format::table}};

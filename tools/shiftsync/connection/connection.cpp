@@ -34,6 +34,19 @@ void connection_flags::add_to(CLI::App& command) {
     command.add_option("--workgroup", workgroup, "Redshift Serverless workgroup")->capture_default_str();
     command.add_option("--database", database, "Database")->capture_default_str();
     add_aws_to(command);
+    command.add_option("--connection-method", connection_method,
+                       "data-api (HTTPS) or endpoint (the workgroup's PostgreSQL-protocol endpoint)")
+        ->check(CLI::IsMember({"data-api", "endpoint"}))
+        ->capture_default_str();
+    command.add_option("--db-endpoint", db_endpoint,
+                       "The endpoint as HOST:PORT (default: <workgroup>.<account>.<region>.redshift-serverless."
+                       "amazonaws.com:5439)");
+    command.add_flag("--discover-endpoint", discover_endpoint,
+                     "Ask GetWorkgroup where the endpoint is (needs redshift-serverless:GetWorkgroup)");
+    command.add_option("--db-ca", db_ca, "CA bundle to verify the endpoint's certificate (default: the system's)");
+    command.add_option("--db-sslmode", db_sslmode, "TLS verification: verify-full, verify-ca or require")
+        ->check(CLI::IsMember({"verify-full", "verify-ca", "require"}))
+        ->capture_default_str();
 }
 
 void connection_flags::add_aws_to(CLI::App& command) {

@@ -26,7 +26,15 @@ struct connection_flags {
     std::string role_arn;
     std::string external_id;
     std::string endpoint_url;
+    // How statements reach the workgroup: "data-api" (HTTPS, the guide's default) or "endpoint" (a
+    // PostgreSQL-protocol connection with GetCredentials' temporary password; see endpoint_session).
+    std::string connection_method = "data-api";
+    std::string db_endpoint;  // HOST:PORT, instead of the derived name
+    bool discover_endpoint = false;
+    std::string db_ca;        // the CA bundle that signed the endpoint's certificate
+    std::string db_sslmode = "verify-full";
 
+    bool uses_endpoint() const { return connection_method == "endpoint"; }
     void add_to(CLI::App& command);
     // Only the AWS flags (--region --profile --role-arn --external-id --endpoint-url): S3 commands.
     void add_aws_to(CLI::App& command);
@@ -54,6 +62,7 @@ public:
 
     boost::asio::io_context& context() { return ctx_; }
     aws::redshift_data::redshift_data_client& data() { return *data_; }
+    engine::http::client& http() { return *http_; }
     const connection_flags& flags() const { return flags_; }
 
     // Runs a coroutine to completion on the connection's context.

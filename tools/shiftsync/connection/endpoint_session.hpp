@@ -1,0 +1,34 @@
+#pragma once
+// The endpoint path of the Redshift commands (--connection-method endpoint): where the workgroup's
+// endpoint is (--db-endpoint, else GetWorkgroup with --discover-endpoint, else the name AWS gives
+// it from the account and region), GetCredentials' temporary login, and a pool of TLS connections
+// (transfer/endpoint). Lives beside the command's connection, on its io_context.
+
+#include "aws/redshift_serverless/redshift_serverless_client.hpp"
+#include "transfer/endpoint/endpoint_pool.hpp"
+#include "tools/shiftsync/connection/connection.hpp"
+
+#include <memory>
+#include <string>
+
+namespace shiftsync::cli {
+
+class endpoint_session {
+public:
+    // Resolves where the endpoint is; on failure prints why to stderr and returns nullptr (exit 2
+    // for a usage error, which `usage_error` then says; 1 for a failed AWS call).
+    static std::unique_ptr<endpoint_session> open(connection& conn, bool& usage_error);
+
+    transfer::endpoint::endpoint_pool& pool() { return *pool_; }
+    transfer::endpoint::credential_cache& credentials() { return *credentials_; }
+
+private:
+    endpoint_session() = default;
+
+    std::unique_ptr<aws::service_client> serverless_service_;
+    std::unique_ptr<aws::redshift_serverless::redshift_serverless_client> serverless_;
+    std::unique_ptr<transfer::endpoint::credential_cache> credentials_;
+    std::unique_ptr<transfer::endpoint::endpoint_pool> pool_;
+};
+
+}  // namespace shiftsync::cli
