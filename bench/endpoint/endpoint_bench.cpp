@@ -6,9 +6,10 @@
 //       first line): run.sh hands them to pgbench and to the modes below through PGUSER/PGPASSWORD.
 //       Prints only the user. (localaws keeps one password per role: fetch once per run.)
 //   endpoint_bench throughput --host H --port P --dbname D --user U [--sslrootcert CA]
-//                             [--statements 10000] [--connections 1] [--depth 50]
+//                             [--statements 10000] [--connections 1] [--depth 50] [--sync statement|burst]
 //       `select $1::int` with $1 = 0 … N-1 over C connections, K statements in flight on each
-//       (pipelined), every answer checked against its parameter. Timed from the first statement
+//       (pipelined), every answer checked against its parameter; a Sync after each statement
+//       (engine/pg's default) or one per burst (sync_mode::per_burst). Timed from the first statement
 //       sent to the last answer, connections already open (as pgbench's tps). One JSON line.
 //   endpoint_bench latency --aws URL --host H --port P --dbname D --user U --sslrootcert CA
 //                          [--runs 200] [--warmup 20]
@@ -70,6 +71,7 @@ pg::connect_params connect_params_from(const options& o) {
     } else {
         k.emplace_back("sslmode", "disable");
     }
+    if (option(o, "sync", "statement") == "burst") params.sync = pg::sync_mode::per_burst;
     return params;
 }
 
@@ -193,6 +195,7 @@ int throughput(const options& o) {
     const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
     if (s.answered != statements) fail("only " + std::to_string(s.answered) + " answers");
     boost::json::object out{{"statements", statements}, {"connections", connections}, {"depth", depth},
+                            {"sync", option(o, "sync", "statement")},
                             {"seconds", seconds}, {"per_second", statements / seconds}};
     std::cout << boost::json::serialize(out) << "\n";
     return 0;
