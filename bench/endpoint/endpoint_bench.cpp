@@ -13,8 +13,9 @@
 //       sent to the last answer, connections already open (as pgbench's tps). One JSON line.
 //   endpoint_bench latency --aws URL --host H --port P --dbname D --user U --sslrootcert CA
 //                          [--runs 200] [--warmup 20]
-//       `select 1`, one at a time: on the endpoint (one connection), then through the Data API
-//       (ExecuteStatement, the adaptive wait, GetStatementResult — what `shiftsync query` does).
+//       `select 1`, one at a time, alternately on the endpoint (one connection, opened beforehand)
+//       and through the Data API (ExecuteStatement, the adaptive wait, GetStatementResult — what
+//       `shiftsync query` does).
 //       p50/p99 of each. One JSON line.
 //
 // With --sslrootcert the connection is sslmode=verify-full against that CA; without, sslmode=disable.
@@ -250,19 +251,18 @@ int latency(const options& o) {
     const int warmup = std::stoi(option(o, "warmup", "20"));
     asio::io_context ctx;
     auto conn = run(ctx, open_connection(connect_params_from(o)));
-    std::vector<double> endpoint_ms, data_api_ms;
-    for (int i = 0; i < warmup + runs; ++i) {
-        const double ms = run(ctx, endpoint_select_one(*conn));
-        if (i >= warmup) endpoint_ms.push_back(ms);
-    }
-    conn->close();
-
     aws_side side(ctx, option(o, "aws"));
     rd::redshift_data_client data(*side.data_service);
+    // Alternately, so that load from elsewhere on the machine hits both paths alike.
+    std::vector<double> endpoint_ms, data_api_ms;
     for (int i = 0; i < warmup + runs; ++i) {
-        const double ms = run(ctx, data_api_select_one(data));
-        if (i >= warmup) data_api_ms.push_back(ms);
+        const double on_endpoint = run(ctx, endpoint_select_one(*conn));
+        const double on_data_api = run(ctx, data_api_select_one(data));
+        if (i < warmup) continue;
+        endpoint_ms.push_back(on_endpoint);
+        data_api_ms.push_back(on_data_api);
     }
+    conn->close();
     const auto e = percentiles_of(endpoint_ms);
     const auto d = percentiles_of(data_api_ms);
     boost::json::object out{{"runs", runs},          {"endpoint_p50_ms", e.p50}, {"endpoint_p99_ms", e.p99},
