@@ -13,8 +13,8 @@
 //       sent to the last answer, connections already open (as pgbench's tps). One JSON line.
 //   endpoint_bench latency --aws URL --host H --port P --dbname D --user U --sslrootcert CA
 //                          [--runs 200] [--warmup 20]
-//       `select 1`, one at a time, alternately on the endpoint (one connection, opened beforehand)
-//       and through the Data API (ExecuteStatement, the adaptive wait, GetStatementResult — what
+//       `select 1`, one at a time, in alternate blocks of 20 on the endpoint (one connection, opened
+//       beforehand) and through the Data API (ExecuteStatement, the adaptive wait, GetStatementResult — what
 //       `shiftsync query` does).
 //       p50/p99 of each. One JSON line.
 //
@@ -253,14 +253,19 @@ int latency(const options& o) {
     auto conn = run(ctx, open_connection(connect_params_from(o)));
     aws_side side(ctx, option(o, "aws"));
     rd::redshift_data_client data(*side.data_service);
-    // Alternately, so that load from elsewhere on the machine hits both paths alike.
+    // In alternate blocks of 20 (each path warm within its block), so that load from elsewhere on
+    // the machine hits both paths alike; strictly alternating runs would measure the endpoint's
+    // backend waking up after each Data API call instead.
+    constexpr int block = 20;
+    for (int i = 0; i < warmup; ++i) {
+        run(ctx, endpoint_select_one(*conn));
+        run(ctx, data_api_select_one(data));
+    }
     std::vector<double> endpoint_ms, data_api_ms;
-    for (int i = 0; i < warmup + runs; ++i) {
-        const double on_endpoint = run(ctx, endpoint_select_one(*conn));
-        const double on_data_api = run(ctx, data_api_select_one(data));
-        if (i < warmup) continue;
-        endpoint_ms.push_back(on_endpoint);
-        data_api_ms.push_back(on_data_api);
+    for (int done = 0; done < runs; done += block) {
+        const int n = std::min(block, runs - done);
+        for (int i = 0; i < n; ++i) endpoint_ms.push_back(run(ctx, endpoint_select_one(*conn)));
+        for (int i = 0; i < n; ++i) data_api_ms.push_back(run(ctx, data_api_select_one(data)));
     }
     conn->close();
     const auto e = percentiles_of(endpoint_ms);
