@@ -46,6 +46,7 @@ asio::awaitable<boost::system::result<std::shared_ptr<connection>>> connect(asio
         co_return make_error_code(errc::connect_failed);
     }
     PQsetnonblocking(st->conn, 1);
+    st->sync = params.sync;
 
     // libpq's connect_timeout is not applied to PQconnectPoll: the deadline is ours.
     asio::steady_timer deadline(executor, params.connect_timeout);
@@ -105,7 +106,7 @@ void connection::close() {
 
 bool connection::is_open() const { return state_ && state_->conn && !state_->broken; }
 
-std::size_t connection::in_flight() const { return state_ ? state_->queue.size() : 0; }
+std::size_t connection::in_flight() const { return state_ ? state_->queue.size() - state_->sync_markers : 0; }
 
 int connection::server_pid() const { return state_ && state_->conn ? PQbackendPID(state_->conn) : 0; }
 

@@ -5,10 +5,10 @@
 // PQcancel, runs on a small thread of its own).
 //
 // Pipelined: the connection is in libpq's pipeline mode, so any number of statements may be in
-// flight on it at once, from any number of coroutines; results come back in the order sent. Each
-// statement is followed by its own Sync, so it runs in its own implicit transaction and a failing
-// statement fails alone (explicit BEGIN … COMMIT still works: send them in order from one
-// coroutine). A result is collected whole, or streamed row by row (single-row mode) to a
+// flight on it at once, from any number of coroutines; results come back in the order sent. By
+// default each statement is followed by its own Sync, so it runs in its own implicit transaction
+// and a failing statement fails alone (explicit BEGIN … COMMIT still works: send them in order from
+// one coroutine); sync_mode::per_burst trades that isolation for one write per burst. A result is collected whole, or streamed row by row (single-row mode) to a
 // row_sink, which keeps one row in memory.
 //
 // Cancellation: a statement whose awaiting coroutine is cancelled (a deadline, Ctrl-C) returns
@@ -35,12 +35,27 @@
 
 namespace shiftsync::engine::pg {
 
+// When a statement's Sync is sent (see connect_params::sync).
+enum class sync_mode {
+    // Each statement is followed by its own Sync: its own implicit transaction, a failure stays
+    // alone. libpq 15's PQpipelineSync also flushes, so each statement costs a network write, and
+    // the server (which flushes at every Sync) a write of its own.
+    per_statement,
+    // The statements sent in one burst (those the executor's ready coroutines send before it runs
+    // anything else: typically the callers woken by one batch of results) share one Sync: one
+    // write each way per burst, and one implicit transaction. A failing statement then fails the
+    // rest of its burst with errc::pipeline_aborted, and an explicit BEGIN … COMMIT must not be
+    // mixed with other callers' statements. For independent reads at high rates.
+    per_burst,
+};
+
 struct connect_params {
     // libpq connection keywords and values ("host", "port", "dbname", "user", "password",
     // "sslmode", "sslrootcert", …). Kept as pairs so that a password never has to be quoted into a
     // conninfo string that could end up in a log.
     std::vector<std::pair<std::string, std::string>> keywords;
     std::chrono::milliseconds connect_timeout{10'000};
+    sync_mode sync = sync_mode::per_statement;
 };
 
 class connection {

@@ -86,6 +86,7 @@ void connection::state::shut_down(errc why, const std::string& message) {
         conn = nullptr;
     }
     broken = true;
+    sync_markers = 0;
     while (!queue.empty()) {
         auto p = queue.front();
         queue.pop_front();
@@ -119,6 +120,25 @@ asio::awaitable<bool> connection::state::flush() {
     }
     flushing = false;
     co_return conn != nullptr;
+}
+
+asio::awaitable<bool> connection::state::close_burst() {
+    // One trip through the executor's queue lets the other ready coroutines (the callers woken by
+    // the same batch of results, typically) add their statements; then one Sync ends them all and
+    // one flush sends them. The reader expects the Sync's result where the marker sits.
+    auto self = shared_from_this();
+    co_await asio::post(executor, asio::use_awaitable);
+    burst_open = false;
+    if (!conn) co_return false;
+    if (PQpipelineSync(conn) != 1) {
+        shut_down(errc::connection_lost, trimmed(PQerrorMessage(conn)));
+        co_return false;
+    }
+    auto marker = std::make_shared<pending_statement>(executor);
+    marker->sync_marker = true;
+    queue.push_back(std::move(marker));
+    ++sync_markers;
+    co_return co_await flush();
 }
 
 void connection::state::take(pending_statement& p, PGresult* r) {
@@ -197,7 +217,7 @@ asio::awaitable<void> connection::state::read_results() {
         // Only ask for a result while one is expected and arrived: PQgetResult blocks otherwise.
         while (conn && !queue.empty() && PQisBusy(conn) == 0) {
             auto& p = *queue.front();
-            if (!p.results_ended) {
+            if (!p.results_ended && !p.sync_marker) {
                 if (p.streaming && !p.single_row_asked) {
                     p.single_row_asked = true;
                     PQsetSingleRowMode(conn);  // right before the statement's first result, as libpq asks
@@ -211,6 +231,10 @@ asio::awaitable<void> connection::state::read_results() {
                 PQclear(r);
                 continue;
             }
+            if (!p.sync_after && !p.sync_marker) {  // per_burst: its burst's Sync comes later
+                finish_front();
+                continue;
+            }
             PGresult* r = PQgetResult(conn);
             if (!r) break;  // its Sync has not arrived yet
             const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
@@ -219,6 +243,7 @@ asio::awaitable<void> connection::state::read_results() {
                 shut_down(errc::connection_lost, "the server's results went out of step with the statements sent");
                 break;
             }
+            if (p.sync_marker) --sync_markers;
             finish_front();
         }
         if (queue.empty() || !conn) break;
@@ -244,9 +269,10 @@ asio::awaitable<boost::system::result<statement_result>> connection::state::run(
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    const bool own_sync = sync == sync_mode::per_statement;
     if (PQsendQueryParams(conn, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr, nullptr,
                           0) != 1 ||
-        PQpipelineSync(conn) != 1) {
+        (own_sync && PQpipelineSync(conn) != 1)) {
         diag.message = trimmed(PQerrorMessage(conn));
         shut_down(errc::connection_lost, diag.message);
         co_return make_error_code(errc::connection_lost);
@@ -254,13 +280,19 @@ asio::awaitable<boost::system::result<statement_result>> connection::state::run(
     auto p = std::make_shared<pending_statement>(executor);
     p->sink = std::move(sink);
     p->streaming = streaming;
+    p->sync_after = own_sync;
     p->wake.expires_at(asio::steady_timer::time_point::max());
     queue.push_back(p);
     if (!reading) {
         reading = true;
         asio::co_spawn(executor, read_results(), asio::detached);
     }
-    co_await flush();
+    if (own_sync) {
+        co_await flush();
+    } else if (!burst_open) {
+        burst_open = true;  // this caller ends the burst; the others just wait for their results
+        co_await close_burst();
+    }
     if (!p->done) {
         error_code ec;
         co_await p->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));

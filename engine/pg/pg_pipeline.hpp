@@ -15,7 +15,7 @@ typedef struct pg_result PGresult;
 
 namespace shiftsync::engine::pg {
 
-// One statement in the pipeline.
+// One statement in the pipeline, or (sync_marker) a Sync sent after a per_burst burst.
 struct pending_statement {
     explicit pending_statement(boost::asio::any_io_executor ex) : wake(std::move(ex)) {}
 
@@ -28,6 +28,8 @@ struct pending_statement {
     bool done = false;              // result, ec and diag are final
     bool abandoned = false;         // its caller went away: cancel it once it runs, drop its result
     bool cancel_sent = false;
+    bool sync_after = false;        // its own Sync follows it (per_statement)
+    bool sync_marker = false;       // not a statement: the Sync that ends a burst (per_burst)
     statement_result result;
     boost::system::error_code ec;
     pg_diagnostics diag;
@@ -55,11 +57,15 @@ struct connection::state : std::enable_shared_from_this<connection::state> {
     bool reading = false;   // the reader coroutine runs
     bool flushing = false;  // a coroutine is pushing libpq's output buffer out
     bool connect_timed_out = false;
+    sync_mode sync = sync_mode::per_statement;
+    bool burst_open = false;  // per_burst: statements sent, their Sync still to come
     std::deque<std::shared_ptr<pending_statement>> queue;
+    std::size_t sync_markers = 0;  // in `queue`
 
 private:
     boost::asio::awaitable<void> read_results();
     boost::asio::awaitable<bool> flush();
+    boost::asio::awaitable<bool> close_burst();
     void take(pending_statement& p, PGresult* r);
     void finish_front();
     void cancel_front_if_abandoned();

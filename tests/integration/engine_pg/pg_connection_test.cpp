@@ -53,14 +53,17 @@ T run(asio::io_context& io, asio::awaitable<T> body) {
     return std::move(*out);
 }
 
-asio::awaitable<std::shared_ptr<pg::connection>> open_connection() {
+asio::awaitable<std::shared_ptr<pg::connection>> open_connection(pg::sync_mode sync) {
     pg::pg_diagnostics diag;
     auto executor = co_await asio::this_coro::executor;
     auto params = superuser();
+    params.sync = sync;
     auto c = co_await pg::connection::async_connect(executor, std::move(params), diag);
     if (!c) throw std::runtime_error("connect: " + diag.to_string());
     co_return *c;
 }
+
+asio::awaitable<std::shared_ptr<pg::connection>> open_connection() { return open_connection(pg::sync_mode::per_statement); }
 
 // (SQL as string_view: a std::string made from a literal inside co_await would be a temporary
 // with a destructor there, which GCC 12 miscompiles.)
@@ -113,11 +116,11 @@ asio::awaitable<void> doubled(pg::connection& c, int i, std::vector<std::string>
     if (++finished == got.size()) all_done.cancel();
 }
 
-TEST(PgConnection, AThousandPipelinedStatementsReturnInOrderOnOneConnection) {
+void a_thousand_pipelined_statements_return_in_order(pg::sync_mode sync) {
     asio::io_context io;
     constexpr int count = 1000;
     auto answers = run(io, [&]() -> asio::awaitable<std::vector<std::string>> {
-        auto c = co_await open_connection();
+        auto c = co_await open_connection(sync);
         std::vector<std::string> got(count);
         std::size_t most_in_flight = 0, finished = 0;
         auto executor = co_await asio::this_coro::executor;
@@ -134,6 +137,47 @@ TEST(PgConnection, AThousandPipelinedStatementsReturnInOrderOnOneConnection) {
         co_return got;
     }());
     for (int i = 0; i < count; ++i) ASSERT_EQ(answers[static_cast<std::size_t>(i)], std::to_string(i * 2)) << i;
+}
+
+TEST(PgConnection, AThousandPipelinedStatementsReturnInOrderOnOneConnection) {
+    a_thousand_pipelined_statements_return_in_order(pg::sync_mode::per_statement);
+}
+
+TEST(PgConnection, AThousandPipelinedStatementsReturnInOrderWithOneSyncPerBurst) {
+    a_thousand_pipelined_statements_return_in_order(pg::sync_mode::per_burst);
+}
+
+// One statement of a burst: its outcome into `out`.
+asio::awaitable<void> outcome_of(pg::connection& c, std::string sql, boost::system::error_code& out,
+                                 std::size_t& finished, std::size_t expected, asio::steady_timer& all_done) {
+    pg::pg_diagnostics diag;
+    std::vector<pg::parameter> none;
+    auto r = co_await c.async_execute(std::move(sql), std::move(none), diag);
+    out = r ? boost::system::error_code{} : r.error();
+    if (++finished == expected) all_done.cancel();
+}
+
+TEST(PgConnection, WithOneSyncPerBurstAFailureAbortsTheRestOfItsBurstOnly) {
+    asio::io_context io;
+    run(io, [&]() -> asio::awaitable<int> {
+        auto c = co_await open_connection(pg::sync_mode::per_burst);
+        auto executor = co_await asio::this_coro::executor;
+        const std::vector<std::string> burst{"select 1", "select * from no_such_table", "select 3"};
+        std::vector<boost::system::error_code> got(burst.size());
+        std::size_t finished = 0;
+        asio::steady_timer all_done(executor, asio::steady_timer::time_point::max());
+        for (std::size_t i = 0; i < burst.size(); ++i)
+            asio::co_spawn(executor, outcome_of(*c, burst[i], got[i], finished, burst.size(), all_done), asio::detached);
+        boost::system::error_code ignored;
+        co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        EXPECT_FALSE(got[0]) << got[0].message();
+        EXPECT_EQ(got[1], make_error_code(pg::errc::statement_failed));
+        EXPECT_EQ(got[2], make_error_code(pg::errc::pipeline_aborted));
+        EXPECT_EQ(c->in_flight(), 0u);  // the burst's Sync is not a statement
+        auto after = co_await must(*c, "select 7");  // the next burst runs
+        EXPECT_EQ(after.rows.at(0).at(0), std::optional<std::string>("7"));
+        co_return 0;
+    }());
 }
 
 TEST(PgConnection, AFailingStatementFailsAloneWithTheServersWords) {
