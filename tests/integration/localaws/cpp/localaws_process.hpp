@@ -67,7 +67,17 @@ public:
         }
         ::close(out[1]);
         std::string line = read_line(out[0], std::chrono::seconds(30));
+        // Right after it: "postgres HOST:PORT ca=PATH", the workgroup endpoint.
+        std::string second = line.rfind("ready ", 0) == 0 ? read_line(out[0], std::chrono::seconds(5)) : "";
         ::close(out[0]);
+        if (second.rfind("postgres ", 0) == 0) {
+            auto ca = second.find(" ca=");
+            auto address = second.substr(9, ca == std::string::npos ? std::string::npos : ca - 9);
+            auto colon = address.rfind(':');
+            pg_host_ = address.substr(0, colon);
+            pg_port_ = static_cast<unsigned short>(std::stoi(address.substr(colon + 1)));
+            if (ca != std::string::npos) pg_ca_ = second.substr(ca + 4);
+        }
         const std::string prefix = "ready http://127.0.0.1:";
         if (line.rfind(prefix, 0) != 0) {
             stop();
@@ -89,6 +99,10 @@ public:
 
     const std::string& endpoint() const { return endpoint_; }
     unsigned short port() const { return port_; }
+    // The workgroup endpoint (PostgreSQL over TLS) and the CA that signed its certificate.
+    const std::string& pg_host() const { return pg_host_; }
+    unsigned short pg_port() const { return pg_port_; }
+    const std::string& pg_ca() const { return pg_ca_; }
     const std::filesystem::path& data_dir() const { return data_dir_; }
 
     void kill() { signal_and_reap(SIGKILL, std::chrono::seconds(0)); }
@@ -129,6 +143,8 @@ private:
     std::filesystem::path data_dir_;
     pid_t pid_ = -1;
     std::string endpoint_;
+    std::string pg_host_, pg_ca_;
+    unsigned short pg_port_ = 0;
     unsigned short port_ = 0;
 };
 
