@@ -237,9 +237,9 @@ asio::awaitable<void> connection::state::read_results() {
             }
             PGresult* r = PQgetResult(conn);
             if (!r) break;  // its Sync has not arrived yet
-            const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+            const bool synced = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
             PQclear(r);
-            if (!sync) {
+            if (!synced) {
                 shut_down(errc::connection_lost, "the server's results went out of step with the statements sent");
                 break;
             }
