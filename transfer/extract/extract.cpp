@@ -64,11 +64,8 @@ asio::awaitable<result<read_path>> choose_path(extract_environment& env, const e
         stats.auto_reason = "no staging location, so the Data API";
         co_return read_path::data_api;
     }
-    const std::string explain = "EXPLAIN " + trim_query(request.sql);
-    auto done = co_await detail::run_statement(env, request, explain, stats.describe_calls, diag);
-    if (!done) co_return done.error();
-    const std::string no_token;
-    auto page = co_await env.data.async_get_statement_result(done->id, no_token, diag);
+    std::string explain = "EXPLAIN " + trim_query(request.sql);
+    auto page = co_await detail::first_page(env, request, std::move(explain), stats.describe_calls, diag);
     if (!page) co_return page.error();
     std::optional<plan_estimate> estimate;
     if (!page->rows.empty() && !page->rows[0].empty())
@@ -96,6 +93,8 @@ asio::awaitable<result<extract_stats>> extract(extract_environment& env, const e
     result<void> outcome;
     if (*path == read_path::unload)
         outcome = co_await detail::read_by_unload(env, request, sink, stats, diag);
+    else if (env.endpoint)
+        outcome = co_await detail::read_by_endpoint(env, request, sink, stats, diag);
     else
         outcome = co_await detail::read_by_data_api(env, request, sink, stats, diag);
     if (!outcome) {

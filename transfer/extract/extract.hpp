@@ -24,6 +24,10 @@
 #include <optional>
 #include <string>
 
+namespace shiftsync::transfer::endpoint {
+class endpoint_pool;
+}
+
 namespace shiftsync::transfer::extract {
 
 enum class read_path { automatic, data_api, unload };
@@ -73,6 +77,9 @@ struct extract_environment {
     s3::transfer_context* transfers = nullptr;  // needed by the unload path
     std::function<void(const std::string&)> warn;
     extract_progress progress;
+    // Set: every statement (EXPLAIN, LIMIT 0, UNLOAD, the query itself) runs on the workgroup's
+    // endpoint instead of the Data API; the query's rows come through a cursor, page by page.
+    endpoint::endpoint_pool* endpoint = nullptr;
 };
 
 boost::asio::awaitable<boost::system::result<extract_stats>> async_extract(extract_environment& env,

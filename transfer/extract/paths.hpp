@@ -14,6 +14,19 @@ boost::asio::awaitable<boost::system::result<void>> read_by_unload(extract_envir
                                                                   const extract_request& request, row_sink& sink,
                                                                   extract_stats& stats, aws::diagnostics& diag);
 
+// The endpoint's counterparts (endpoint_path.cpp): the query's rows through a cursor, page by page.
+boost::asio::awaitable<boost::system::result<void>> read_by_endpoint(extract_environment& env,
+                                                                    const extract_request& request, row_sink& sink,
+                                                                    extract_stats& stats, aws::diagnostics& diag);
+// UNLOAD (or any statement without rows) on the endpoint; after a cancellation it waits (up to a
+// minute) until the server has ended it, so the cleanup sees every file it wrote.
+boost::asio::awaitable<boost::system::result<void>> run_on_endpoint(extract_environment& env, std::string sql,
+                                                                   aws::diagnostics& diag);
+
+// The first page of `sql`'s result (EXPLAIN, a LIMIT 0 run), by the Data API or the endpoint.
+boost::asio::awaitable<boost::system::result<aws::redshift_data::result_page>> first_page(
+    extract_environment& env, const extract_request& request, std::string sql, int& polls, aws::diagnostics& diag);
+
 // Runs `sql` through the Data API and waits for it; `polls` adds the DescribeStatement calls.
 boost::asio::awaitable<boost::system::result<aws::redshift_data::statement_description>> run_statement(
     extract_environment& env, const extract_request& request, std::string sql, int& polls, aws::diagnostics& diag);

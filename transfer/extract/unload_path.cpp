@@ -168,11 +168,8 @@ asio::awaitable<result<unload_manifest>> read_manifest(extract_environment& env,
 
 asio::awaitable<result<rows::schema>> columns_of(extract_environment& env, const extract_request& request,
                                                  extract_stats& stats, aws::diagnostics& diag) {
-    const std::string columns_sql = columns_only_sql(request.sql);
-    auto done = co_await run_statement(env, request, columns_sql, stats.describe_calls, diag);
-    if (!done) co_return done.error();
-    const std::string no_token;
-    auto page = co_await env.data.async_get_statement_result(done->id, no_token, diag);
+    std::string columns_sql = columns_only_sql(request.sql);
+    auto page = co_await first_page(env, request, std::move(columns_sql), stats.describe_calls, diag);
     if (!page) co_return page.error();
     if (page->columns.empty()) {
         diag.client_note = "the query returns no columns to extract";
@@ -180,6 +177,11 @@ asio::awaitable<result<rows::schema>> columns_of(extract_environment& env, const
     }
     co_return schema_of(page->columns);
 }
+
+asio::awaitable<result<void>> read_unloaded(extract_environment& env, const extract_request& request,
+                                            staging::staging_run& run, const unload_spec& spec,
+                                            const rows::schema& columns, row_sink& sink, extract_stats& stats,
+                                            aws::diagnostics& diag);
 
 asio::awaitable<result<void>> unload_and_read(extract_environment& env, const extract_request& request,
                                               staging::staging_run& run, const rows::schema& columns, row_sink& sink,
@@ -193,6 +195,16 @@ asio::awaitable<result<void>> unload_and_read(extract_environment& env, const ex
     spec.null_marker = null_marker_for(run.run_id());
     spec.parallel = !has_outer_order_by(request.sql);
     spec.max_file_size_mb = request.max_file_size_mb;
+    if (env.endpoint) {
+        std::string unload = unload_sql(spec);
+        auto unloaded = co_await run_on_endpoint(env, std::move(unload), diag);
+        stats.seconds_statement = seconds_since(running);
+        if (!unloaded) {
+            explain_unload_failure(request, diag);
+            co_return unloaded.error();
+        }
+        co_return co_await read_unloaded(env, request, run, spec, columns, sink, stats, diag);
+    }
     rd::execute_request statement{.sql = unload_sql(spec), .database = request.database, .workgroup = request.workgroup};
     auto started = co_await env.data.async_execute_statement(statement, diag);
     if (!started) co_return started.error();
@@ -209,7 +221,14 @@ asio::awaitable<result<void>> unload_and_read(extract_environment& env, const ex
         co_await wait_until_ended(env, started->id);
         co_return done.error();
     }
+    co_return co_await read_unloaded(env, request, run, spec, columns, sink, stats, diag);
+}
 
+// The UNLOAD's files, by its manifest: downloaded, decoded and written; counts checked.
+asio::awaitable<result<void>> read_unloaded(extract_environment& env, const extract_request& request,
+                                            staging::staging_run& run, const unload_spec& spec,
+                                            const rows::schema& columns, row_sink& sink, extract_stats& stats,
+                                            aws::diagnostics& diag) {
     auto transferring = std::chrono::steady_clock::now();
     say_phase(env, "transfer");
     std::string manifest_key = run.prefix() + "result/manifest";

@@ -46,24 +46,38 @@ rows::value_kind kind_of_ddl(std::string_view ddl) {
     return rows::kind_of_type(base);
 }
 
-// The target's columns by a LIMIT 0 run, or nullopt when the table does not exist.
-asio::awaitable<result<std::optional<rows::schema>>> target_columns(load_environment& env, const load_request& request,
-                                                                    aws::diagnostics& diag) {
-    rd::execute_request statement{.sql = "SELECT * FROM " + request.target.quoted() + " LIMIT 0",
-                                  .database = request.database, .workgroup = request.workgroup};
+// A statement's first page of results, by the Data API (no session: a statement of its own) or on
+// the endpoint (a pooled connection).
+asio::awaitable<result<rd::result_page>> first_page(load_environment& env, const load_request& request,
+                                                    std::string sql, aws::diagnostics& diag) {
+    if (env.endpoint) {
+        session probe(env.data, request.database, request.workgroup, request.session_keep_alive_seconds, request.wait);
+        probe.use_endpoint(*env.endpoint);
+        auto page = co_await probe.async_query(std::move(sql), diag);
+        co_return page;
+    }
+    rd::execute_request statement{.sql = std::move(sql), .database = request.database, .workgroup = request.workgroup};
     auto started = co_await env.data.async_execute_statement(statement, diag);
     if (!started) co_return started.error();
     auto done = co_await env.data.async_wait_for(started->id, diag, request.wait);
-    if (!done) {
+    if (!done) co_return done.error();
+    const std::string no_token;
+    auto page = co_await env.data.async_get_statement_result(started->id, no_token, diag);
+    co_return page;
+}
+
+// The target's columns by a LIMIT 0 run, or nullopt when the table does not exist.
+asio::awaitable<result<std::optional<rows::schema>>> target_columns(load_environment& env, const load_request& request,
+                                                                    aws::diagnostics& diag) {
+    std::string sql = "SELECT * FROM " + request.target.quoted() + " LIMIT 0";
+    auto page = co_await first_page(env, request, std::move(sql), diag);
+    if (!page) {
         if (diag.message.find("does not exist") != std::string::npos) {
             diag = {};
             co_return std::optional<rows::schema>();
         }
-        co_return done.error();
+        co_return page.error();
     }
-    const std::string no_token;
-    auto page = co_await env.data.async_get_statement_result(started->id, no_token, diag);
-    if (!page) co_return page.error();
     rows::schema out;
     for (const auto& c : page->columns) {
         rows::column col{c.name, c.type_name, rows::kind_of_type(c.type_name), c.precision, c.scale, c.nullable};
@@ -260,6 +274,7 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
         spec.max_errors = request.max_errors;
         spec.truncate_columns = request.truncate_columns;
         session apply(env.data, request.database, request.workgroup, request.session_keep_alive_seconds, request.wait);
+        if (env.endpoint) apply.use_endpoint(*env.endpoint);
         std::optional<std::string> create;
         if (!*target) create = create_table_sql(request.target, columns, ddl_types);
         stats.table_changes = changes;

@@ -26,6 +26,10 @@
 #include <map>
 #include <optional>
 
+namespace shiftsync::transfer::endpoint {
+class endpoint_pool;
+}
+
 namespace shiftsync::transfer::load {
 
 struct load_stats;
@@ -92,6 +96,9 @@ struct load_environment {
     s3::transfer_context& transfers;
     std::function<void(const std::string&)> warn;
     std::function<void(std::string_view phase)> phase;  // "staging", "copy", "merge", "cleanup"
+    // Set: the load's statements (the target's columns, the transaction with COPY) run on the
+    // workgroup's endpoint, in one connection, instead of a Data API session.
+    endpoint::endpoint_pool* endpoint = nullptr;
 };
 
 // `stats` is filled as the load goes (on failure too: load_errors says which rows COPY refused).

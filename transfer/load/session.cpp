@@ -1,5 +1,6 @@
 #include "transfer/load/session.hpp"
 
+#include "transfer/endpoint/endpoint_statement.hpp"
 #include "transfer/s3/transfer_error.hpp"
 
 #include <boost/asio/this_coro.hpp>
@@ -21,8 +22,25 @@ asio::awaitable<result<rd::statement_description>> session::async_run_bulk(std::
     co_return co_await run(bulk_, std::move(sql), diag);
 }
 
+asio::awaitable<result<rd::statement_description>> session::run_on_endpoint(std::string sql, aws::diagnostics& diag) {
+    if (!lease_) {
+        auto got = co_await endpoint_->async_acquire(diag);
+        if (!got) co_return got.error();
+        lease_ = std::move(*got);
+    }
+    auto done = co_await endpoint::async_run_statement(lease_, std::move(sql), endpoint_->settings(), diag);
+    if (!done) co_return done.error();
+    rd::statement_description out;
+    out.status = rd::statement_status::finished;
+    out.has_result_set = !done->page.columns.empty();
+    out.result_rows = done->rows_affected;
+    last_page_ = std::move(done->page);
+    co_return out;
+}
+
 asio::awaitable<result<rd::statement_description>> session::run(rd::redshift_data_client& waiter, std::string sql,
                                                                 aws::diagnostics& diag) {
+    if (endpoint_) co_return co_await run_on_endpoint(std::move(sql), diag);
     rd::execute_request statement{.sql = std::move(sql)};
     if (session_id_.empty()) {
         statement.database = database_;
@@ -39,11 +57,17 @@ asio::awaitable<result<rd::statement_description>> session::run(rd::redshift_dat
     co_return co_await waiter.async_wait_for(started->id, diag, policy);
 }
 
-asio::awaitable<result<std::int64_t>> session::async_scalar(std::string sql, aws::diagnostics& diag) {
+asio::awaitable<result<rd::result_page>> session::async_query(std::string sql, aws::diagnostics& diag) {
     auto done = co_await async_run(std::move(sql), diag);
     if (!done) co_return done.error();
+    if (endpoint_) co_return std::move(last_page_);
     const std::string no_token;
     auto page = co_await data_.async_get_statement_result(done->id, no_token, diag);
+    co_return page;
+}
+
+asio::awaitable<result<std::int64_t>> session::async_scalar(std::string sql, aws::diagnostics& diag) {
+    auto page = co_await async_query(std::move(sql), diag);
     if (!page) co_return page.error();
     if (page->rows.empty() || page->rows[0].empty()) co_return make_error_code(errc::verification_failed);
     const auto& v = page->rows[0][0];
@@ -72,16 +96,17 @@ std::string text_of(const rd::field& f) {
 asio::awaitable<void> read_load_errors(session& s, const std::string& copy_statement, bool numbered_rows,
                                        load_stats& stats) {
     aws::diagnostics ignored;
-    auto described = co_await s.data().async_describe_statement(copy_statement, ignored);
-    if (!described || described->redshift_query_id == 0) co_return;
+    // The COPY's query id: DescribeStatement's on the Data API; the session's last COPY on the endpoint.
+    std::string query_id = "pg_last_copy_id()";
+    if (!s.on_endpoint()) {
+        auto described = co_await s.data().async_describe_statement(copy_statement, ignored);
+        if (!described || described->redshift_query_id == 0) co_return;
+        query_id = std::to_string(described->redshift_query_id);
+    }
     std::string errors_sql =
         "SELECT file_name, line_number, column_name, raw_field_value, error_message, raw_line "
-        "FROM sys_load_error_detail WHERE query_id = " + std::to_string(described->redshift_query_id) +
-        " ORDER BY line_number LIMIT 100";
-    auto done = co_await s.async_run(std::move(errors_sql), ignored);
-    if (!done) co_return;
-    const std::string no_token;
-    auto page = co_await s.data().async_get_statement_result(done->id, no_token, ignored);
+        "FROM sys_load_error_detail WHERE query_id = " + query_id + " ORDER BY line_number LIMIT 100";
+    auto page = co_await s.async_query(std::move(errors_sql), ignored);
     if (!page) co_return;
     for (const auto& row : page->rows) {
         if (row.size() < 6) continue;
@@ -132,7 +157,7 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
         auto copied = co_await s.async_run_bulk(std::move(copied_sql), diag);
         stats.seconds_copy = seconds_since(copying);
         if (!copied) {
-            failed_copy = s.last_statement();
+            failed_copy = s.on_endpoint() ? std::string("the last COPY") : s.last_statement();
             co_return copied.error();
         }
         std::string copy_statement = s.last_statement();

@@ -1,9 +1,11 @@
 #pragma once
 // One Data API session: the first statement starts it (SessionKeepAliveSeconds), the others run
 // in it (SessionId), so BEGIN … COMMIT spans several ExecuteStatement calls; and the load's
-// transaction run through it (apply_in_transaction).
+// transaction run through it (apply_in_transaction). On the endpoint (use_endpoint), the session is
+// one pooled connection, held from the first statement to the last.
 
 #include "aws/redshift_data/redshift_data_client.hpp"
+#include "transfer/endpoint/endpoint_pool.hpp"
 #include "transfer/load/load.hpp"
 
 #include <optional>
@@ -27,6 +29,13 @@ public:
         std::string sql, aws::diagnostics& diag);
     // The first row's first value of a finished statement's result, as a number.
     boost::asio::awaitable<boost::system::result<std::int64_t>> async_scalar(std::string sql, aws::diagnostics& diag);
+    // A statement's result (its first page: for small results).
+    boost::asio::awaitable<boost::system::result<aws::redshift_data::result_page>> async_query(std::string sql,
+                                                                                              aws::diagnostics& diag);
+
+    // Statements go to the workgroup's endpoint instead of the Data API.
+    void use_endpoint(endpoint::endpoint_pool& pool) { endpoint_ = &pool; }
+    bool on_endpoint() const { return endpoint_ != nullptr; }
 
     const std::string& id() const { return session_id_; }
     const std::string& last_statement() const { return last_statement_; }
@@ -35,6 +44,8 @@ public:
 private:
     boost::asio::awaitable<boost::system::result<aws::redshift_data::statement_description>> run(
         aws::redshift_data::redshift_data_client& waiter, std::string sql, aws::diagnostics& diag);
+    boost::asio::awaitable<boost::system::result<aws::redshift_data::statement_description>> run_on_endpoint(
+        std::string sql, aws::diagnostics& diag);
 
     aws::redshift_data::redshift_data_client& data_;
     aws::redshift_data::redshift_data_client bulk_;
@@ -44,6 +55,9 @@ private:
     aws::redshift_data::wait_policy wait_;
     std::string session_id_;
     std::string last_statement_;
+    endpoint::endpoint_pool* endpoint_ = nullptr;
+    endpoint::connection_lease lease_;
+    aws::redshift_data::result_page last_page_;  // the endpoint's last result
 };
 
 // BEGIN, [CREATE TABLE], the temp table, COPY, the count check, the mode, COMMIT; on any failure

@@ -199,6 +199,7 @@ int run_extract(extract_flags& flags) {
     transfer_run run(flags.transfer, "extract");
     if (!run.open()) return exit_usage;
     if (!run.session().open_data_api(flags.transfer.connection)) return exit_usage;
+    if (int opened = run.session().open_endpoint(flags.transfer.connection); opened != exit_ok) return opened;
 
     std::unique_ptr<tx::row_sink> sink;
     std::optional<transfer::s3::s3_url> to_s3;
@@ -228,6 +229,7 @@ int run_extract(extract_flags& flags) {
                                 },
                                 {}};
     // The live line: the phase (planning, statement, transfer, cleanup), rows written, files and bytes.
+    env.endpoint = run.session().endpoint();
     auto phase_now = std::make_shared<std::string>("planning");
     env.progress.phase = [phase_now](std::string_view phase) { *phase_now = phase; };
     tx::row_sink* writing = sink.get();
@@ -290,6 +292,7 @@ command_runner add_extract_command(CLI::App& app) {
     cmd->add_option("--workgroup", flags->workgroup, "Redshift Serverless workgroup")->capture_default_str();
     cmd->add_option("--database", flags->database, "Database")->capture_default_str();
     flags->transfer.add_to(*cmd);
+    flags->transfer.connection.add_endpoint_to(*cmd);
     return [flags] { return run_extract(*flags); };
 }
 

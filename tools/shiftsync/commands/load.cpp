@@ -265,6 +265,7 @@ int run_load(load_flags& flags) {
     transfer_run run(flags.transfer, "load");
     if (!run.open()) return exit_usage;
     if (!run.session().open_data_api(flags.transfer.connection)) return exit_usage;
+    if (int opened = run.session().open_endpoint(flags.transfer.connection); opened != exit_ok) return opened;
     // Two generations of four staged files are held at once: keep them inside the memory limit.
     request.file_target_bytes = std::min<std::uint64_t>(*file_size, std::max<std::uint64_t>(1u << 20, run.memory().total() / 8));
 
@@ -276,6 +277,7 @@ int run_load(load_flags& flags) {
                                                            fmt::print(stderr, "shiftsync load: warning: {}\n", text);
                                                        },
                                                        {}};
+    extract_env.endpoint = run.session().endpoint();
     tl::extract_source* from_redshift = nullptr;
     switch (plan.kind) {
         case source_kind::postgres:
@@ -312,6 +314,7 @@ int run_load(load_flags& flags) {
                              },
                              {}};
     // The live line: the phase (planning, staging, copy, merge, cleanup), rows read, files and bytes staged.
+    env.endpoint = run.session().endpoint();
     auto phase_now = std::make_shared<std::string>("planning");
     env.phase = [phase_now](std::string_view phase) { *phase_now = phase; };
     tl::row_source* reading = source.get();
@@ -393,6 +396,7 @@ command_runner add_load_command(CLI::App& app) {
     cmd->add_option("--workgroup", flags->workgroup, "Redshift Serverless workgroup")->capture_default_str();
     cmd->add_option("--database", flags->database, "Database")->capture_default_str();
     flags->transfer.add_to(*cmd);
+    flags->transfer.connection.add_endpoint_to(*cmd);
     return [flags] { return run_load(*flags); };
 }
 

@@ -4,6 +4,7 @@
 #include "tools/shiftsync/commands/commands.hpp"
 #include "tools/shiftsync/connection/connection.hpp"
 #include "tools/shiftsync/connection/endpoint_session.hpp"
+#include "transfer/endpoint/endpoint_statement.hpp"
 #include "transfer/endpoint/result_shape.hpp"
 #include "tools/shiftsync/output/row_writer.hpp"
 
@@ -32,17 +33,6 @@ struct query_flags {
 namespace asio = boost::asio;
 namespace ep = transfer::endpoint;
 namespace pg = engine::pg;
-
-// The rows affected a command tag reports ("INSERT 0 3" -> 3), -1 for none.
-long long rows_affected(const std::string& tag) {
-    auto space = tag.rfind(' ');
-    if (space == std::string::npos) return -1;
-    try {
-        return std::stoll(tag.substr(space + 1));
-    } catch (...) {
-        return -1;
-    }
-}
 
 struct endpoint_outcome {
     boost::system::result<pg::statement_result> result = make_error_code(pg::errc::closed);
@@ -131,7 +121,7 @@ int run_query_on_endpoint(const query_flags& flags, const std::vector<rd::statem
         return 1;
     }
     if (out.result->columns.empty()) {
-        long long affected = rows_affected(out.result->command_tag);
+        long long affected = ep::count_in_tag(out.result->command_tag);
         if (affected >= 0) fmt::print(stderr, "{} rows affected\n", affected);
         else fmt::print(stderr, "{}\n", out.result->command_tag);
     }

@@ -34,6 +34,10 @@ void connection_flags::add_to(CLI::App& command) {
     command.add_option("--workgroup", workgroup, "Redshift Serverless workgroup")->capture_default_str();
     command.add_option("--database", database, "Database")->capture_default_str();
     add_aws_to(command);
+    add_endpoint_to(command);
+}
+
+void connection_flags::add_endpoint_to(CLI::App& command) {
     command.add_option("--connection-method", connection_method,
                        "data-api (HTTPS) or endpoint (the workgroup's PostgreSQL-protocol endpoint)")
         ->check(CLI::IsMember({"data-api", "endpoint"}))

@@ -38,6 +38,8 @@ struct connection_flags {
     void add_to(CLI::App& command);
     // Only the AWS flags (--region --profile --role-arn --external-id --endpoint-url): S3 commands.
     void add_aws_to(CLI::App& command);
+    // Only the endpoint's (--connection-method --db-endpoint --discover-endpoint --db-ca --db-sslmode).
+    void add_endpoint_to(CLI::App& command);
 };
 
 // --region, else AWS_REGION / AWS_DEFAULT_REGION, else the profile's region ("" if none).

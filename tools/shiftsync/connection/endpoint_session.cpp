@@ -2,7 +2,10 @@
 
 #include "aws/sts/sts_client.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <fmt/core.h>
+
+#include <optional>
 
 namespace shiftsync::cli {
 
@@ -11,9 +14,27 @@ namespace rs = aws::redshift_serverless;
 
 namespace {
 
+// Runs `task` to completion on `ctx` (which may have other work: pooled connections keep it busy).
+template <class T>
+T run_on(boost::asio::io_context& ctx, boost::asio::awaitable<T> task) {
+    std::optional<T> out;
+    std::exception_ptr error;
+    boost::asio::co_spawn(ctx, std::move(task), [&](std::exception_ptr e, T value) {
+        error = e;
+        out.emplace(std::move(value));
+    });
+    while (!out && !error) {
+        if (ctx.stopped()) ctx.restart();
+        ctx.run_one();
+    }
+    if (error) std::rethrow_exception(error);
+    return std::move(*out);
+}
+
 // The account the role (or else the caller's identity) belongs to.
-std::optional<std::string> account_id(connection& conn, const resolved_service& serverless, bool& usage_error) {
-    const auto& flags = conn.flags();
+std::optional<std::string> account_id(const connection_flags& flags, engine::http::client& http,
+                                      boost::asio::io_context& ctx, const resolved_service& serverless,
+                                      bool& usage_error) {
     if (!flags.role_arn.empty()) {
         if (auto account = ep::account_of_arn(flags.role_arn)) return account;
         fmt::print(stderr, "shiftsync: --role-arn {} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)\n",
@@ -21,15 +42,15 @@ std::optional<std::string> account_id(connection& conn, const resolved_service& 
         usage_error = true;
         return std::nullopt;
     }
-    auto sts = resolve_service(flags, conn.http(), aws::endpoints::service::sts, aws::wire_protocol::query);
+    auto sts = resolve_service(flags, http, aws::endpoints::service::sts, aws::wire_protocol::query);
     if (!sts) {
         usage_error = true;
         return std::nullopt;
     }
-    aws::service_client service(conn.http(), serverless.credentials, sts->target);
+    aws::service_client service(http, serverless.credentials, sts->target);
     aws::sts::sts_client client(service);
     aws::diagnostics diag;
-    auto identity = conn.run(client.async_get_caller_identity(diag));
+    auto identity = run_on(ctx, client.async_get_caller_identity(diag));
     if (!identity) {
         diag.client_note = "shiftsync asks STS which account it is in to name the workgroup's endpoint; pass "
                            "--db-endpoint HOST:PORT to skip that";
@@ -42,9 +63,13 @@ std::optional<std::string> account_id(connection& conn, const resolved_service& 
 }  // namespace
 
 std::unique_ptr<endpoint_session> endpoint_session::open(connection& conn, bool& usage_error) {
+    return open(conn.flags(), conn.http(), conn.context(), usage_error);
+}
+
+std::unique_ptr<endpoint_session> endpoint_session::open(const connection_flags& flags, engine::http::client& http,
+                                                         boost::asio::io_context& ctx, bool& usage_error) {
     usage_error = false;
-    const auto& flags = conn.flags();
-    auto serverless = resolve_service(flags, conn.http(), aws::endpoints::service::redshift_serverless,
+    auto serverless = resolve_service(flags, http, aws::endpoints::service::redshift_serverless,
                                       aws::wire_protocol::json_1_1);
     if (!serverless) {
         usage_error = true;
@@ -52,7 +77,7 @@ std::unique_ptr<endpoint_session> endpoint_session::open(connection& conn, bool&
     }
     std::unique_ptr<endpoint_session> s(new endpoint_session());
     s->serverless_service_ =
-        std::make_unique<aws::service_client>(conn.http(), serverless->credentials, serverless->target);
+        std::make_unique<aws::service_client>(http, serverless->credentials, serverless->target);
     s->serverless_ = std::make_unique<rs::redshift_serverless_client>(*s->serverless_service_);
 
     ep::endpoint_settings settings;
@@ -71,7 +96,7 @@ std::unique_ptr<endpoint_session> endpoint_session::open(connection& conn, bool&
         settings.address_origin = "--db-endpoint";
     } else if (flags.discover_endpoint) {
         aws::diagnostics diag;
-        auto workgroup = conn.run(s->serverless_->async_get_workgroup(flags.workgroup, diag));
+        auto workgroup = run_on(ctx, s->serverless_->async_get_workgroup(flags.workgroup, diag));
         if (!workgroup) {
             if (diag.code == "AccessDeniedException")
                 diag.client_note = "--discover-endpoint needs redshift-serverless:GetWorkgroup, which the connector "
@@ -88,14 +113,14 @@ std::unique_ptr<endpoint_session> endpoint_session::open(connection& conn, bool&
         settings.address = {workgroup->endpoint->address, workgroup->endpoint->port};
         settings.address_origin = "from GetWorkgroup";
     } else {
-        auto account = account_id(conn, *serverless, usage_error);
+        auto account = account_id(flags, http, ctx, *serverless, usage_error);
         if (!account) return nullptr;
         settings.address = ep::derived_endpoint(flags.workgroup, *account, serverless->target.region);
         settings.address_origin = "named from the workgroup, account and region; --db-endpoint overrides it";
     }
     rs::get_credentials_request request{.workgroup_name = flags.workgroup, .db_name = flags.database};
     s->credentials_ = std::make_unique<ep::credential_cache>(*s->serverless_, std::move(request));
-    s->pool_ = std::make_unique<ep::endpoint_pool>(conn.context().get_executor(), *s->credentials_, std::move(settings));
+    s->pool_ = std::make_unique<ep::endpoint_pool>(ctx.get_executor(), *s->credentials_, std::move(settings));
     return s;
 }
 

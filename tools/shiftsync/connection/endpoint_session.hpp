@@ -18,6 +18,9 @@ public:
     // Resolves where the endpoint is; on failure prints why to stderr and returns nullptr (exit 2
     // for a usage error, which `usage_error` then says; 1 for a failed AWS call).
     static std::unique_ptr<endpoint_session> open(connection& conn, bool& usage_error);
+    // The same beside any engine client and io_context (the transfer commands' s3_session).
+    static std::unique_ptr<endpoint_session> open(const connection_flags& flags, engine::http::client& http,
+                                                  boost::asio::io_context& ctx, bool& usage_error);
 
     transfer::endpoint::endpoint_pool& pool() { return *pool_; }
     transfer::endpoint::credential_cache& credentials() { return *credentials_; }

@@ -1,5 +1,7 @@
 #include "tools/shiftsync/connection/s3_session.hpp"
 
+#include "tools/shiftsync/connection/endpoint_session.hpp"
+
 #include "engine/http/client.hpp"
 
 #include <boost/asio/signal_set.hpp>
@@ -42,6 +44,16 @@ bool s3_session::open_data_api(const connection_flags& flags) {
     data_ = std::make_unique<aws::redshift_data::redshift_data_client>(*data_service_);
     return true;
 }
+
+int s3_session::open_endpoint(const connection_flags& flags) {
+    if (!flags.uses_endpoint()) return exit_ok;
+    bool usage_error = false;
+    endpoint_ = endpoint_session::open(flags, *http_, ctx_, usage_error);
+    if (!endpoint_) return usage_error ? exit_usage : exit_failed;
+    return exit_ok;
+}
+
+transfer::endpoint::endpoint_pool* s3_session::endpoint() { return endpoint_ ? &endpoint_->pool() : nullptr; }
 
 void s3_session::arm_signals(std::function<void()> on_first) {
     signals_ = std::make_unique<signals>(ctx_);

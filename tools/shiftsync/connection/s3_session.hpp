@@ -11,7 +11,13 @@
 
 #include <memory>
 
+namespace shiftsync::transfer::endpoint {
+class endpoint_pool;
+}
+
 namespace shiftsync::cli {
+
+class endpoint_session;
 
 // Exit codes, the same for every subcommand.
 inline constexpr int exit_ok = 0;
@@ -37,6 +43,12 @@ public:
     // data (extract, load). On failure prints why and returns false.
     bool open_data_api(const connection_flags& flags);
     aws::redshift_data::redshift_data_client& data() { return *data_; }
+    // With --connection-method endpoint: the workgroup's endpoint beside them (after open_data_api,
+    // which the Data API's other uses still need). Prints why and returns an exit code on failure:
+    // exit_usage or exit_failed; exit_ok when opened, or when the flags chose the Data API.
+    int open_endpoint(const connection_flags& flags);
+    // nullptr unless the flags chose the endpoint.
+    transfer::endpoint::endpoint_pool* endpoint();
 
     // Runs `task` to completion; the first SIGINT/SIGTERM cancels it (a second one exits at once).
     template <class T>
@@ -56,6 +68,7 @@ private:
     std::unique_ptr<aws::s3::s3_client> s3_;
     std::unique_ptr<aws::service_client> data_service_;
     std::unique_ptr<aws::redshift_data::redshift_data_client> data_;
+    std::unique_ptr<endpoint_session> endpoint_;
     bool interrupted_ = false;
     struct signals;
     std::unique_ptr<signals> signals_;
