@@ -46,13 +46,16 @@ public:
     redshift::identity_provisioner& identities() { return identities_; }
 
     serverless::endpoint address() const override;
+    // The conninfo (no password) of PostgreSQL's own listener, where the front end logs users in.
+    std::string backend_conninfo(const std::string& database, const std::string& user) const;
     std::string issue(const serverless::db_credentials& c) override;
     std::string clock_moved() override;
 
 private:
     app& app_;
     std::filesystem::path data_dir_;
-    redshift::pg::port_reservation port_;
+    redshift::pg::port_reservation port_;          // the endpoint: pg_frontend listens there
+    redshift::pg::port_reservation backend_port_;  // PostgreSQL's own TLS listener, for the front end only
     redshift::pg::cluster cluster_;
     redshift::identity_provisioner identities_;
     std::mutex start_mutex_;
