@@ -96,7 +96,7 @@ class FrontEndTest(LocalAWSTestCase):
         r = subprocess.run(["psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1"], input=script, env=self.env(),
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(r.stdout.split(), ["6"])
+        self.assertEqual(r.stdout.splitlines(), ["BEGIN", "CREATE TABLE", "COPY", "6", "COMMIT"])
 
     def test_copy_with_a_role_redshift_may_not_use_fails_with_the_s3_error(self):
         r = psql(self.info(), self.creds["dbPassword"],
