@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -257,7 +258,8 @@ asio::awaitable<bool> session::login(const startup_packet& packet) {
         append_error(out_, "XX000", "localaws: the backend connection cannot pipeline", "FATAL");
         co_return false;
     }
-    backend_socket_.emplace(strand_, ::dup(PQsocket(conn)));
+    // A close-on-exec duplicate: Asio waits on it, libpq keeps its own descriptor.
+    backend_socket_.emplace(strand_, ::fcntl(PQsocket(conn), F_DUPFD_CLOEXEC, 0));
     cancel_ = PQgetCancel(conn);
     append_auth(out_, 0);
     send_parameter_changes();
