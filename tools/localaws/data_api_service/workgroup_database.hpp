@@ -5,7 +5,9 @@
 //
 //   workgroup_database db(app, data_dir, pg_port);   // pg_port 0: a free one
 //   db.prepare();          // at localaws's start: port reserved, certificates, OS user checked
-//   db.address();          // {"127.0.0.1", port, <data-dir>/postgres/tls/ca.crt}
+//   db.address();          // {"127.0.0.1", port, <data-dir>/postgres/tls/ca.crt}: the endpoint, served by
+//                          // pg_frontend/; PostgreSQL's own TLS listener is on a second, internal
+//                          // loopback port (backend_conninfo) where the front end logs users in
 //   db.ensure_started();   // on first use: initdb or reuse, start, the default setup
 //
 // Passwords and the clock: GetCredentials gives an expiration on localaws's clock (the wall clock
