@@ -6,6 +6,7 @@
 #include "tools/localaws/data_api/statement_engine.hpp"
 #include "tools/localaws/data_api_service/workgroup_database.hpp"
 #include "tools/localaws/iam/directory.hpp"
+#include "tools/localaws/pg_frontend/frontend.hpp"
 #include "tools/localaws/redshift/identity.hpp"
 #include "tools/localaws/s3/disk_store.hpp"
 #include "tools/localaws/server/app.hpp"
@@ -38,7 +39,26 @@ class runtime final : public data_api_service {
 public:
     runtime(app& a, const std::filesystem::path& data_dir, int pg_port) : app_(a), database_(a, data_dir, pg_port) {}
 
-    std::string prepare() { return database_.prepare(); }
+    std::string prepare() {
+        if (auto e = database_.prepare(); !e.empty()) return e;
+        // The workgroup endpoint: localaws's own PostgreSQL front end, so statements there get the
+        // Redshift dialect (UNLOAD, COPY, GETDATE(), …) as on the Data API.
+        const auto tls_dir = database_.cluster().ca_file().parent_path();
+        pg_frontend::frontend_options fo;
+        fo.port = database_.address().port;
+        fo.cert_file = tls_dir / "server.crt";
+        fo.key_file = tls_dir / "server.key";
+        fo.dialect = [this](std::string& error) -> const da::dialect_hooks* {
+            error = ensure_started();
+            return error.empty() ? &dialect_ : nullptr;
+        };
+        fo.backend_conninfo = [this](const std::string& database, const std::string& user) {
+            return database_.backend_conninfo(database, user);
+        };
+        frontend_ = std::make_unique<pg_frontend::frontend>(std::move(fo));
+        if (auto e = frontend_->start(); !e.empty()) return "the workgroup endpoint: " + e;
+        return {};
+    }
     bool cluster_exists() { return database_.cluster().exists(); }
     serverless::endpoint endpoint() const override { return database_.address(); }
 
@@ -59,6 +79,7 @@ public:
         options.workgroups.clear();
         for (const auto& wg : app_.workgroups()) options.workgroups.push_back(wg.name);
         options.dialect = da::make_redshift_dialect(database_.cluster(), env);
+        dialect_ = options.dialect;  // the endpoint's sessions use the same hooks
         // Redshift Serverless runs up to 200 statements at once; 64 PostgreSQL workers (mostly
         // waiting, not computing) let clients that pipeline many statements see that.
         options.workers = 64;
@@ -152,6 +173,9 @@ private:
     workgroup_database database_;
     std::mutex start_mutex_;
     std::unique_ptr<da::statement_engine> engine_;
+    da::dialect_hooks dialect_;
+    // Last: stopped (its sessions closed) before the engine and the database go.
+    std::unique_ptr<pg_frontend::frontend> frontend_;
 };
 
 }  // namespace

@@ -14,11 +14,13 @@ workgroup_database::workgroup_database(app& a, const std::filesystem::path& data
     : app_(a),
       data_dir_(data_dir),
       port_(pg_port),
-      cluster_({.dir = data_dir / "postgres", .tcp_port = port_.port(), .tls = true}),
+      backend_port_(0),
+      cluster_({.dir = data_dir / "postgres", .tcp_port = backend_port_.port(), .tls = true}),
       identities_(cluster_) {}
 
 std::string workgroup_database::prepare() {
     if (!port_.error().empty()) return port_.error();
+    if (!backend_port_.error().empty()) return "PostgreSQL's own port: " + backend_port_.error();
     // PostgreSQL runs as its own OS user when localaws runs as root. A mkdtemp data dir is 0700:
     // execute-only for others lets it through without making anything listable (and spares it the
     // capability os_user.hpp would otherwise give it).
@@ -49,7 +51,14 @@ std::string workgroup_database::ensure_started() {
 }
 
 serverless::endpoint workgroup_database::address() const {
-    return {"127.0.0.1", cluster_.tcp_port(), cluster_.ca_file()};
+    return {"127.0.0.1", port_.port(), cluster_.ca_file()};
+}
+
+std::string workgroup_database::backend_conninfo(const std::string& database, const std::string& user) const {
+    using rs::pg::conninfo_quote;
+    return "host=127.0.0.1 port=" + std::to_string(cluster_.tcp_port()) + " dbname=" + conninfo_quote(database) +
+           " user=" + conninfo_quote(user) + " sslmode=verify-ca sslrootcert=" + conninfo_quote(cluster_.ca_file().string()) +
+           " connect_timeout=30";
 }
 
 std::string workgroup_database::issue(const serverless::db_credentials& c) {

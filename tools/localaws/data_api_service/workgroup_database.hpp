@@ -5,7 +5,9 @@
 //
 //   workgroup_database db(app, data_dir, pg_port);   // pg_port 0: a free one
 //   db.prepare();          // at localaws's start: port reserved, certificates, OS user checked
-//   db.address();          // {"127.0.0.1", port, <data-dir>/postgres/tls/ca.crt}
+//   db.address();          // {"127.0.0.1", port, <data-dir>/postgres/tls/ca.crt}: the endpoint, served by
+//                          // pg_frontend/; PostgreSQL's own TLS listener is on a second, internal
+//                          // loopback port (backend_conninfo) where the front end logs users in
 //   db.ensure_started();   // on first use: initdb or reuse, start, the default setup
 //
 // Passwords and the clock: GetCredentials gives an expiration on localaws's clock (the wall clock
@@ -46,13 +48,16 @@ public:
     redshift::identity_provisioner& identities() { return identities_; }
 
     serverless::endpoint address() const override;
+    // The conninfo (no password) of PostgreSQL's own listener, where the front end logs users in.
+    std::string backend_conninfo(const std::string& database, const std::string& user) const;
     std::string issue(const serverless::db_credentials& c) override;
     std::string clock_moved() override;
 
 private:
     app& app_;
     std::filesystem::path data_dir_;
-    redshift::pg::port_reservation port_;
+    redshift::pg::port_reservation port_;          // the endpoint: pg_frontend listens there
+    redshift::pg::port_reservation backend_port_;  // PostgreSQL's own TLS listener, for the front end only
     redshift::pg::cluster cluster_;
     redshift::identity_provisioner identities_;
     std::mutex start_mutex_;
