@@ -1,7 +1,10 @@
-// `shiftsync discover`: databases -> schemas -> tables -> columns, as a tree or as JSON.
+// `shiftsync discover`: databases -> schemas -> tables -> columns, as a tree or as JSON, through
+// the Data API or (--connection-method endpoint) the catalog on the workgroup's endpoint: the same
+// output either way (catalog_source).
 
+#include "tools/shiftsync/commands/catalog_source.hpp"
 #include "tools/shiftsync/commands/commands.hpp"
-#include "tools/shiftsync/connection/connection.hpp"
+#include "transfer/endpoint/catalog_shape.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/core.h>
@@ -10,8 +13,6 @@
 
 namespace shiftsync::cli {
 namespace {
-
-namespace rd = aws::redshift_data;
 
 struct discover_flags {
     connection_flags connection;
@@ -22,45 +23,32 @@ struct discover_flags {
 };
 
 int run_discover(const discover_flags& flags) {
-    auto conn = connection::open(flags.connection);
-    if (!conn) return 2;
-    auto& data = conn->data();
-    const std::string& workgroup = flags.connection.workgroup;
-    aws::diagnostics diag;
+    int exit_code = 2;
+    auto source = open_catalog_source(flags.connection, exit_code);
+    if (!source) return exit_code;
 
     std::vector<std::string> databases{flags.connection.database};
     if (flags.all_databases) {
-        auto listed = conn->run(data.async_list_databases(flags.connection.database, workgroup, diag));
-        if (!listed) {
-            report("discover", "ListDatabases", listed.error(), diag);
-            return 1;
-        }
+        auto listed = source->databases();
+        if (!listed) return 1;
         databases = std::move(*listed);
     }
     boost::json::array tree;
     for (const auto& db : databases) {
-        auto schemas = conn->run(data.async_list_schemas(db, workgroup, flags.schema_pattern, diag));
-        if (!schemas) {
-            report("discover", "ListSchemas in " + db, schemas.error(), diag);
-            return 1;
-        }
+        auto schemas = source->schemas(db, flags.schema_pattern);
+        if (!schemas) return 1;
         if (!flags.json) fmt::print("{}\n", db);
         boost::json::array schema_nodes;
         for (const auto& schema : *schemas) {
-            auto tables = conn->run(data.async_list_tables(db, workgroup, schema,
-                                                           flags.table_pattern.empty() ? "%" : flags.table_pattern, diag));
-            if (!tables) {
-                report("discover", "ListTables in " + db + "." + schema, tables.error(), diag);
-                return 1;
-            }
+            // ListTables takes a schema pattern only: this schema's name, matching it alone.
+            auto tables = source->tables(db, transfer::endpoint::like_exactly(schema),
+                                         flags.table_pattern.empty() ? "%" : flags.table_pattern);
+            if (!tables) return 1;
             if (!flags.json) fmt::print("  {}\n", schema);
             boost::json::array table_nodes;
             for (const auto& table : *tables) {
-                auto columns = conn->run(data.async_describe_table(db, workgroup, table.schema, table.name, diag));
-                if (!columns) {
-                    report("discover", "DescribeTable " + table.schema + "." + table.name, columns.error(), diag);
-                    return 1;
-                }
+                auto columns = source->columns(db, table.schema, table.name);
+                if (!columns) return 1;
                 if (!flags.json) fmt::print("    {} ({})\n", table.name, table.type);
                 boost::json::array column_nodes;
                 for (const auto& c : *columns) {
@@ -84,7 +72,7 @@ int run_discover(const discover_flags& flags) {
 
 command_runner add_discover_command(CLI::App& app) {
     auto flags = std::make_shared<discover_flags>();
-    auto* cmd = app.add_subcommand("discover", "List databases, schemas, tables and columns through the Data API");
+    auto* cmd = app.add_subcommand("discover", "List databases, schemas, tables and columns (through the Data API or the endpoint)");
     cmd->add_flag("--json", flags->json, "Print JSON instead of a tree");
     cmd->add_flag("--all-databases", flags->all_databases, "Every database of the workgroup, not only --database");
     cmd->add_option("--schema-pattern", flags->schema_pattern, "LIKE pattern for schemas");

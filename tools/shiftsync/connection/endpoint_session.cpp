@@ -76,6 +76,7 @@ std::unique_ptr<endpoint_session> endpoint_session::open(const connection_flags&
         return nullptr;
     }
     std::unique_ptr<endpoint_session> s(new endpoint_session());
+    s->executor_ = ctx.get_executor();
     s->serverless_service_ =
         std::make_unique<aws::service_client>(http, serverless->credentials, serverless->target);
     s->serverless_ = std::make_unique<rs::redshift_serverless_client>(*s->serverless_service_);
@@ -120,8 +121,22 @@ std::unique_ptr<endpoint_session> endpoint_session::open(const connection_flags&
     }
     rs::get_credentials_request request{.workgroup_name = flags.workgroup, .db_name = flags.database};
     s->credentials_ = std::make_unique<ep::credential_cache>(*s->serverless_, std::move(request));
-    s->pool_ = std::make_unique<ep::endpoint_pool>(ctx.get_executor(), *s->credentials_, std::move(settings));
+    s->pool_ = std::make_unique<ep::endpoint_pool>(s->executor_, *s->credentials_, std::move(settings));
     return s;
+}
+
+ep::endpoint_pool& endpoint_session::pool_for(const std::string& database) {
+    if (database == pool_->settings().database) return *pool_;
+    auto& other = others_[database];
+    if (!other.pool) {
+        auto request = credentials_->request();
+        request.db_name = database;
+        ep::endpoint_settings settings = pool_->settings();
+        settings.database = database;
+        other.credentials = std::make_unique<ep::credential_cache>(*serverless_, std::move(request));
+        other.pool = std::make_unique<ep::endpoint_pool>(executor_, *other.credentials, std::move(settings));
+    }
+    return *other.pool;
 }
 
 }  // namespace shiftsync::cli

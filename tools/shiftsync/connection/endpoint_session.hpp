@@ -8,6 +8,7 @@
 #include "transfer/endpoint/endpoint_pool.hpp"
 #include "tools/shiftsync/connection/connection.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -25,13 +26,24 @@ public:
     transfer::endpoint::endpoint_pool& pool() { return *pool_; }
     transfer::endpoint::credential_cache& credentials() { return *credentials_; }
 
+    // The pool for another database of the workgroup (pool() for --database), made on first use:
+    // the same endpoint and TLS settings, credentials from a GetCredentials that names that
+    // database (a temporary password may be good for the database it names only).
+    transfer::endpoint::endpoint_pool& pool_for(const std::string& database);
+
 private:
     endpoint_session() = default;
 
+    boost::asio::any_io_executor executor_;
     std::unique_ptr<aws::service_client> serverless_service_;
     std::unique_ptr<aws::redshift_serverless::redshift_serverless_client> serverless_;
     std::unique_ptr<transfer::endpoint::credential_cache> credentials_;
     std::unique_ptr<transfer::endpoint::endpoint_pool> pool_;
+    struct other_database {
+        std::unique_ptr<transfer::endpoint::credential_cache> credentials;
+        std::unique_ptr<transfer::endpoint::endpoint_pool> pool;
+    };
+    std::map<std::string, other_database> others_;  // by database name
 };
 
 }  // namespace shiftsync::cli
