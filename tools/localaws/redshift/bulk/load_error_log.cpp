@@ -32,8 +32,15 @@ std::string load_error_log::ensure(const std::string& database) {
         // Redshift's session functions about the last COPY / UNLOAD, fed by set_config() after each.
         "CREATE OR REPLACE FUNCTION pg_catalog.pg_last_copy_count() RETURNS bigint LANGUAGE sql STABLE AS"
         " $$SELECT coalesce(nullif(current_setting('localaws.last_copy_count', true), ''), '0')::bigint$$;"
-        "CREATE OR REPLACE FUNCTION pg_catalog.pg_last_copy_id() RETURNS bigint LANGUAGE sql STABLE AS"
-        " $$SELECT coalesce(nullif(current_setting('localaws.last_copy_id', true), ''), '-1')::bigint$$;"
+        // A failed COPY's id too (Redshift's documented way to its STL_LOAD_ERRORS rows): its transaction is
+        // rolled back with the setting, but its error rows, committed apart, name this session's backend
+        // (started no later than them, so a recycled pid never finds another session's COPY).
+        "CREATE OR REPLACE FUNCTION pg_catalog.pg_last_copy_id() RETURNS bigint LANGUAGE sql STABLE"
+        " SECURITY DEFINER SET search_path = pg_catalog AS"
+        " $$SELECT greatest(coalesce(nullif(current_setting('localaws.last_copy_id', true), ''), '-1')::bigint,"
+        " coalesce((SELECT max(e.query_id) FROM localaws_sys.load_errors e WHERE e.session_id = pg_backend_pid()"
+        " AND e.start_time >= (SELECT a.backend_start AT TIME ZONE 'UTC' FROM pg_stat_activity a"
+        " WHERE a.pid = pg_backend_pid())), -1))$$;"
         "CREATE OR REPLACE FUNCTION pg_catalog.pg_last_unload_count() RETURNS bigint LANGUAGE sql STABLE AS"
         " $$SELECT coalesce(nullif(current_setting('localaws.last_unload_count', true), ''), '0')::bigint$$;"
         "RESET allow_system_table_mods;"
