@@ -2,6 +2,7 @@
 
 #include "transfer/sync/config_build.hpp"
 
+#include "transfer/endpoint/endpoint_address.hpp"
 #include "transfer/postgres/postgres_conninfo.hpp"
 #include "transfer/staging/staging_location.hpp"
 
@@ -11,9 +12,11 @@ namespace shiftsync::transfer::sync {
 namespace {
 
 constexpr std::array<std::string_view, 4> type_names{"redshift", "postgres", "s3", "local"};
-constexpr std::array<std::string_view, 11> redshift_keys{"type", "workgroup", "database", "region", "role_arn",
+constexpr std::array<std::string_view, 14> redshift_keys{"type", "workgroup", "database", "region", "role_arn",
                                                          "external_id", "endpoint_url", "profile", "staging",
-                                                         "unload_role", "copy_role"};
+                                                         "unload_role", "copy_role", "connection_method",
+                                                         "db_endpoint", "db_ca"};
+constexpr std::array<std::string_view, 2> connection_methods{"data-api", "endpoint"};
 constexpr std::array<std::string_view, 2> postgres_keys{"type", "dsn"};
 constexpr std::array<std::string_view, 7> s3_keys{"type", "url", "region", "endpoint_url", "profile", "role_arn",
                                                   "external_id"};
@@ -67,6 +70,18 @@ void read_endpoint_url(config_reader& reader, const map_entry& e, std::string& i
 }
 
 // `empty_means`: what to say about an empty value; empty: an empty value is allowed.
+// db_endpoint: HOST:PORT.
+void read_db_endpoint(config_reader& reader, const map_entry& e, std::string& into) {
+    auto text = reader.string(e.value, e.path);
+    if (!text) return;
+    std::string why;
+    if (!endpoint::parse_endpoint_address(*text, why)) {
+        reader.error(e.path, reader.index().quote(e.path) + " is not HOST:PORT: " + why);
+        return;
+    }
+    into = *text;
+}
+
 void read_string(config_reader& reader, const map_entry& e, std::string& into, std::string_view empty_means = {}) {
     auto text = reader.string(e.value, e.path);
     if (!text) return;
@@ -149,6 +164,11 @@ void parse_connection(config_reader& reader, const map_entry& named, sync_config
                 else if (k == "endpoint_url") read_endpoint_url(reader, e, r.endpoint_url);
                 else if (k == "database") read_string(reader, e, r.database, "leave it out for dev");
                 else if (k == "workgroup") read_string(reader, e, r.workgroup, "the Redshift Serverless workgroup");
+                else if (k == "connection_method") {
+                    if (auto i = reader.choice(e.value, e.path, connection_methods))
+                        r.connection_method = std::string(connection_methods[*i]);
+                } else if (k == "db_endpoint") read_db_endpoint(reader, e, r.db_endpoint);
+                else if (k == "db_ca") read_string(reader, e, r.db_ca, "the CA bundle's path");
                 else read_string(reader, e, k == "region" ? r.region : k == "external_id" ? r.external_id
                                           : r.profile);
                 break;

@@ -26,6 +26,11 @@ struct redshift_endpoint {
     std::string workgroup, database = "dev", region, role_arn, external_id, endpoint_url, profile;
     std::string staging;               // "s3://bucket/prefix/" (normalised: trailing '/') or empty
     std::string unload_role, copy_role;  // empty: role_arn
+    // How statements reach the workgroup: "data-api" (default) or "endpoint" (PostgreSQL protocol
+    // with GetCredentials' password; db_endpoint HOST:PORT overrides the name AWS gives it, db_ca the
+    // CA bundle that verifies it).
+    std::string connection_method = "data-api";
+    std::string db_endpoint, db_ca;
 };
 
 struct postgres_endpoint {

@@ -28,6 +28,7 @@ struct redshift_place {
     std::optional<staging::staging_location> staging;
     std::string unload_role;
     std::string copy_role;
+    endpoint::endpoint_pool* endpoint = nullptr;  // connection_method: endpoint
 };
 
 struct postgres_place {

@@ -116,6 +116,7 @@ asio::awaitable<result<void>> run_extract(run_context& rc, std::unique_ptr<extra
     const auto& src = *rc.plan.source_redshift;
     extract::extract_environment env{*src.data, rc.pools.cpu, src.transfers, [&rc](const std::string& w) { rc.warn(w); },
                                      {}};
+    env.endpoint = src.endpoint;
     env.progress.phase = [&rc](std::string_view p) { rc.phase(p == "transfer" ? "extract" : p); };
     auto request = extract_request_for(rc);
     auto done = co_await extract::async_extract(env, request, *sink, diag);
@@ -278,6 +279,7 @@ asio::awaitable<result<void>> to_redshift(run_context& rc, row_watcher& watcher,
     auto watched = make_watching_source(source, watcher);
     load::load_environment env{*dest.data, *dest.transfers, [&rc](const std::string& w) { rc.warn(w); },
                                [&rc](std::string_view p) { rc.phase(p == "staging" ? "stage" : p); }};
+    env.endpoint = dest.endpoint;
     load::load_stats stats;
     auto done = co_await load::async_load(env, request, *watched, stats, diag);
     for (const auto& e : stats.load_errors)

@@ -60,7 +60,11 @@ class TransfersOnTheEndpoint(EndpointCase):
 
     def test_a_result_larger_than_a_fetch_pages_through_the_cursor(self):
         by_endpoint = self.path("many-endpoint.csv")
+        since = len(self.aws.request_log())
         r = self.extract(True, "--sql", "select * from many order by id", "--to", by_endpoint, "--via", "data-api")
+        granted, _ = self.connector_actions(since=since)
+        self.assertIn("redshift-serverless:GetCredentials", granted)
+        self.assertNotIn("redshift-data:ExecuteStatement", granted, "a statement went through the Data API")
         self.assertEqual(r.json()["rows"], 25000)
         self.assertGreaterEqual(r.json()["result_pages"], 3)
         by_api = self.path("many-api.csv")

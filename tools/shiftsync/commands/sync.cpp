@@ -158,7 +158,7 @@ int run_sync(const sync_flags& flags) {
     // Multipart uploads (S3 destinations' part files) are journaled before their first part, so a
     // killed run's can be aborted by the next (sync_worker::async_prepare).
     transfer::s3::upload_journal journal(transfer::s3::upload_journal::default_path());
-    auto places = sync_places::open(config, streams, ctx.get_executor(), http, memory, cpu, files, &journal,
+    auto places = sync_places::open(config, streams, ctx, http, memory, cpu, files, &journal,
                                     [&display](const std::string& text) { display.warning("", text); }, why);
     if (!places) {
         fmt::print(stderr, "shiftsync sync: {}\n", ts::redact(why, config));

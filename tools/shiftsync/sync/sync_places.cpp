@@ -1,5 +1,7 @@
 #include "tools/shiftsync/sync/sync_places.hpp"
 
+#include "tools/shiftsync/connection/endpoint_session.hpp"
+
 #include "aws/redshift_data/redshift_data_client.hpp"
 #include "aws/s3/s3_client.hpp"
 #include "engine/http/client.hpp"
@@ -23,6 +25,7 @@ struct sync_places::clients {
     std::unique_ptr<aws::service_client> s3_service;
     std::unique_ptr<aws::s3::s3_client> s3;
     std::unique_ptr<transfer::s3::transfer_context> transfers;
+    std::unique_ptr<endpoint_session> endpoint;  // connection_method: endpoint
 };
 
 sync_places::~sync_places() = default;
@@ -38,6 +41,9 @@ connection_flags flags_of(const ts::redshift_endpoint& e) {
     f.role_arn = e.role_arn;
     f.external_id = e.external_id;
     f.endpoint_url = e.endpoint_url;
+    f.connection_method = e.connection_method;
+    f.db_endpoint = e.db_endpoint;
+    f.db_ca = e.db_ca;
     return f;
 }
 
@@ -55,11 +61,12 @@ connection_flags flags_of(const ts::s3_endpoint& e) {
 
 std::unique_ptr<sync_places> sync_places::open(const ts::sync_config& config,
                                                const std::vector<const ts::stream_config*>& streams,
-                                               boost::asio::any_io_executor executor, engine::http::client& http,
+                                               boost::asio::io_context& ctx, engine::http::client& http,
                                              engine::memory_budget& memory,
                                                engine::cpu_pool& cpu, engine::cpu_pool& files,
                                                transfer::s3::upload_journal* journal,
                                                std::function<void(const std::string&)> warn, std::string& why) {
+    auto executor = ctx.get_executor();
     std::unique_ptr<sync_places> places(new sync_places());
     std::set<std::string> used;
     for (const auto* s : streams) {
@@ -93,6 +100,15 @@ std::unique_ptr<sync_places> sync_places::open(const ts::sync_config& config,
                 ts::redshift_place place;
                 place.name = connection.name;
                 place.data = c->data.get();
+                if (flags.uses_endpoint()) {
+                    bool usage_error = false;
+                    c->endpoint = endpoint_session::open(flags, http, ctx, usage_error);
+                    if (!c->endpoint) {
+                        why = "connection '" + connection.name + "': its endpoint could not be set up (above)";
+                        return nullptr;
+                    }
+                    place.endpoint = &c->endpoint->pool();
+                }
                 place.workgroup = e.workgroup;
                 place.database = e.database;
                 place.unload_role = e.unload_role.empty() ? e.role_arn : e.unload_role;

@@ -12,6 +12,7 @@
 
 #include "aws/client/service_client.hpp"
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 #include "engine/scheduler/cpu_pool.hpp"
 #include "engine/scheduler/memory_budget.hpp"
 #include "transfer/s3/upload_journal.hpp"
@@ -19,6 +20,7 @@
 #include "transfer/sync/stream_plan.hpp"
 
 #include <map>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,7 +41,7 @@ public:
     // connection and what (region, credentials, endpoint) — nothing has been sent yet.
     static std::unique_ptr<sync_places> open(const transfer::sync::sync_config& config,
                                              const std::vector<const transfer::sync::stream_config*>& streams,
-                                             boost::asio::any_io_executor executor, engine::http::client& http,
+                                             boost::asio::io_context& ctx, engine::http::client& http,
                                              engine::memory_budget& memory,
                                              engine::cpu_pool& cpu, engine::cpu_pool& files,
                                              transfer::s3::upload_journal* journal,
