@@ -1,5 +1,7 @@
 #include "transfer/endpoint/result_shape.hpp"
 
+#include "transfer/endpoint/catalog_shape.hpp"
+
 #include <charconv>
 #include <cstdlib>
 #include <map>
@@ -55,37 +57,6 @@ type_info info_of(std::uint32_t type) {
     }
 }
 
-// Precision, scale and length as the Data API's ColumnMetadata reports them (JDBC's conventions).
-void shape(std::uint32_t type, int modifier, rd::column_metadata& c) {
-    switch (type) {
-        case oid::boolean: c.precision = 1; break;
-        case oid::int2: c.precision = 5; c.is_signed = true; break;
-        case oid::int4: c.precision = 10; c.is_signed = true; break;
-        case oid::int8: c.precision = 19; c.is_signed = true; break;
-        case oid::float4: c.precision = c.scale = 8; c.is_signed = true; break;
-        case oid::float8: c.precision = c.scale = 17; c.is_signed = true; break;
-        case oid::numeric:
-            c.is_signed = true;
-            if (modifier >= 4) {
-                c.precision = ((modifier - 4) >> 16) & 0xffff;
-                c.scale = (modifier - 4) & 0xffff;
-            } else {
-                c.precision = 18;  // DECIMAL's default precision in Redshift
-            }
-            break;
-        case oid::varchar:
-        case oid::bpchar:
-            c.precision = modifier >= 4 ? modifier - 4 : 65535;
-            c.length = modifier >= 4 ? modifier - 4 : 0;
-            break;
-        case oid::text:
-        case oid::json:
-        case oid::jsonb:
-        case oid::super: c.precision = 65535; break;
-        default: break;
-    }
-}
-
 }  // namespace
 
 std::vector<rd::column_metadata> column_metadata_of(const std::vector<engine::pg::column>& columns) {
@@ -96,7 +67,7 @@ std::vector<rd::column_metadata> column_metadata_of(const std::vector<engine::pg
         c.name = c.label = column.name;
         c.type_name = info_of(column.type_oid).name;
         if (c.type_name.empty()) c.type_name = "oid " + std::to_string(column.type_oid);
-        shape(column.type_oid, column.type_modifier, c);
+        shape_of_column(column.type_oid, column.type_modifier, c);  // as DescribeTable reports it
         out.push_back(std::move(c));
     }
     return out;

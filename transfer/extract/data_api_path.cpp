@@ -16,10 +16,15 @@ using boost::system::result;
 
 namespace {
 
-struct page_failure {
-    boost::system::error_code error;
-    std::string note;
-};
+void explain_failure(const std::string& statement_id, aws::diagnostics& diag) {
+    if (diag.message.find("100 MB") != std::string::npos)
+        diag.client_note = "The Data API caps a result at 100 MB: extract it by UNLOAD instead (--via unload with "
+                           "--staging s3://<bucket>/<prefix>/, the guide's staging bucket).";
+    if (diag.client_note.find(statement_id) == std::string::npos && !statement_id.empty())
+        diag.client_note += (diag.client_note.empty() ? "" : " ") + std::string("(statement ") + statement_id + ")";
+}
+
+}  // namespace
 
 asio::awaitable<void> write_page(extract_environment& env, row_sink& sink, const rows::schema& columns,
                                  std::shared_ptr<rd::result_page> page, page_failure& failure) {
@@ -41,16 +46,6 @@ asio::awaitable<void> write_page(extract_environment& env, row_sink& sink, const
     auto written = co_await sink.async_write(0, std::move(done.batch));
     if (!written && !failure.error) failure = {written.error(), sink.failure()};
 }
-
-void explain_failure(const std::string& statement_id, aws::diagnostics& diag) {
-    if (diag.message.find("100 MB") != std::string::npos)
-        diag.client_note = "The Data API caps a result at 100 MB: extract it by UNLOAD instead (--via unload with "
-                           "--staging s3://<bucket>/<prefix>/, the guide's staging bucket).";
-    if (diag.client_note.find(statement_id) == std::string::npos && !statement_id.empty())
-        diag.client_note += (diag.client_note.empty() ? "" : " ") + std::string("(statement ") + statement_id + ")";
-}
-
-}  // namespace
 
 asio::awaitable<result<void>> read_by_data_api(extract_environment& env, const extract_request& request,
                                                row_sink& sink, extract_stats& stats, aws::diagnostics& diag) {

@@ -42,32 +42,6 @@ asio::awaitable<result<ep::statement_outcome>> run(extract_environment& env, ep:
     co_return done;
 }
 
-struct page_failure {
-    boost::system::error_code error;
-    std::string note;
-};
-
-asio::awaitable<void> write_page(extract_environment& env, row_sink& sink, const rows::schema& columns,
-                                 std::shared_ptr<rd::result_page> page, page_failure& failure) {
-    if (failure.error) co_return;
-    struct converted {
-        std::shared_ptr<rows::row_batch> batch;
-        std::string why;
-    };
-    auto convert = [&columns, page]() {
-        converted out{std::make_shared<rows::row_batch>(columns.size()), {}};
-        if (!append_page(columns, *page, *out.batch, out.why)) out.batch.reset();
-        return out;
-    };
-    converted done = co_await env.cpu.async_run(std::move(convert));
-    if (!done.batch) {
-        failure = {make_error_code(errc::malformed_data), done.why};
-        co_return;
-    }
-    auto written = co_await sink.async_write(0, std::move(done.batch));
-    if (!written && !failure.error) failure = {written.error(), sink.failure()};
-}
-
 // FETCHes until the cursor is exhausted, each page written while the next is fetched.
 asio::awaitable<result<void>> fetch_all(extract_environment& env, ep::connection_lease& on, row_sink& sink,
                                         extract_stats& stats, aws::diagnostics& diag) {

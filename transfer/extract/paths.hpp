@@ -23,6 +23,16 @@ boost::asio::awaitable<boost::system::result<void>> read_by_endpoint(extract_env
 boost::asio::awaitable<boost::system::result<void>> run_on_endpoint(extract_environment& env, std::string sql,
                                                                    aws::diagnostics& diag);
 
+// A page of typed fields converted to the row model on the CPU pool, then written to the sink's
+// stream 0; the first failure is kept (later pages are skipped). Both paths' pages go through it.
+struct page_failure {
+    boost::system::error_code error;
+    std::string note;
+};
+boost::asio::awaitable<void> write_page(extract_environment& env, row_sink& sink, const rows::schema& columns,
+                                        std::shared_ptr<aws::redshift_data::result_page> page,
+                                        page_failure& failure);
+
 // The first page of `sql`'s result (EXPLAIN, a LIMIT 0 run), by the Data API or the endpoint.
 boost::asio::awaitable<boost::system::result<aws::redshift_data::result_page>> first_page(
     extract_environment& env, const extract_request& request, std::string sql, int& polls, aws::diagnostics& diag);
