@@ -14,6 +14,8 @@ from test_values import COLUMNS, ROWS  # noqa: E402
 
 
 class QueryOnTheEndpoint(EndpointCase):
+    # --discover-endpoint asks GetWorkgroup, which the connector guide's role may not call: refused, as tested.
+    tolerated_refusals = EndpointCase.tolerated_refusals | {"redshift-serverless:GetWorkgroup"}
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -99,6 +101,21 @@ class QueryOnTheEndpoint(EndpointCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("cannot be reached", r.err())
         self.assertIn("--connection-method data-api", r.err())
+
+    def test_without_db_endpoint_the_name_aws_gives_it_is_used(self):
+        r = self.ss.run("query", "select 1", "--connection-method", "endpoint", "--db-ca", self.aws.postgres["ca"],
+                        timeout=120)
+        self.assertEqual(r.returncode, 1, str(r))
+        # The account from --role-arn, the region from --region: the name AWS gives the endpoint.
+        self.assertIn("default-workgroup.111122223333.us-east-1.redshift-serverless.amazonaws.com:5439", r.err())
+        self.assertIn("--db-endpoint", r.err())
+
+    def test_discover_endpoint_refused_by_the_guides_policy_says_what_to_do(self):
+        r = self.ss.run("query", "select 1", "--connection-method", "endpoint", "--discover-endpoint")
+        self.assertEqual(r.returncode, 1, str(r))
+        self.assertIn("GetWorkgroup", r.err())
+        self.assertIn("AccessDenied", r.err())
+        self.assertIn("--db-endpoint", r.err())
 
     def test_a_bad_endpoint_flag_is_a_usage_error(self):
         r = self.on_data_api("query", "select 1", "--connection-method", "endpoint", "--db-endpoint", "host:99999")
