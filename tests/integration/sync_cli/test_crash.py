@@ -56,8 +56,9 @@ class Crash(SyncCase):
         count += 10
         return count
 
-    def run_and_kill(self, config, stream, phase, rng):
-        """Starts a pass; kills it when `stream` reports `phase` (after 0–40 ms). True when it was killed."""
+    def run_and_kill(self, config, stream, phase, rng, delay=True):
+        """Starts a pass; kills it when `stream` reports `phase` (after 0–40 ms, or at once without
+        `delay`). True when it was killed."""
         proc = self.start_sync(config, "--log-format", "json", "--session-keep-alive", "3")
         seen = threading.Event()
 
@@ -76,7 +77,7 @@ class Crash(SyncCase):
         seen.wait(timeout=300)
         killed = False
         if proc.poll() is None:
-            time.sleep(rng.uniform(0, 0.04))
+            time.sleep(rng.uniform(0, 0.04) if delay else 0)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 killed = True
@@ -99,8 +100,12 @@ class Crash(SyncCase):
         kills, step = {}, 1
         for round_ in range(4):
             for stream, phase in targets:
-                if self.run_and_kill(config, stream, phase, rng):
-                    kills[(stream, phase)] = kills.get((stream, phase), 0) + 1
+                # A short last phase (cleanup) may end with the process before the random delay does:
+                # then try again at once, so that every phase is hit every round however fast it is.
+                for attempt in range(4):
+                    if self.run_and_kill(config, stream, phase, rng, delay=attempt == 0):
+                        kills[(stream, phase)] = kills.get((stream, phase), 0) + 1
+                        break
                 next_id = self.mutate(rng, step, next_id)
                 step += 1
             r = self.sync(config, "--session-keep-alive", "3")  # one whole pass per round
