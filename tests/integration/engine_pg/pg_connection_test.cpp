@@ -107,6 +107,32 @@ TEST(PgConnection, RunsAStatementWithParametersAndNulls) {
     EXPECT_EQ(result.command_tag, "SELECT 1");
 }
 
+// Waits for `all_done` (cancelled by the last statement to finish), but at most a minute: a statement
+// that never completes fails the test instead of hanging it.
+asio::awaitable<void> wait_for_all(asio::steady_timer& all_done) {
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer give_up(executor, std::chrono::minutes(1));
+    give_up.async_wait([&all_done](boost::system::error_code ec) {
+        if (!ec) all_done.cancel();
+    });
+    boost::system::error_code ignored;
+    co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    give_up.cancel();
+}
+
+// A spawned statement's end: an exception fails the test and ends the wait (it would hang it).
+auto reported(asio::steady_timer& all_done) {
+    return [&all_done](std::exception_ptr e) {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+            ADD_FAILURE() << "a pipelined statement failed: " << x.what();
+        }
+        all_done.cancel();
+    };
+}
+
 // One of many statements in flight at once: `select i * 2`, its answer into got[i].
 asio::awaitable<void> doubled(pg::connection& c, int i, std::vector<std::string>& got, std::size_t& finished,
                               asio::steady_timer& all_done) {
@@ -126,12 +152,13 @@ void a_thousand_pipelined_statements_return_in_order(pg::sync_mode sync) {
         auto executor = co_await asio::this_coro::executor;
         asio::steady_timer all_done(executor, asio::steady_timer::time_point::max());
         for (int i = 0; i < count; ++i) {
-            asio::co_spawn(executor, doubled(*c, i, got, finished, all_done), asio::detached);
+            asio::co_spawn(executor, doubled(*c, i, got, finished, all_done), reported(all_done));
         }
         co_await asio::post(executor, asio::use_awaitable);  // each spawned statement has been sent
         most_in_flight = c->in_flight();
-        boost::system::error_code ignored;
-        co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        co_await wait_for_all(all_done);
+        EXPECT_EQ(finished, got.size()) << c->in_flight() << " statements still in flight after a minute";
+        if (finished != got.size()) c->close();  // ends them (connection_lost), so the test ends
         // Statements were sent while earlier ones still waited for results: the pipeline held many.
         EXPECT_GT(most_in_flight, 100u);
         co_return got;
@@ -167,9 +194,11 @@ TEST(PgConnection, WithOneSyncPerBurstAFailureAbortsTheRestOfItsBurstOnly) {
         std::size_t finished = 0;
         asio::steady_timer all_done(executor, asio::steady_timer::time_point::max());
         for (std::size_t i = 0; i < burst.size(); ++i)
-            asio::co_spawn(executor, outcome_of(*c, burst[i], got[i], finished, burst.size(), all_done), asio::detached);
-        boost::system::error_code ignored;
-        co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+            asio::co_spawn(executor, outcome_of(*c, burst[i], got[i], finished, burst.size(), all_done),
+                           reported(all_done));
+        co_await wait_for_all(all_done);
+        EXPECT_EQ(finished, burst.size()) << c->in_flight() << " statements still in flight after a minute";
+        if (finished != burst.size()) c->close();
         EXPECT_FALSE(got[0]) << got[0].message();
         EXPECT_EQ(got[1], make_error_code(pg::errc::statement_failed));
         EXPECT_EQ(got[2], make_error_code(pg::errc::pipeline_aborted));
