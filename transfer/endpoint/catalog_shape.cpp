@@ -1,5 +1,7 @@
 #include "transfer/endpoint/catalog_shape.hpp"
 
+#include "transfer/endpoint/type_oids.hpp"
+
 #include <charconv>
 
 namespace shiftsync::transfer::endpoint {
@@ -18,12 +20,6 @@ constexpr const char* visible_schema = "n.nspname NOT LIKE 'pg!_toast%' ESCAPE '
 constexpr const char* listed_relkinds = "c.relkind IN ('r', 'p', 'v', 'm', 'f')";
 
 std::string pattern_or_all(std::string_view pattern) { return pattern.empty() ? "%" : std::string(pattern); }
-
-namespace oid {
-constexpr std::uint32_t boolean = 16, int8 = 20, int2 = 21, int4 = 23, text = 25, json = 114, float4 = 700,
-                        float8 = 701, bpchar = 1042, varchar = 1043, date = 1082, time = 1083, timestamp = 1114,
-                        timestamptz = 1184, timetz = 1266, numeric = 1700, jsonb = 3802, super = 4000;
-}
 
 const std::string& field(const engine::pg::row& r, std::size_t i, const char* what, bool& ok, std::string& why) {
     static const std::string none;

@@ -45,4 +45,13 @@ asio::awaitable<result<statement_outcome>> async_run_statement(connection_lease&
     co_return out;
 }
 
+asio::awaitable<result<aws::redshift_data::result_page>> async_query_page(endpoint_pool& pool, std::string sql,
+                                                                          aws::diagnostics& diag) {
+    auto lease = co_await pool.async_acquire(diag);
+    if (!lease) co_return lease.error();
+    auto done = co_await async_run_statement(*lease, std::move(sql), pool.settings(), diag);
+    if (!done) co_return done.error();
+    co_return std::move(done->page);
+}
+
 }  // namespace shiftsync::transfer::endpoint

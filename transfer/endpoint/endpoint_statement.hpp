@@ -25,6 +25,10 @@ boost::asio::awaitable<boost::system::result<statement_outcome>> async_run_state
                                                                                       const endpoint_settings& settings,
                                                                                       aws::diagnostics& diag);
 
+// A connection from the pool for one statement; its result's page (a LIMIT 0 run, EXPLAIN, a count).
+boost::asio::awaitable<boost::system::result<aws::redshift_data::result_page>> async_query_page(
+    endpoint_pool& pool, std::string sql, aws::diagnostics& diag);
+
 // The count a command tag ends with ("INSERT 0 3" -> 3), -1 for none ("BEGIN").
 std::int64_t count_in_tag(const std::string& tag);
 

@@ -1,6 +1,7 @@
 #include "transfer/endpoint/result_shape.hpp"
 
 #include "transfer/endpoint/catalog_shape.hpp"
+#include "transfer/endpoint/type_oids.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -11,14 +12,6 @@ namespace shiftsync::transfer::endpoint {
 namespace rd = aws::redshift_data;
 
 namespace {
-
-// PostgreSQL's (and Redshift's) type OIDs.
-namespace oid {
-constexpr std::uint32_t boolean = 16, bytea = 17, char_ = 18, name = 19, int8 = 20, int2 = 21, int4 = 23, text = 25,
-                        oid_ = 26, json = 114, float4 = 700, float8 = 701, bpchar = 1042, varchar = 1043,
-                        date = 1082, time = 1083, timestamp = 1114, timestamptz = 1184, interval = 1186,
-                        timetz = 1266, numeric = 1700, jsonb = 3802, super = 4000, varbyte = 6551;
-}
 
 enum class field_type { boolean, integer, floating, varbyte, text };
 
@@ -84,16 +77,14 @@ field_type field_type_of(const rd::column_metadata& column) {
     return field_type::text;
 }
 
-}  // namespace
-
-bool field_of(const rd::column_metadata& column, const std::optional<std::string>& text, rd::field& out,
-              std::string& why) {
+bool typed_field(field_type type, const rd::column_metadata& column, const std::optional<std::string>& text,
+                 rd::field& out, std::string& why) {
     if (!text) {
         out = rd::null_value{};
         return true;
     }
     const std::string& v = *text;
-    switch (field_type_of(column)) {
+    switch (type) {
         case field_type::boolean:
             if (v != "t" && v != "f" && v != "true" && v != "false") break;
             out = v.front() == 't';
@@ -126,18 +117,37 @@ bool field_of(const rd::column_metadata& column, const std::optional<std::string
     return false;
 }
 
+}  // namespace
+
+bool field_of(const rd::column_metadata& column, const std::optional<std::string>& text, rd::field& out,
+              std::string& why) {
+    return typed_field(field_type_of(column), column, text, out, why);
+}
+
+row_shaper::row_shaper(std::vector<rd::column_metadata> columns) : columns_(std::move(columns)) {
+    types_.reserve(columns_.size());
+    for (const auto& c : columns_) types_.push_back(static_cast<int>(field_type_of(c)));
+}
+
+bool row_shaper::convert(const engine::pg::row& in, rd::row& out, std::string& why) const {
+    if (in.size() != columns_.size()) {
+        why = "a row has " + std::to_string(in.size()) + " values where the result has " +
+              std::to_string(columns_.size()) + " columns";
+        return false;
+    }
+    out.resize(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i)
+        if (!typed_field(static_cast<field_type>(types_[i]), columns_[i], in[i], out[i], why)) return false;
+    return true;
+}
+
 bool append_rows(const std::vector<rd::column_metadata>& columns, const std::vector<engine::pg::row>& rows,
                  std::vector<rd::row>& out, std::string& why) {
+    const row_shaper shaper(columns);
     out.reserve(out.size() + rows.size());
     for (const auto& r : rows) {
-        if (r.size() != columns.size()) {
-            why = "a row has " + std::to_string(r.size()) + " values where the result has " +
-                  std::to_string(columns.size()) + " columns";
-            return false;
-        }
-        rd::row converted(r.size());
-        for (std::size_t i = 0; i < r.size(); ++i)
-            if (!field_of(columns[i], r[i], converted[i], why)) return false;
+        rd::row converted;
+        if (!shaper.convert(r, converted, why)) return false;
         out.push_back(std::move(converted));
     }
     return true;

@@ -22,6 +22,18 @@ std::vector<aws::redshift_data::column_metadata> column_metadata_of(const std::v
 bool field_of(const aws::redshift_data::column_metadata& column, const std::optional<std::string>& text,
               aws::redshift_data::field& out, std::string& why);
 
+// Converts the rows of one result, each column's field type worked out once (not per value).
+class row_shaper {
+public:
+    explicit row_shaper(std::vector<aws::redshift_data::column_metadata> columns);
+    bool convert(const engine::pg::row& in, aws::redshift_data::row& out, std::string& why) const;
+    const std::vector<aws::redshift_data::column_metadata>& columns() const { return columns_; }
+
+private:
+    std::vector<aws::redshift_data::column_metadata> columns_;
+    std::vector<int> types_;  // field_type per column
+};
+
 // Rows of one result in the Data API's shape; false (with `why`) on a value that does not fit.
 bool append_rows(const std::vector<aws::redshift_data::column_metadata>& columns,
                  const std::vector<engine::pg::row>& rows, std::vector<aws::redshift_data::row>& out, std::string& why);

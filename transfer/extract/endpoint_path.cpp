@@ -115,11 +115,8 @@ asio::awaitable<result<rd::result_page>> first_page(extract_environment& env, co
         auto page = co_await env.data.async_get_statement_result(done->id, no_token, diag);
         co_return page;
     }
-    auto on = co_await lease(env, diag);
-    if (!on) co_return on.error();
-    auto done = co_await run(env, *on, std::move(sql), diag);
-    if (!done) co_return done.error();
-    co_return std::move(done->page);
+    auto page = co_await ep::async_query_page(*env.endpoint, std::move(sql), diag);
+    co_return page;
 }
 
 asio::awaitable<result<void>> read_by_endpoint(extract_environment& env, const extract_request& request,

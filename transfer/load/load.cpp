@@ -1,6 +1,7 @@
 #include "transfer/load/load.hpp"
 
 #include "engine/scheduler/cancellation.hpp"
+#include "transfer/endpoint/endpoint_statement.hpp"
 #include "transfer/load/session.hpp"
 #include "transfer/load/stager.hpp"
 #include "transfer/rows/column.hpp"
@@ -51,9 +52,7 @@ rows::value_kind kind_of_ddl(std::string_view ddl) {
 asio::awaitable<result<rd::result_page>> first_page(load_environment& env, const load_request& request,
                                                     std::string sql, aws::diagnostics& diag) {
     if (env.endpoint) {
-        session probe(env.data, request.database, request.workgroup, request.session_keep_alive_seconds, request.wait);
-        probe.use_endpoint(*env.endpoint);
-        auto page = co_await probe.async_query(std::move(sql), diag);
+        auto page = co_await endpoint::async_query_page(*env.endpoint, std::move(sql), diag);
         co_return page;
     }
     rd::execute_request statement{.sql = std::move(sql), .database = request.database, .workgroup = request.workgroup};

@@ -11,11 +11,13 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/core.h>
 
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace shiftsync::cli {
 namespace {
@@ -49,21 +51,38 @@ asio::awaitable<void> stream_on_endpoint(ep::endpoint_pool& pool, std::string sq
         out.result = lease.error();
         co_return;
     }
-    std::vector<rd::column_metadata> columns;
+    std::optional<ep::row_shaper> shaper;  // once the columns are known
     pg::row_sink sink;
     sink.on_columns = [&](const std::vector<pg::column>& described) {
-        columns = ep::column_metadata_of(described);
-        writer.columns(columns);
+        shaper.emplace(ep::column_metadata_of(described));
+        writer.columns(shaper->columns());
     };
     rd::row converted;
     sink.on_row = [&](const pg::row& values_in) {
-        converted.resize(values_in.size());
-        for (std::size_t i = 0; i < values_in.size(); ++i)
-            if (!ep::field_of(columns.at(i), values_in[i], converted[i], out.failure)) return false;
+        if (!shaper->convert(values_in, converted, out.failure)) return false;
         writer.row(converted);
         return true;
     };
     out.result = co_await (*lease)->async_execute(std::move(sql), std::move(values), std::move(sink), out.pg_diag);
+}
+
+// The statement, cancelled (on the server too) once `timeout` has passed (0: never).
+asio::awaitable<int> stream_within(ep::endpoint_pool& pool, std::string sql, std::vector<pg::parameter> values,
+                                   row_writer& writer, endpoint_outcome& out, std::chrono::milliseconds timeout) {
+    auto executor = co_await asio::this_coro::executor;
+    asio::cancellation_signal stop;
+    asio::steady_timer deadline(executor);
+    if (timeout.count() > 0) {
+        deadline.expires_after(timeout);
+        deadline.async_wait([&stop](boost::system::error_code ec) {
+            if (!ec) stop.emit(asio::cancellation_type::terminal);
+        });
+    }
+    auto statement = stream_on_endpoint(pool, std::move(sql), std::move(values), writer, out);
+    auto until_stopped = asio::bind_cancellation_slot(stop.slot(), asio::use_awaitable);
+    co_await asio::co_spawn(executor, std::move(statement), until_stopped);
+    deadline.cancel();
+    co_return 0;
 }
 
 int run_query_on_endpoint(const query_flags& flags, const std::vector<rd::statement_parameter>& named) {
@@ -82,22 +101,8 @@ int run_query_on_endpoint(const query_flags& flags, const std::vector<rd::statem
 
     auto writer = make_row_writer(flags.format, stdout);
     endpoint_outcome out;
-    auto executor = conn->context().get_executor();
-    asio::cancellation_signal stop;
-    asio::steady_timer deadline(executor);
-    if (flags.timeout_seconds > 0) {
-        deadline.expires_after(std::chrono::milliseconds(static_cast<long long>(flags.timeout_seconds * 1000)));
-        deadline.async_wait([&](boost::system::error_code ec) {
-            if (!ec) stop.emit(asio::cancellation_type::terminal);
-        });
-    }
-    asio::co_spawn(executor, stream_on_endpoint(endpoint->pool(), std::move(sql), std::move(values), *writer, out),
-                   asio::bind_cancellation_slot(stop.slot(), [&](std::exception_ptr e) {
-                       deadline.cancel();
-                       if (e) std::rethrow_exception(e);
-                   }));
-    conn->context().run();
-    conn->context().restart();
+    const std::chrono::milliseconds timeout(static_cast<long long>(flags.timeout_seconds * 1000));
+    conn->run(stream_within(endpoint->pool(), std::move(sql), std::move(values), *writer, out, timeout));
     writer->finish();
     const std::string where = endpoint->pool().settings().address.to_string();
     if (!out.failure.empty()) {

@@ -2,7 +2,6 @@
 
 #include "aws/sts/sts_client.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <fmt/core.h>
 
 #include <optional>
@@ -13,23 +12,6 @@ namespace ep = shiftsync::transfer::endpoint;
 namespace rs = aws::redshift_serverless;
 
 namespace {
-
-// Runs `task` to completion on `ctx` (which may have other work: pooled connections keep it busy).
-template <class T>
-T run_on(boost::asio::io_context& ctx, boost::asio::awaitable<T> task) {
-    std::optional<T> out;
-    std::exception_ptr error;
-    boost::asio::co_spawn(ctx, std::move(task), [&](std::exception_ptr e, T value) {
-        error = e;
-        out.emplace(std::move(value));
-    });
-    while (!out && !error) {
-        if (ctx.stopped()) ctx.restart();
-        ctx.run_one();
-    }
-    if (error) std::rethrow_exception(error);
-    return std::move(*out);
-}
 
 // The account the role (or else the caller's identity) belongs to.
 std::optional<std::string> account_id(const connection_flags& flags, engine::http::client& http,
@@ -50,7 +32,7 @@ std::optional<std::string> account_id(const connection_flags& flags, engine::htt
     aws::service_client service(http, serverless.credentials, sts->target);
     aws::sts::sts_client client(service);
     aws::diagnostics diag;
-    auto identity = run_on(ctx, client.async_get_caller_identity(diag));
+    auto identity = run_to_completion(ctx, client.async_get_caller_identity(diag));
     if (!identity) {
         diag.client_note = "shiftsync asks STS which account it is in to name the workgroup's endpoint; pass "
                            "--db-endpoint HOST:PORT to skip that";
@@ -97,7 +79,7 @@ std::unique_ptr<endpoint_session> endpoint_session::open(const connection_flags&
         settings.address_origin = "--db-endpoint";
     } else if (flags.discover_endpoint) {
         aws::diagnostics diag;
-        auto workgroup = run_on(ctx, s->serverless_->async_get_workgroup(flags.workgroup, diag));
+        auto workgroup = run_to_completion(ctx, s->serverless_->async_get_workgroup(flags.workgroup, diag));
         if (!workgroup) {
             if (diag.code == "AccessDeniedException")
                 diag.client_note = "--discover-endpoint needs redshift-serverless:GetWorkgroup, which the connector "
