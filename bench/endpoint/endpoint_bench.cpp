@@ -6,10 +6,12 @@
 //       first line): run.sh hands them to pgbench and to the modes below through PGUSER/PGPASSWORD.
 //       Prints only the user. (localaws keeps one password per role: fetch once per run.)
 //   endpoint_bench throughput --host H --port P --dbname D --user U [--sslrootcert CA]
-//                             [--statements 10000] [--connections 1] [--depth 50] [--sync statement|burst]
+//                             [--statements 10000] [--connections 1] [--depth 50] [--sync statement|burst|batch]
+//                             [--batch 50]
 //       `select $1::int` with $1 = 0 … N-1 over C connections, K statements in flight on each
 //       (pipelined), every answer checked against its parameter; a Sync after each statement
-//       (engine/pg's default) or one per burst (sync_mode::per_burst). Timed from the first statement
+//       (engine/pg's default), one per burst (sync_mode::per_burst), or one per batch of B statements
+//       (async_execute_batch; K is then the batches in flight per connection). Timed from the first statement
 //       sent to the last answer, connections already open (as pgbench's tps). One JSON line.
 //   endpoint_bench latency --aws URL --host H --port P --dbname D --user U --sslrootcert CA
 //                          [--runs 200] [--warmup 20]
@@ -177,10 +179,36 @@ asio::awaitable<void> pipeline_worker(pg::connection& c, throughput_state& s) {
     }
 }
 
+// One of `depth` batch senders on a connection: BATCH statements with one Sync
+// (connection::async_execute_batch, as pgbench's \startpipeline … \endpipeline), then the next.
+asio::awaitable<void> batch_worker(pg::connection& c, throughput_state& s, long batch) {
+    const std::string sql = "select $1::int";
+    while (s.next < s.total) {
+        const long first = s.next;
+        const long n = std::min(batch, s.total - first);
+        s.next += n;
+        std::vector<pg::statement> statements;
+        statements.reserve(static_cast<std::size_t>(n));
+        for (long i = 0; i < n; ++i) statements.push_back({sql, {std::to_string(first + i)}});
+        auto outcomes = co_await c.async_execute_batch(std::move(statements));
+        for (long i = 0; i < n; ++i) {
+            const auto& o = outcomes[static_cast<std::size_t>(i)];
+            const std::string expected = std::to_string(first + i);
+            if (!o.result) fail("statement " + expected + ": " + o.result.error().message() + ": " + o.diag.to_string());
+            const auto& rows = o.result->rows;
+            if (rows.size() != 1 || rows[0].size() != 1 || rows[0][0] != expected)
+                fail("statement " + expected + " answered something else");
+            ++s.answered;
+        }
+    }
+}
+
 int throughput(const options& o) {
     const long statements = std::stol(option(o, "statements", "10000"));
     const int connections = std::stoi(option(o, "connections", "1"));
     const int depth = std::stoi(option(o, "depth", "50"));
+    const bool batches = option(o, "sync", "statement") == "batch";
+    const long batch = std::stol(option(o, "batch", "50"));
     asio::io_context ctx;
     std::vector<std::shared_ptr<pg::connection>> pool;
     for (int i = 0; i < connections; ++i) pool.push_back(run(ctx, open_connection(connect_params_from(o))));
@@ -188,15 +216,17 @@ int throughput(const options& o) {
     throughput_state s{.total = statements};
     const auto start = clock_type::now();
     for (auto& c : pool)
-        for (int k = 0; k < depth; ++k)
-            asio::co_spawn(ctx, pipeline_worker(*c, s), [](std::exception_ptr e) {
+        for (int k = 0; k < depth; ++k) {
+            auto worker = batches ? batch_worker(*c, s, batch) : pipeline_worker(*c, s);
+            asio::co_spawn(ctx, std::move(worker), [](std::exception_ptr e) {
                 if (e) std::rethrow_exception(e);
             });
+        }
     ctx.run();
     const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
     if (s.answered != statements) fail("only " + std::to_string(s.answered) + " answers");
     boost::json::object out{{"statements", statements}, {"connections", connections}, {"depth", depth},
-                            {"sync", option(o, "sync", "statement")},
+                            {"sync", option(o, "sync", "statement")}, {"batch", batches ? batch : 1},
                             {"seconds", seconds}, {"per_second", statements / seconds}};
     std::cout << boost::json::serialize(out) << "\n";
     return 0;

@@ -8,15 +8,17 @@
 # A benchmark, not a test: it asserts nothing (but a wrong answer to any statement fails the run).
 # Peers run alternately, ROUNDS times, and the medians are compared.
 # Usage: bench/endpoint/run.sh [build-dir]
-#   env: STATEMENTS=10000 ROUNDS=5 DEPTH=50 (shiftsync's statements in flight per connection)
-#        BATCH=50 (pgbench statements per \startpipeline … \endpipeline) LATENCY_RUNS=200
+#   env: STATEMENTS=10000 ROUNDS=11 DEPTH=50 (shiftsync's statements in flight per connection)
+#        BATCH=50 (statements per pgbench \startpipeline … \endpipeline, and per shiftsync batch)
+#        BATCHES_IN_FLIGHT=4 (shiftsync batches in flight per connection) LATENCY_RUNS=200
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 statements=${STATEMENTS:-10000}
-rounds=${ROUNDS:-5}
+rounds=${ROUNDS:-11}
 depth=${DEPTH:-50}
 batch=${BATCH:-50}
+batches_in_flight=${BATCHES_IN_FLIGHT:-4}
 latency_runs=${LATENCY_RUNS:-200}
 pg_bin=/usr/lib/postgresql/15/bin
 pgbench=$(command -v pgbench || echo "$pg_bin/pgbench")
@@ -83,38 +85,41 @@ pgbench_rate() {
   awk -v per="$per" '/^tps = / {printf "%.0f\n", $3 * per}' <<< "$out"
 }
 
-# shiftsync_rate statement|burst CLIENTS: statements/s of engine/pg with that sync_mode.
+# shiftsync_rate statement|burst|batch CLIENTS: statements/s of engine/pg with a Sync per statement,
+# per burst (sync_mode::per_burst), or per batch of BATCH (async_execute_batch, BATCHES_IN_FLIGHT each).
 shiftsync_rate() {
-  local line
+  local line in_flight=$depth
+  [ "$1" = batch ] && in_flight=$batches_in_flight
   line=$("$driver" throughput --host "$PGHOST" --port "$PGPORT" --dbname "$PGDATABASE" --user "$PGUSER" \
            ${PGSSLROOTCERT:+--sslrootcert "$PGSSLROOTCERT"} --statements "$statements" --connections "$2" \
-           --depth "$depth" --sync "$1")
+           --depth "$in_flight" --sync "$1" --batch "$batch")
   python3 -c "import json,sys; print(round(json.loads(sys.argv[1])['per_second']))" "$line"
 }
 
 # measure CASE CLIENTS: sets the PG* environment for pgbench beforehand.
 rows=()
 measure() {
-  local label=$1 clients=$2 ours=() burst=() plain=() piped=() piped1=()
+  local label=$1 clients=$2 ours=() burst=() batched=() plain=() piped=() piped1=()
   (( statements % (batch * clients) == 0 )) || { echo "STATEMENTS must be a multiple of BATCH x connections" >&2; exit 1; }
   for round in $(seq "$rounds"); do
     ours+=("$(shiftsync_rate statement "$clients")")
     burst+=("$(shiftsync_rate burst "$clients")")
+    batched+=("$(shiftsync_rate batch "$clients")")
     plain+=("$(pgbench_rate "$work/plain.sql" 1 "$clients")")
     piped+=("$(pgbench_rate "$work/pipeline.sql" "$batch" "$clients")")
     if (( clients > 1 )); then piped1+=("$(pgbench_rate "$work/pipeline.sql" "$batch" "$clients" 1)"); else piped1+=("${piped[-1]}"); fi
     echo "  $label, $clients connection(s), round $round: shiftsync ${ours[-1]} (Sync per statement)," \
-         "${burst[-1]} (per burst); pgbench ${plain[-1]}, pipelined ${piped[-1]} (-j 1: ${piped1[-1]}) statements/s"
+         "${burst[-1]} (per burst), ${batched[-1]} (batches); pgbench ${plain[-1]}, pipelined ${piped[-1]} (-j 1: ${piped1[-1]}) statements/s"
   done
   local m=()
-  for series in ours burst plain piped piped1; do
+  for series in ours burst batched plain piped piped1; do
     local -n values=$series
     m+=("$(printf '%s\n' "${values[@]}" | median)")
   done
-  rows+=("$label|$clients|${m[0]}|${m[1]}|${m[2]}|${m[3]}|${m[4]}")
+  rows+=("$label|$clients|${m[0]}|${m[1]}|${m[2]}|${m[3]}|${m[4]}|${m[5]}")
 }
 
-echo "== endpoint: $statements x select \$1::int, shiftsync ($depth in flight per connection) vs pgbench -M extended" \
+echo "== endpoint: $statements x select \$1::int, shiftsync ($depth in flight per connection, or $batches_in_flight batches of $batch) vs pgbench -M extended" \
      "(without, and with \\startpipeline, $batch per pipeline); $rounds alternating rounds, medians"
 (
   export PGHOST=$ep_host PGPORT=$ep_port PGDATABASE=dev PGUSER=$ep_user PGPASSWORD=$ep_password
@@ -138,16 +143,17 @@ import json, sys
 latency = json.loads(sys.argv[1])
 rows = [l.split("|") for f in sys.argv[2:] for l in open(f).read().split("\n") if l]
 print()
-print("statements/s; shiftsync with a Sync per statement (engine/pg's default: each statement its own transaction)")
-print("and with one Sync per burst (sync_mode::per_burst: like pgbench's \\startpipeline, one transaction per burst)")
-print(f"{'case':23} {'conns':>5} {'shiftsync':>9} {'per burst':>9} {'pgbench':>8} {'pgb pipe':>9} {'pipe -j1':>9} "
-      f"{'burst/pipe':>10} {'burst/-j1':>9} {'stmt/pgb':>8}")
+print("statements/s. shiftsync: a Sync per statement (engine/pg's default: each statement its own transaction),")
+print("one Sync per burst (sync_mode::per_burst), and batches (async_execute_batch: one Sync per batch, as pgbench's")
+print("\\startpipeline, several batches in flight per connection); pgbench without and with \\startpipeline")
+print(f"{'case':23} {'conns':>5} {'shiftsync':>9} {'per burst':>9} {'batches':>9} {'pgbench':>8} {'pgb pipe':>9} {'pipe -j1':>9} "
+      f"{'batch/pipe':>10} {'batch/-j1':>9} {'burst/pipe':>10} {'stmt/pgb':>8}")
 met = True
-for label, conns, ours, burst, plain, piped, piped1 in rows:
-    ours, burst, plain, piped, piped1 = map(float, (ours, burst, plain, piped, piped1))
-    met &= burst >= piped
-    print(f"{label:23} {conns:>5} {ours:9.0f} {burst:9.0f} {plain:8.0f} {piped:9.0f} {piped1:9.0f} "
-          f"{burst / piped:9.2f}x {burst / piped1:8.2f}x {ours / plain:7.2f}x")
+for label, conns, ours, burst, batched, plain, piped, piped1 in rows:
+    ours, burst, batched, plain, piped, piped1 = map(float, (ours, burst, batched, plain, piped, piped1))
+    met &= batched >= piped
+    print(f"{label:23} {conns:>5} {ours:9.0f} {burst:9.0f} {batched:9.0f} {plain:8.0f} {piped:9.0f} {piped1:9.0f} "
+          f"{batched / piped:9.2f}x {batched / piped1:8.2f}x {burst / piped:9.2f}x {ours / plain:7.2f}x")
 print("(pgb pipe: pgbench -j <connections>, one thread per connection; pipe -j1: one thread, as shiftsync's one")
 print(" network thread; stmt/pgb: Sync per statement vs pgbench without pipelining — both a transaction per statement)")
 e50, e99, d50, d99 = (latency[k] for k in ("endpoint_p50_ms", "endpoint_p99_ms", "data_api_p50_ms", "data_api_p99_ms"))
@@ -157,7 +163,7 @@ print(f"{'endpoint (TLS)':26} {e50:9.3f} {e99:9.3f}")
 print(f"{'Data API':26} {d50:9.3f} {d99:9.3f}")
 print(f"{'endpoint / Data API':26} {e50 / d50:9.4f} {e99 / d99:9.4f}   (Data API is {d50 / e50:.0f}x slower at p50)")
 print()
-print(f"goal: shiftsync >= 1.0x pgbench's statements/s, pipelining on both sides (per burst vs \\startpipeline): "
+print(f"goal: shiftsync >= 1.0x pgbench's statements/s, pipelining on both sides (batches vs \\startpipeline): "
       f"{'met' if met else 'NOT met'} in every case")
 print(f"goal: endpoint p50 <= 1/20 of the Data API's: {'met' if e50 * 20 <= d50 else 'NOT met'}")
 PY

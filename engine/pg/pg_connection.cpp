@@ -122,4 +122,8 @@ asio::awaitable<boost::system::result<statement_result>> connection::async_execu
     return cancellation_as_value(state_->run(std::move(sql), std::move(params), std::move(sink), true, diag));
 }
 
+asio::awaitable<std::vector<statement_outcome>> connection::async_execute_batch(std::vector<statement> batch) {
+    return cancellation_as_value(state_->run_batch(std::move(batch)));
+}
+
 }  // namespace shiftsync::engine::pg

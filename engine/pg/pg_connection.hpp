@@ -49,6 +49,18 @@ enum class sync_mode {
     per_burst,
 };
 
+// One statement of a batch (connection::async_execute_batch).
+struct statement {
+    std::string sql;
+    std::vector<parameter> params;
+};
+
+// What one statement of a batch came to: its result, or its error and the server's words.
+struct statement_outcome {
+    boost::system::result<statement_result> result{statement_result{}};
+    pg_diagnostics diag;
+};
+
 struct connect_params {
     // libpq connection keywords and values ("host", "port", "dbname", "user", "password",
     // "sslmode", "sslrootcert", …). Kept as pairs so that a password never has to be quoted into a
@@ -78,6 +90,15 @@ public:
     boost::asio::awaitable<boost::system::result<statement_result>> async_execute(std::string sql,
                                                                                   std::vector<parameter> params,
                                                                                   row_sink sink, pg_diagnostics& diag);
+
+    // Sends `batch` back to back with one Sync after its last statement, as pgbench's \startpipeline
+    // … \endpipeline does: one write, one wake-up of the caller, and one implicit transaction for
+    // the batch (a batch may hold its own BEGIN … COMMIT). A failing statement fails the rest of the
+    // batch with errc::pipeline_aborted; the statements before it keep their results (and, without
+    // an explicit transaction, are rolled back with it: the implicit transaction ends in the error).
+    // Outcomes come back in the batch's order. Other callers' statements may be in flight before
+    // and after it; under sync_mode::per_burst a burst still open joins the batch's transaction.
+    boost::asio::awaitable<std::vector<statement_outcome>> async_execute_batch(std::vector<statement> batch);
 
     // Closes the connection; statements still in flight end with errc::connection_lost.
     void close();

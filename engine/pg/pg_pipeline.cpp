@@ -94,7 +94,7 @@ void connection::state::shut_down(errc why, const std::string& message) {
         p->ec = make_error_code(why);
         p->diag.message = message;
         p->done = true;
-        p->wake.cancel();
+        p->wake_up();
     }
 }
 
@@ -134,7 +134,7 @@ asio::awaitable<bool> connection::state::close_burst() {
         shut_down(errc::connection_lost, trimmed(PQerrorMessage(conn)));
         co_return false;
     }
-    auto marker = std::make_shared<pending_statement>(executor);
+    auto marker = std::make_shared<pending_statement>();
     marker->sync_marker = true;
     queue.push_back(std::move(marker));
     ++sync_markers;
@@ -194,7 +194,7 @@ void connection::state::finish_front() {
     auto p = queue.front();
     queue.pop_front();
     p->done = true;
-    p->wake.cancel();
+    p->wake_up();
     cancel_front_if_abandoned();
 }
 
@@ -257,6 +257,26 @@ asio::awaitable<void> connection::state::read_results() {
     reading = false;
 }
 
+void connection::state::ensure_reading() {
+    if (reading) return;
+    reading = true;
+    asio::co_spawn(executor, read_results(), asio::detached);
+}
+
+bool connection::state::send(const std::string& sql, const std::vector<parameter>& params) {
+    // Parameter pointers on the stack for the usual few; libpq copies them into its output buffer.
+    constexpr std::size_t on_stack = 8;
+    const char* small[on_stack];
+    std::vector<const char*> large;
+    const char** values = small;
+    if (params.size() > on_stack) {
+        large.resize(params.size());
+        values = large.data();
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) values[i] = params[i] ? params[i]->c_str() : nullptr;
+    return PQsendQueryParams(conn, sql.c_str(), static_cast<int>(params.size()), nullptr, values, nullptr, nullptr, 0) == 1;
+}
+
 asio::awaitable<boost::system::result<statement_result>> connection::state::run(std::string sql,
                                                                                 std::vector<parameter> params,
                                                                                 row_sink sink, bool streaming,
@@ -266,27 +286,19 @@ asio::awaitable<boost::system::result<statement_result>> connection::state::run(
         co_return make_error_code(errc::closed);
     }
     auto self = shared_from_this();
-    std::vector<const char*> values;
-    values.reserve(params.size());
-    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
     const bool own_sync = sync == sync_mode::per_statement;
-    if (PQsendQueryParams(conn, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr, nullptr,
-                          0) != 1 ||
-        (own_sync && PQpipelineSync(conn) != 1)) {
+    if (!send(sql, params) || (own_sync && PQpipelineSync(conn) != 1)) {
         diag.message = trimmed(PQerrorMessage(conn));
         shut_down(errc::connection_lost, diag.message);
         co_return make_error_code(errc::connection_lost);
     }
-    auto p = std::make_shared<pending_statement>(executor);
+    auto p = std::make_shared<pending_statement>();
     p->sink = std::move(sink);
     p->streaming = streaming;
     p->sync_after = own_sync;
-    p->wake.expires_at(asio::steady_timer::time_point::max());
+    p->wake.emplace(executor, asio::steady_timer::time_point::max());
     queue.push_back(p);
-    if (!reading) {
-        reading = true;
-        asio::co_spawn(executor, read_results(), asio::detached);
-    }
+    ensure_reading();
     if (own_sync) {
         co_await flush();
     } else if (!burst_open) {
@@ -295,7 +307,7 @@ asio::awaitable<boost::system::result<statement_result>> connection::state::run(
     }
     if (!p->done) {
         error_code ec;
-        co_await p->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await p->wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     if (!p->done) {
         // The caller was cancelled: give up on the result, and stop the statement on the server
@@ -309,6 +321,65 @@ asio::awaitable<boost::system::result<statement_result>> connection::state::run(
     diag = std::move(p->diag);
     if (p->ec) co_return p->ec;
     co_return std::move(p->result);
+}
+
+asio::awaitable<std::vector<statement_outcome>> connection::state::run_batch(std::vector<statement> batch) {
+    std::vector<statement_outcome> out(batch.size());
+    auto fail_all = [&out](errc why, const std::string& message) {
+        for (auto& o : out) {
+            o.result = make_error_code(why);
+            o.diag.message = message;
+        }
+    };
+    if (batch.empty()) co_return out;
+    if (!conn || broken) {
+        fail_all(errc::closed, "the connection is closed");
+        co_return out;
+    }
+    auto self = shared_from_this();
+    std::vector<std::shared_ptr<pending_statement>> sent;
+    sent.reserve(batch.size());
+    for (const auto& s : batch) {
+        if (!send(s.sql, s.params)) break;
+        sent.push_back(std::make_shared<pending_statement>());
+        queue.push_back(sent.back());
+    }
+    if (sent.size() < batch.size() || PQpipelineSync(conn) != 1) {
+        const std::string message = trimmed(PQerrorMessage(conn));
+        shut_down(errc::connection_lost, message);  // ends the statements sent
+        fail_all(errc::connection_lost, message);
+        co_return out;
+    }
+    auto& last = *sent.back();
+    last.sync_after = true;
+    last.wake.emplace(executor, asio::steady_timer::time_point::max());
+    ensure_reading();
+    co_await flush();
+    if (!last.done) {
+        error_code ec;
+        co_await last.wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (!last.done) {
+        // The caller was cancelled: drop the results, and cancel the first statement still to end
+        // once it runs — its failure aborts the rest of the batch, so one cancel request stops all.
+        bool cancel_asked = false;
+        for (auto& p : sent) {
+            if (p->done) continue;
+            p->abandoned = true;
+            p->cancel_sent = cancel_asked;
+            cancel_asked = true;
+        }
+        cancel_front_if_abandoned();
+        fail_all(errc::cancelled, "cancelled while waiting for the batch's results");
+        co_return out;
+    }
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        auto& p = *sent[i];
+        out[i].diag = std::move(p.diag);
+        if (p.ec) out[i].result = p.ec;
+        else out[i].result = std::move(p.result);
+    }
+    co_return out;
 }
 
 }  // namespace shiftsync::engine::pg

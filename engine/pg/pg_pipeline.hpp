@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <deque>
+#include <optional>
 
 typedef struct pg_conn PGconn;
 typedef struct pg_result PGresult;
@@ -17,7 +18,11 @@ namespace shiftsync::engine::pg {
 
 // One statement in the pipeline, or (sync_marker) a Sync sent after a per_burst burst.
 struct pending_statement {
-    explicit pending_statement(boost::asio::any_io_executor ex) : wake(std::move(ex)) {}
+    // Wakes the coroutine waiting for this statement, if one waits on it (a batch's caller waits on
+    // its last statement only: the earlier ones are done by then, results coming in order).
+    void wake_up() {
+        if (wake) wake->cancel();
+    }
 
     row_sink sink;
     bool streaming = false;
@@ -33,7 +38,7 @@ struct pending_statement {
     statement_result result;
     boost::system::error_code ec;
     pg_diagnostics diag;
-    boost::asio::steady_timer wake;  // cancelled when done
+    std::optional<boost::asio::steady_timer> wake;  // cancelled when done; only where a caller waits
 };
 
 struct connection::state : std::enable_shared_from_this<connection::state> {
@@ -48,6 +53,7 @@ struct connection::state : std::enable_shared_from_this<connection::state> {
     boost::asio::awaitable<boost::system::result<statement_result>> run(std::string sql, std::vector<parameter> params,
                                                                         row_sink sink, bool streaming,
                                                                         pg_diagnostics& diag);
+    boost::asio::awaitable<std::vector<statement_outcome>> run_batch(std::vector<statement> batch);
 
     boost::asio::any_io_executor executor;
     boost::asio::posix::stream_descriptor socket;
@@ -69,6 +75,10 @@ private:
     void take(pending_statement& p, PGresult* r);
     void finish_front();
     void cancel_front_if_abandoned();
+    // Starts the reader coroutine unless it runs.
+    void ensure_reading();
+    // Queues one statement in libpq's output buffer (no Sync); false if libpq refused (PQerrorMessage says why).
+    bool send(const std::string& sql, const std::vector<parameter>& params);
 };
 
 }  // namespace shiftsync::engine::pg

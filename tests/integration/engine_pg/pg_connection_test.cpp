@@ -209,6 +209,133 @@ TEST(PgConnection, WithOneSyncPerBurstAFailureAbortsTheRestOfItsBurstOnly) {
     }());
 }
 
+// A batch's statements, each with its parameters (a helper outside the coroutines: no braced
+// temporaries inside a co_await).
+std::vector<pg::statement> batch_of(std::vector<std::pair<std::string, std::vector<pg::parameter>>> items) {
+    std::vector<pg::statement> out;
+    for (auto& [sql, params] : items) out.push_back({std::move(sql), std::move(params)});
+    return out;
+}
+
+TEST(PgConnection, ABatchReturnsEveryOutcomeInOrderAndAFailureAbortsTheRestOfIt) {
+    asio::io_context io;
+    run(io, [&]() -> asio::awaitable<int> {
+        auto c = co_await open_connection();
+        co_await must(*c, "create temporary table batch_rows (n int)");
+        auto ok = batch_of({{"select $1::int * 2", {std::string("21")}},
+                            {"select $1::text, $2::text", {std::nullopt, std::string("b")}},
+                            {"insert into batch_rows values (1), (2)", {}}});
+        auto got = co_await c->async_execute_batch(std::move(ok));
+        EXPECT_EQ(got.size(), 3u);
+        for (const auto& o : got) EXPECT_TRUE(o.result) << o.result.error().message() << ": " << o.diag.to_string();
+        if (got.size() == 3 && got[0].result && got[1].result && got[2].result) {
+            EXPECT_EQ(got[0].result->rows.at(0).at(0), std::optional<std::string>("42"));
+            EXPECT_EQ(got[1].result->rows.at(0).at(0), std::nullopt);
+            EXPECT_EQ(got[1].result->rows.at(0).at(1), std::optional<std::string>("b"));
+            EXPECT_EQ(got[2].result->command_tag, "INSERT 0 2");
+        }
+        // One implicit transaction per batch: the failure rolls back the insert before it.
+        auto failing = batch_of({{"insert into batch_rows values (3)", {}},
+                                 {"select * from no_such_table", {}},
+                                 {"select 3", {}}});
+        auto bad = co_await c->async_execute_batch(std::move(failing));
+        EXPECT_EQ(bad.size(), 3u);
+        if (bad.size() == 3) {
+            EXPECT_TRUE(bad[0].result);
+            EXPECT_EQ(bad[1].result.error(), make_error_code(pg::errc::statement_failed));
+            EXPECT_EQ(bad[1].diag.sqlstate, "42P01");
+            EXPECT_EQ(bad[2].result.error(), make_error_code(pg::errc::pipeline_aborted));
+        }
+        EXPECT_EQ(c->in_flight(), 0u);
+        auto rows = co_await must(*c, "select count(*) from batch_rows");
+        EXPECT_EQ(rows.rows.at(0).at(0), std::optional<std::string>("2"));
+        // An explicit transaction inside a batch, and an empty batch.
+        auto explicit_txn = batch_of({{"begin", {}}, {"insert into batch_rows values (4)", {}}, {"commit", {}}});
+        auto committed = co_await c->async_execute_batch(std::move(explicit_txn));
+        for (const auto& o : committed) EXPECT_TRUE(o.result) << o.diag.to_string();
+        std::vector<pg::statement> nothing;
+        auto none = co_await c->async_execute_batch(std::move(nothing));
+        EXPECT_TRUE(none.empty());
+        rows = co_await must(*c, "select count(*) from batch_rows");
+        EXPECT_EQ(rows.rows.at(0).at(0), std::optional<std::string>("3"));
+        co_return 0;
+    }());
+}
+
+// `batches` batches of 50 `select i * 3` and as many single statements, all in flight at once.
+TEST(PgConnection, BatchesAndSingleStatementsInFlightTogetherEachGetTheirOwnAnswers) {
+    asio::io_context io;
+    constexpr int batches = 20, per_batch = 50;
+    run(io, [&]() -> asio::awaitable<int> {
+        auto c = co_await open_connection();
+        auto executor = co_await asio::this_coro::executor;
+        asio::steady_timer all_done(executor, asio::steady_timer::time_point::max());
+        std::vector<std::string> singles(batches);
+        std::size_t finished = 0, expected = 2 * batches;
+        int wrong = 0;
+        auto one_batch = [&](int b) -> asio::awaitable<void> {
+            std::vector<pg::statement> statements;
+            for (int i = 0; i < per_batch; ++i)
+                statements.push_back({"select $1::int * 3", {std::to_string(b * per_batch + i)}});
+            auto got = co_await c->async_execute_batch(std::move(statements));
+            for (int i = 0; i < per_batch; ++i) {
+                const auto& o = got.at(static_cast<std::size_t>(i));
+                if (!o.result || o.result->rows.at(0).at(0) != std::to_string(3 * (b * per_batch + i))) ++wrong;
+            }
+            if (++finished == expected) all_done.cancel();
+        };
+        auto one_single = [&](int b) -> asio::awaitable<void> {
+            std::vector<pg::parameter> p{std::to_string(b)};
+            auto r = co_await must(*c, "select $1::int * 2", std::move(p));
+            singles[static_cast<std::size_t>(b)] = *r.rows.at(0).at(0);
+            if (++finished == expected) all_done.cancel();
+        };
+        for (int b = 0; b < batches; ++b) {
+            asio::co_spawn(executor, one_batch(b), reported(all_done));
+            asio::co_spawn(executor, one_single(b), reported(all_done));
+        }
+        co_await wait_for_all(all_done);
+        EXPECT_EQ(finished, expected) << c->in_flight() << " statements still in flight after a minute";
+        if (finished != expected) c->close();
+        EXPECT_EQ(wrong, 0);
+        for (int b = 0; b < batches; ++b) EXPECT_EQ(singles[static_cast<std::size_t>(b)], std::to_string(2 * b));
+        co_return 0;
+    }());
+}
+
+TEST(PgConnection, ACancelledBatchIsCancelledOnTheServerAndTheConnectionGoesOn) {
+    asio::io_context io;
+    run(io, [&]() -> asio::awaitable<int> {
+        auto c = co_await open_connection();
+        auto watcher = co_await open_connection();
+        const std::string pid = std::to_string(c->server_pid());
+        auto executor = co_await asio::this_coro::executor;
+        asio::cancellation_signal stop;
+        asio::steady_timer deadline(executor, std::chrono::milliseconds(300));
+        deadline.async_wait([&](boost::system::error_code) { stop.emit(asio::cancellation_type::terminal); });
+        auto sleepy = batch_of({{"select 1", {}}, {"select pg_sleep(60)", {}}, {"select pg_sleep(60)", {}}});
+        auto sleeping = c->async_execute_batch(std::move(sleepy));
+        auto until_stopped = asio::bind_cancellation_slot(stop.slot(), asio::use_awaitable);
+        auto got = co_await asio::co_spawn(executor, std::move(sleeping), until_stopped);
+        EXPECT_EQ(got.size(), 3u);
+        for (const auto& o : got) EXPECT_EQ(o.result.error(), make_error_code(pg::errc::cancelled));
+        std::string state = "active";
+        for (int i = 0; i < 200 && state == "active"; ++i) {
+            std::vector<pg::parameter> p{pid};
+            auto r = co_await must(*watcher, "select coalesce((select state from pg_stat_activity where pid = $1::int), 'gone')",
+                                   std::move(p));
+            state = *r.rows.at(0).at(0);
+            asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+            co_await pause.async_wait(asio::use_awaitable);
+        }
+        EXPECT_NE(state, "active") << "the cancelled batch still runs on the server";
+        // One cancel request stopped the batch (the second pg_sleep was aborted, not run for 60 s).
+        auto after = co_await must(*c, "select 'still here'");
+        EXPECT_EQ(after.rows.at(0).at(0), std::optional<std::string>("still here"));
+        co_return 0;
+    }());
+}
+
 TEST(PgConnection, AFailingStatementFailsAloneWithTheServersWords) {
     asio::io_context io;
     run(io, [&]() -> asio::awaitable<int> {
