@@ -105,6 +105,8 @@ def main():
     ap.add_argument("--parallel", default="1,2,4,8", help="max_parallel_streams values, comma separated")
     ap.add_argument("--directions", default="up,down")
     ap.add_argument("--timeline", action="store_true", help="print each stream's phases with their durations")
+    ap.add_argument("--max-concurrent-loads", type=int, default=0,
+                    help="the warehouse connection's max_concurrent_loads (0: no limit, the default)")
     args = ap.parse_args()
     if args.quick:
         args.rows = min(args.rows, 50_000)
@@ -124,7 +126,8 @@ def main():
                      f"timestamp '2026-01-01' + g * interval '1 second' from generate_series(1, {args.rows}) g; "
                      f"grant select on public.t{i} to app")
         print(f"source: {TABLES} tables x {args.rows:,} rows x 5 columns in the application PostgreSQL "
-              f"(written in {time.monotonic() - t0:.1f} s); 2 cores")
+              f"(written in {time.monotonic() - t0:.1f} s); 2 cores; warehouse max_concurrent_loads: "
+              f"{args.max_concurrent_loads or 'no limit'}")
         env = {"PATH": os.environ.get("PATH", ""), "HOME": work, "AWS_ACCESS_KEY_ID": OPERATOR_KEY,
                "AWS_SECRET_ACCESS_KEY": OPERATOR_SECRET, "AWS_EC2_METADATA_DISABLED": "true",
                "APP_DB_PASSWORD": app.password}
@@ -132,6 +135,7 @@ def main():
         connections = (f"connections:\n  warehouse:\n    type: redshift\n    workgroup: default-workgroup\n"
                        f"    region: {REGION}\n    endpoint_url: {aws.endpoint}\n    role_arn: {ROLE_ARN}\n"
                        f"    external_id: {EXTERNAL_ID}\n    staging: s3://{BUCKET}/sync-bench/\n"
+                       + (f"    max_concurrent_loads: {args.max_concurrent_loads}\n" if args.max_concurrent_loads else "") +
                        f"  app:\n    type: postgres\n    dsn: \"{dsn}\"\n")
         results = {}
         print(f"\n{'direction':<6}{'streams':>8}{'seconds':>9}{'rows/s':>12}{'vs 1':>7}{'cores busy':>12}"

@@ -1,5 +1,6 @@
 #include "transfer/load/load.hpp"
 
+#include "engine/scheduler/async_limiter.hpp"
 #include "engine/scheduler/cancellation.hpp"
 #include "transfer/endpoint/endpoint_statement.hpp"
 #include "transfer/load/session.hpp"
@@ -277,7 +278,15 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
         std::optional<std::string> create;
         if (!*target) create = create_table_sql(request.target, columns, ddl_types);
         stats.table_changes = changes;
-        outcome = co_await apply_in_transaction(env, apply, spec, create, changes, request, stats, diag);
+        engine::async_limiter::permit turn;  // held from BEGIN to COMMIT (or rollback)
+        if (env.transactions) {
+            say(env, "queued");
+            auto got = co_await env.transactions->async_acquire(1, engine::priority::normal);
+            if (got) turn = std::move(*got);
+            else outcome = got.error();
+        }
+        if (outcome) outcome = co_await apply_in_transaction(env, apply, spec, create, changes, request, stats, diag);
+        turn.reset();
         stats.session_id = apply.id();
         // COPY's errors name a staged file and line: say which source record that is.
         for (auto& e : stats.load_errors) {

@@ -26,6 +26,10 @@
 #include <map>
 #include <optional>
 
+namespace shiftsync::engine {
+class async_limiter;
+}
+
 namespace shiftsync::transfer::endpoint {
 class endpoint_pool;
 }
@@ -99,6 +103,10 @@ struct load_environment {
     // Set: the load's statements (the target's columns, the transaction with COPY) run on the
     // workgroup's endpoint, in one connection, instead of a Data API session.
     endpoint::endpoint_pool* endpoint = nullptr;
+    // Set: the load waits for one unit of it after staging and holds it from BEGIN to COMMIT, so
+    // that at most its capacity of loads run COPY and merge on the workgroup at once (sync's
+    // max_concurrent_loads). Phase "queued" while it waits.
+    engine::async_limiter* transactions = nullptr;
 };
 
 // `stats` is filled as the load goes (on failure too: load_errors says which rows COPY refused).

@@ -12,10 +12,10 @@ namespace shiftsync::transfer::sync {
 namespace {
 
 constexpr std::array<std::string_view, 4> type_names{"redshift", "postgres", "s3", "local"};
-constexpr std::array<std::string_view, 14> redshift_keys{"type", "workgroup", "database", "region", "role_arn",
+constexpr std::array<std::string_view, 15> redshift_keys{"type", "workgroup", "database", "region", "role_arn",
                                                          "external_id", "endpoint_url", "profile", "staging",
                                                          "unload_role", "copy_role", "connection_method",
-                                                         "db_endpoint", "db_ca"};
+                                                         "db_endpoint", "db_ca", "max_concurrent_loads"};
 constexpr std::array<std::string_view, 2> connection_methods{"data-api", "endpoint"};
 constexpr std::array<std::string_view, 2> postgres_keys{"type", "dsn"};
 constexpr std::array<std::string_view, 7> s3_keys{"type", "url", "region", "endpoint_url", "profile", "role_arn",
@@ -169,6 +169,12 @@ void parse_connection(config_reader& reader, const map_entry& named, sync_config
                         r.connection_method = std::string(connection_methods[*i]);
                 } else if (k == "db_endpoint") read_db_endpoint(reader, e, r.db_endpoint);
                 else if (k == "db_ca") read_string(reader, e, r.db_ca, "the CA bundle's path");
+                else if (k == "max_concurrent_loads") {
+                    if (auto n = reader.integer(e.value, e.path, 1)) {
+                        if (*n > 1024) reader.error(e.path, "must be at most 1024, found " + reader.index().quote(e.path));
+                        else r.max_concurrent_loads = static_cast<int>(*n);
+                    }
+                }
                 else read_string(reader, e, k == "region" ? r.region : k == "external_id" ? r.external_id
                                           : r.profile);
                 break;

@@ -83,6 +83,7 @@ std::string connection_line(const connection_config& c) {
             field(out, "staging", r.staging);
             field(out, "unload_role", r.unload_role);
             field(out, "copy_role", r.copy_role);
+            if (r.max_concurrent_loads > 0) field(out, "max_concurrent_loads", std::to_string(r.max_concurrent_loads));
             break;
         }
         case connection_kind::postgres: field(out, "dsn", c.postgres.dsn); break;

@@ -31,6 +31,10 @@ struct redshift_endpoint {
     // CA bundle that verifies it).
     std::string connection_method = "data-api";
     std::string db_endpoint, db_ca;
+    // At most this many loads hold a transaction on the workgroup at once (COPY and merge); the
+    // others go on reading and staging, and wait their turn before BEGIN. 0: no limit (as many as
+    // streams run).
+    int max_concurrent_loads = 0;
 };
 
 struct postgres_endpoint {

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+namespace shiftsync::engine {
+class async_limiter;
+}
+
 namespace shiftsync::transfer::sync {
 
 // A Redshift workgroup as one connection of the config: its Data API client (statements of every
@@ -29,6 +33,7 @@ struct redshift_place {
     std::string unload_role;
     std::string copy_role;
     endpoint::endpoint_pool* endpoint = nullptr;  // connection_method: endpoint
+    engine::async_limiter* loads = nullptr;       // max_concurrent_loads; null: no limit
 };
 
 struct postgres_place {

@@ -280,6 +280,7 @@ asio::awaitable<result<void>> to_redshift(run_context& rc, row_watcher& watcher,
     load::load_environment env{*dest.data, *dest.transfers, [&rc](const std::string& w) { rc.warn(w); },
                                [&rc](std::string_view p) { rc.phase(p == "staging" ? "stage" : p); }};
     env.endpoint = dest.endpoint;
+    env.transactions = dest.loads;
     load::load_stats stats;
     auto done = co_await load::async_load(env, request, *watched, stats, diag);
     for (const auto& e : stats.load_errors)

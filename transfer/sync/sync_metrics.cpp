@@ -7,8 +7,8 @@
 namespace shiftsync::transfer::sync {
 namespace {
 
-constexpr std::array<std::string_view, 11> phases{"planning", "extract", "statement", "download", "encode", "stage",
-                                                  "copy",     "merge",   "state",     "cleanup",  "publish"};
+constexpr std::array<std::string_view, 12> phases{"planning", "extract", "statement", "download", "encode", "stage",
+                                                  "queued",   "copy",    "merge",     "state",    "cleanup", "publish"};
 constexpr std::array<std::string_view, 4> outcomes{"succeeded", "failed", "interrupted", "skipped"};
 
 template <std::size_t N>

@@ -2,6 +2,7 @@
 (ExecuteStatement 30/s, DescribeStatement 100/s, GetStatementResult 20/s): every stream succeeds and
 no request was throttled, counted from localaws's own counters — the streams share one engine and the
 connection's limiters, so together they stay under the account's quotas."""
+import json
 import unittest
 
 from sync_fixture import SyncCase
@@ -54,6 +55,41 @@ class Quota(SyncCase):
             self.assertEqual(self.app_rows(f"select count(*) from public.wide_{i}"), [("3000",)])
             self.assertEqual(self.warehouse_rows(f"select count(*) from public.src_{i}"), [("2000",)])
         self.assertEqual(r.err().count('"status":"succeeded"'), 8, r.err()[-3000:])
+
+    def test_max_concurrent_loads_lets_one_load_hold_a_transaction_at_a_time(self):
+        # Four loads into the warehouse at once, max_concurrent_loads: 1 — the streams read and stage
+        # side by side, but COPY, merge and the state row (BEGIN … COMMIT) run one stream at a time.
+        streams = "max_parallel_streams: 4\nstreams:\n"
+        for i in range(4):
+            self.app.psql(f"create table public.limited_{i} (id int primary key, at timestamp, payload text)")
+            self.app.psql(f"insert into public.limited_{i} select g, timestamp '2026-01-01' + g * interval '1 second', "
+                          f"'p' || g from generate_series(1, 20000) g")
+            self.app.psql(f"grant select on public.limited_{i} to app")
+            write = "upsert\n    primary_key: [id]" if i % 2 else "replace"
+            streams += (f"  - name: limited_{i}\n    source: {{connection: app, table: public.limited_{i}}}\n"
+                        f"    destination: {{connection: warehouse, table: public.limited_{i}}}\n"
+                        f"    write: {write}\n")
+        connections = (self.redshift_connection() + "    max_concurrent_loads: 1\n" + self.app_connection())
+        config = self.write_config(streams, connections=connections)
+        dry = self.sync_ok(config, "--dry-run")
+        self.assertIn("max_concurrent_loads=1", dry.text() + dry.err())
+        r = self.sync_ok(config, "--log-format", "json")
+        events = [json.loads(line) for line in r.err().splitlines() if line.startswith("{")]
+        in_transaction = {"copy", "merge", "state"}
+        phase, most, seen = {}, 0, set()
+        for e in events:  # in the order the worker's one network thread logged them
+            if e.get("event") == "phase":
+                phase[e["stream"]] = e["phase"]
+                seen.add(e["phase"])
+            elif e.get("event") == "stream_end":
+                phase.pop(e["stream"], None)
+            most = max(most, sum(1 for p in phase.values() if p in in_transaction))
+        self.assertIn("copy", seen)
+        self.assertEqual(most, 1, "two loads held a transaction on the warehouse at once")
+        for i in range(4):
+            self.assertEqual(self.warehouse_rows(f"select count(*), sum(id) from public.limited_{i}"),
+                             [("20000", str(20000 * 20001 // 2))])
+        self.assertEqual(r.err().count('"status":"succeeded"'), 4, r.err()[-3000:])
 
 
 if __name__ == "__main__":

@@ -304,6 +304,27 @@ TEST(SyncConfig, describe_renders_the_resolved_config_with_secrets_redacted) {
     EXPECT_NE(shown.find("password=***"), std::string::npos) << shown;
 }
 
+TEST(SyncConfig, max_concurrent_loads_is_kept_and_shown) {
+    auto r = parse(R"(connections:
+  wh: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r", staging: "s3://b/p/", max_concurrent_loads: 2}
+  app: {type: postgres, dsn: "postgresql://u@db/app"}
+streams:
+  - {name: a, source: {connection: app, table: public.a}, destination: {connection: wh, table: s.a}, write: replace}
+)");
+    ASSERT_TRUE(r.config) << all_errors(r);
+    EXPECT_EQ(r.config->connections.at(0).redshift.max_concurrent_loads, 2);
+    EXPECT_NE(describe(*r.config).find(" max_concurrent_loads=2"), std::string::npos) << describe(*r.config);
+    auto unlimited = parse(R"(connections:
+  wh: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r", staging: "s3://b/p/"}
+  app: {type: postgres, dsn: "postgresql://u@db/app"}
+streams:
+  - {name: a, source: {connection: app, table: public.a}, destination: {connection: wh, table: s.a}, write: replace}
+)");
+    ASSERT_TRUE(unlimited.config) << all_errors(unlimited);
+    EXPECT_EQ(unlimited.config->connections.at(0).redshift.max_concurrent_loads, 0);
+    EXPECT_EQ(describe(*unlimited.config).find("max_concurrent_loads"), std::string::npos);
+}
+
 TEST(SyncConfig, relative_local_directories_are_relative_to_the_config_file) {
     const std::string text = R"(connections:
   wh: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r"}

@@ -5,6 +5,7 @@
 #include "aws/redshift_data/redshift_data_client.hpp"
 #include "aws/s3/s3_client.hpp"
 #include "engine/http/client.hpp"
+#include "engine/scheduler/async_limiter.hpp"
 #include "tools/shiftsync/connection/connection.hpp"
 #include "transfer/s3/s3_url.hpp"
 #include "transfer/s3/transfer_context.hpp"
@@ -26,6 +27,7 @@ struct sync_places::clients {
     std::unique_ptr<aws::s3::s3_client> s3;
     std::unique_ptr<transfer::s3::transfer_context> transfers;
     std::unique_ptr<endpoint_session> endpoint;  // connection_method: endpoint
+    std::unique_ptr<engine::async_limiter> loads;  // max_concurrent_loads
 };
 
 sync_places::~sync_places() = default;
@@ -111,6 +113,11 @@ std::unique_ptr<sync_places> sync_places::open(const ts::sync_config& config,
                 }
                 place.workgroup = e.workgroup;
                 place.database = e.database;
+                if (e.max_concurrent_loads > 0) {
+                    c->loads = std::make_unique<engine::async_limiter>(
+                        executor, static_cast<std::uint64_t>(e.max_concurrent_loads));
+                    place.loads = c->loads.get();
+                }
                 place.unload_role = e.unload_role.empty() ? e.role_arn : e.unload_role;
                 place.copy_role = e.copy_role.empty() ? e.role_arn : e.copy_role;
                 if (!e.staging.empty()) {
