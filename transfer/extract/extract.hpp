@@ -24,6 +24,10 @@
 #include <optional>
 #include <string>
 
+namespace shiftsync::engine {
+class async_limiter;
+}
+
 namespace shiftsync::transfer::endpoint {
 class endpoint_pool;
 }
@@ -80,6 +84,10 @@ struct extract_environment {
     // Set: every statement (EXPLAIN, LIMIT 0, UNLOAD, the query itself) runs on the workgroup's
     // endpoint instead of the Data API; the query's rows come through a cursor, page by page.
     endpoint::endpoint_pool* endpoint = nullptr;
+    // Set: an UNLOAD waits for one unit of it before it is issued and gives it back once it ended
+    // (before its files are read), so at most its capacity of UNLOADs run on the workgroup at once
+    // (sync's max_concurrent_unloads). Phase "queued" while it waits.
+    engine::async_limiter* unloads = nullptr;
 };
 
 boost::asio::awaitable<boost::system::result<extract_stats>> async_extract(extract_environment& env,

@@ -3,6 +3,7 @@
 // each file's ranges still in parallel), each checked against the manifest; the run's prefix is
 // removed however it ends.
 
+#include "engine/scheduler/async_limiter.hpp"
 #include "engine/scheduler/task_group.hpp"
 #include "transfer/extract/data_api_rows.hpp"
 #include "transfer/extract/manifest.hpp"
@@ -186,6 +187,13 @@ asio::awaitable<result<void>> read_unloaded(extract_environment& env, const extr
 asio::awaitable<result<void>> unload_and_read(extract_environment& env, const extract_request& request,
                                               staging::staging_run& run, const rows::schema& columns, row_sink& sink,
                                               extract_stats& stats, aws::diagnostics& diag) {
+    engine::async_limiter::permit turn;  // held until the UNLOAD ended
+    if (env.unloads) {
+        say_phase(env, "queued");
+        auto got = co_await env.unloads->async_acquire(1, engine::priority::normal);
+        if (!got) co_return got.error();
+        turn = std::move(*got);
+    }
     auto running = std::chrono::steady_clock::now();
     say_phase(env, "statement");
     unload_spec spec;
@@ -203,6 +211,7 @@ asio::awaitable<result<void>> unload_and_read(extract_environment& env, const ex
             explain_unload_failure(request, diag);
             co_return unloaded.error();
         }
+        turn.reset();
         co_return co_await read_unloaded(env, request, run, spec, columns, sink, stats, diag);
     }
     rd::execute_request statement{.sql = unload_sql(spec), .database = request.database, .workgroup = request.workgroup};
@@ -221,6 +230,7 @@ asio::awaitable<result<void>> unload_and_read(extract_environment& env, const ex
         co_await wait_until_ended(env, started->id);
         co_return done.error();
     }
+    turn.reset();
     co_return co_await read_unloaded(env, request, run, spec, columns, sink, stats, diag);
 }
 

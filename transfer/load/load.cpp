@@ -285,6 +285,7 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
             if (got) turn = std::move(*got);
             else outcome = got.error();
         }
+        say(env, "copy");  // the transaction's phase from BEGIN (a replace's DELETE comes before its COPY)
         if (outcome) outcome = co_await apply_in_transaction(env, apply, spec, create, changes, request, stats, diag);
         turn.reset();
         stats.session_id = apply.id();

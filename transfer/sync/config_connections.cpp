@@ -12,12 +12,13 @@ namespace shiftsync::transfer::sync {
 namespace {
 
 constexpr std::array<std::string_view, 4> type_names{"redshift", "postgres", "s3", "local"};
-constexpr std::array<std::string_view, 15> redshift_keys{"type", "workgroup", "database", "region", "role_arn",
+constexpr std::array<std::string_view, 16> redshift_keys{"type", "workgroup", "database", "region", "role_arn",
                                                          "external_id", "endpoint_url", "profile", "staging",
                                                          "unload_role", "copy_role", "connection_method",
-                                                         "db_endpoint", "db_ca", "max_concurrent_loads"};
+                                                         "db_endpoint", "db_ca", "max_concurrent_loads",
+                                                         "max_concurrent_unloads"};
 constexpr std::array<std::string_view, 2> connection_methods{"data-api", "endpoint"};
-constexpr std::array<std::string_view, 2> postgres_keys{"type", "dsn"};
+constexpr std::array<std::string_view, 3> postgres_keys{"type", "dsn", "max_concurrent_loads"};
 constexpr std::array<std::string_view, 7> s3_keys{"type", "url", "region", "endpoint_url", "profile", "role_arn",
                                                   "external_id"};
 constexpr std::array<std::string_view, 2> local_keys{"type", "directory"};
@@ -97,6 +98,14 @@ std::string anchored(const std::string& file, const std::string& directory) {
     return file.substr(0, slash + 1) + directory;
 }
 
+// max_concurrent_loads, max_concurrent_unloads: 1..1024.
+void read_concurrency(config_reader& reader, const map_entry& e, int& into) {
+    if (auto n = reader.integer(e.value, e.path, 1)) {
+        if (*n > 1024) reader.error(e.path, "must be at most 1024, found " + reader.index().quote(e.path));
+        else into = static_cast<int>(*n);
+    }
+}
+
 void read_dsn(config_reader& reader, const map_entry& e, std::string& into, sync_config& out) {
     auto text = reader.string(e.value, e.path);
     if (!text) return;
@@ -169,17 +178,16 @@ void parse_connection(config_reader& reader, const map_entry& named, sync_config
                         r.connection_method = std::string(connection_methods[*i]);
                 } else if (k == "db_endpoint") read_db_endpoint(reader, e, r.db_endpoint);
                 else if (k == "db_ca") read_string(reader, e, r.db_ca, "the CA bundle's path");
-                else if (k == "max_concurrent_loads") {
-                    if (auto n = reader.integer(e.value, e.path, 1)) {
-                        if (*n > 1024) reader.error(e.path, "must be at most 1024, found " + reader.index().quote(e.path));
-                        else r.max_concurrent_loads = static_cast<int>(*n);
-                    }
-                }
+                else if (k == "max_concurrent_loads") read_concurrency(reader, e, r.max_concurrent_loads);
+                else if (k == "max_concurrent_unloads") read_concurrency(reader, e, r.max_concurrent_unloads);
                 else read_string(reader, e, k == "region" ? r.region : k == "external_id" ? r.external_id
                                           : r.profile);
                 break;
             }
-            case connection_kind::postgres: read_dsn(reader, e, c.postgres.dsn, out); break;
+            case connection_kind::postgres:
+                if (k == "max_concurrent_loads") read_concurrency(reader, e, c.postgres.max_concurrent_loads);
+                else read_dsn(reader, e, c.postgres.dsn, out);
+                break;
             case connection_kind::s3: {
                 auto& s = c.s3;
                 if (k == "url") read_s3_location(reader, e, s.url);

@@ -84,9 +84,15 @@ std::string connection_line(const connection_config& c) {
             field(out, "unload_role", r.unload_role);
             field(out, "copy_role", r.copy_role);
             if (r.max_concurrent_loads > 0) field(out, "max_concurrent_loads", std::to_string(r.max_concurrent_loads));
+            if (r.max_concurrent_unloads > 0)
+                field(out, "max_concurrent_unloads", std::to_string(r.max_concurrent_unloads));
             break;
         }
-        case connection_kind::postgres: field(out, "dsn", c.postgres.dsn); break;
+        case connection_kind::postgres:
+            field(out, "dsn", c.postgres.dsn);
+            if (c.postgres.max_concurrent_loads > 0)
+                field(out, "max_concurrent_loads", std::to_string(c.postgres.max_concurrent_loads));
+            break;
         case connection_kind::s3: {
             const auto& s = c.s3;
             field(out, "url", s.url);

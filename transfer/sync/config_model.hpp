@@ -35,10 +35,16 @@ struct redshift_endpoint {
     // others go on reading and staging, and wait their turn before BEGIN. 0: no limit (as many as
     // streams run).
     int max_concurrent_loads = 0;
+    // At most this many UNLOADs run on the workgroup at once; a stream waits its turn before its
+    // UNLOAD and gives it back once the UNLOAD ended (its files are then read meanwhile). 0: no limit.
+    int max_concurrent_unloads = 0;
 };
 
 struct postgres_endpoint {
     std::string dsn;  // a libpq connection string or URI
+    // At most this many streams write into it at once (connect, COPY, merge, COMMIT); the others
+    // wait their turn before they connect. 0: no limit.
+    int max_concurrent_loads = 0;
 };
 
 struct s3_endpoint {

@@ -34,11 +34,13 @@ struct redshift_place {
     std::string copy_role;
     endpoint::endpoint_pool* endpoint = nullptr;  // connection_method: endpoint
     engine::async_limiter* loads = nullptr;       // max_concurrent_loads; null: no limit
+    engine::async_limiter* unloads = nullptr;     // max_concurrent_unloads; null: no limit
 };
 
 struct postgres_place {
     std::string name;
     std::string dsn;
+    engine::async_limiter* loads = nullptr;  // max_concurrent_loads; null: no limit
 };
 
 // A directory, or an S3 prefix (transfers set), files are read from or written under.

@@ -5,6 +5,7 @@
 
 #include "engine/scheduler/cancellation.hpp"
 #include "transfer/extract/postgres_sink.hpp"
+#include "transfer/sync/turn_taking_sink.hpp"
 #include "transfer/load/extract_source.hpp"
 #include "transfer/load/load.hpp"
 #include "transfer/load/postgres_source.hpp"
@@ -117,6 +118,7 @@ asio::awaitable<result<void>> run_extract(run_context& rc, std::unique_ptr<extra
     extract::extract_environment env{*src.data, rc.pools.cpu, src.transfers, [&rc](const std::string& w) { rc.warn(w); },
                                      {}};
     env.endpoint = src.endpoint;
+    env.unloads = src.unloads;
     env.progress.phase = [&rc](std::string_view p) { rc.phase(p == "transfer" ? "extract" : p); };
     auto request = extract_request_for(rc);
     auto done = co_await extract::async_extract(env, request, *sink, diag);
@@ -144,6 +146,8 @@ asio::awaitable<result<void>> to_postgres(run_context& rc, row_watcher& watcher,
     };
     auto inner = extract::make_postgres_sink(rc.pools.blocking, plan.destination_postgres->dsn, name->schema, name->table,
                                              std::move(options));
+    if (auto* limit = plan.destination_postgres->loads)
+        inner = make_turn_taking_sink(std::move(inner), *limit, [&rc](std::string_view p) { rc.phase(p); });
     auto sink = make_watching_sink(std::move(inner), watcher);
     extract::extract_stats stats;
     auto done = co_await run_extract(rc, std::move(sink), stats, diag);

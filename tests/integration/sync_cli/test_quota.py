@@ -91,6 +91,50 @@ class Quota(SyncCase):
                              [("20000", str(20000 * 20001 // 2))])
         self.assertEqual(r.err().count('"status":"succeeded"'), 4, r.err()[-3000:])
 
+    def test_max_concurrent_unloads_and_loads_into_postgres_take_turns(self):
+        # Four Redshift → PostgreSQL streams at once, the warehouse's max_concurrent_unloads: 1 and the
+        # application database's max_concurrent_loads: 1 — one UNLOAD at a time, one stream writing
+        # into PostgreSQL at a time, and one stream's UNLOAD may run while another writes.
+        streams = "max_parallel_streams: 4\nstreams:\n"
+        for i in range(4):
+            self.sql(f"create table turns_{i} (id int, at timestamp, payload varchar(100))")
+            self.sql(f"insert into turns_{i} select g, timestamp '2026-01-01' + g * interval '1 second', "
+                     f"'p' || g from generate_series(1, 20000) g")
+            streams += (f"  - name: turns_{i}\n    source: {{connection: warehouse, table: public.turns_{i}}}\n"
+                        f"    destination: {{connection: app, table: public.turns_{i}}}\n"
+                        f"    write: replace\n    via: unload\n")
+        connections = (self.redshift_connection() + "    max_concurrent_unloads: 1\n" + self.app_connection() +
+                       "    max_concurrent_loads: 1\n")
+        config = self.write_config(streams, connections=connections)
+        dry = self.sync_ok(config, "--dry-run")
+        self.assertIn("max_concurrent_unloads=1", dry.text() + dry.err())
+        self.assertIn("max_concurrent_loads=1", dry.text() + dry.err())
+        r = self.sync_ok(config, "--log-format", "json")
+        events = [json.loads(line) for line in r.err().splitlines() if line.startswith("{")]
+        phase, writing = {}, set()
+        most_unloading = most_writing = 0
+        for e in events:  # in the order the worker's one network thread logged them
+            stream = e.get("stream")
+            if e.get("event") == "phase":
+                # The write turn is taken between "queued" and the "extract" after it (the sink's open),
+                # and held through the commit ("merge") until "cleanup".
+                if e["phase"] == "extract" and phase.get(stream) == "queued":
+                    writing.add(stream)
+                elif e["phase"] == "cleanup":
+                    writing.discard(stream)
+                phase[stream] = e["phase"]
+            elif e.get("event") == "stream_end":
+                phase.pop(stream, None)
+                writing.discard(stream)
+            most_unloading = max(most_unloading, sum(1 for p in phase.values() if p == "statement"))
+            most_writing = max(most_writing, len(writing))
+        self.assertEqual(most_unloading, 1, "two UNLOADs ran at once")
+        self.assertEqual(most_writing, 1, "two streams wrote into PostgreSQL at once")
+        for i in range(4):
+            self.assertEqual(self.app_rows(f"select count(*), sum(id) from public.turns_{i}"),
+                             [("20000", str(20000 * 20001 // 2))])
+        self.assertEqual(r.err().count('"status":"succeeded"'), 4, r.err()[-3000:])
+
 
 if __name__ == "__main__":
     unittest.main()

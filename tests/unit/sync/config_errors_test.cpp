@@ -312,18 +312,22 @@ streams:
     EXPECT_EQ(r.errors.size(), 6u) << all_errors(r);
 }
 
-TEST(SyncConfigErrors, max_concurrent_loads_is_a_whole_number_from_1_to_1024) {
+TEST(SyncConfigErrors, concurrency_limits_are_whole_numbers_from_1_to_1024) {
     auto r = parse(R"(connections:
   wh: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r", staging: "s3://b/p/", max_concurrent_loads: 0}
   wh2: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r", staging: "s3://b/p/", max_concurrent_loads: two}
   wh3: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r", staging: "s3://b/p/", max_concurrent_loads: 5000}
+  wh4: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r", staging: "s3://b/p/", max_concurrent_unloads: -1}
+  app: {type: postgres, dsn: "postgresql://u@db/app", max_concurrent_loads: 1.5}
 streams: []
 )");
     ASSERT_FALSE(r.config);
     EXPECT_EQ(error_at(r, "sync.yaml:2:118: connections.wh.max_concurrent_loads"), "must be at least 1, found '0'");
     EXPECT_EQ(error_at(r, "sync.yaml:3:119: connections.wh2.max_concurrent_loads"), "expected a whole number, found 'two'");
     EXPECT_EQ(error_at(r, "sync.yaml:4:119: connections.wh3.max_concurrent_loads"), "must be at most 1024, found '5000'");
-    EXPECT_EQ(r.errors.size(), 4u) << all_errors(r);  // and the empty stream list
+    EXPECT_EQ(error_at(r, "sync.yaml:5:121: connections.wh4.max_concurrent_unloads"), "must be at least 1, found '-1'");
+    EXPECT_EQ(error_at(r, "sync.yaml:6:77: connections.app.max_concurrent_loads"), "expected a whole number, found '1.5'");
+    EXPECT_EQ(r.errors.size(), 6u) << all_errors(r);  // and the empty stream list
 }
 
 TEST(SyncConfigErrors, bad_choices_suggest_the_closest) {

@@ -304,16 +304,21 @@ TEST(SyncConfig, describe_renders_the_resolved_config_with_secrets_redacted) {
     EXPECT_NE(shown.find("password=***"), std::string::npos) << shown;
 }
 
-TEST(SyncConfig, max_concurrent_loads_is_kept_and_shown) {
+TEST(SyncConfig, concurrency_limits_are_kept_and_shown) {
     auto r = parse(R"(connections:
-  wh: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r", staging: "s3://b/p/", max_concurrent_loads: 2}
-  app: {type: postgres, dsn: "postgresql://u@db/app"}
+  wh: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r", staging: "s3://b/p/", max_concurrent_loads: 2, max_concurrent_unloads: 3}
+  app: {type: postgres, dsn: "postgresql://u@db/app", max_concurrent_loads: 4}
 streams:
   - {name: a, source: {connection: app, table: public.a}, destination: {connection: wh, table: s.a}, write: replace}
 )");
     ASSERT_TRUE(r.config) << all_errors(r);
     EXPECT_EQ(r.config->connections.at(0).redshift.max_concurrent_loads, 2);
-    EXPECT_NE(describe(*r.config).find(" max_concurrent_loads=2"), std::string::npos) << describe(*r.config);
+    EXPECT_EQ(r.config->connections.at(0).redshift.max_concurrent_unloads, 3);
+    EXPECT_EQ(r.config->connections.at(1).postgres.max_concurrent_loads, 4);
+    EXPECT_EQ(r.config->connections.at(1).postgres.dsn, "postgresql://u@db/app");
+    const std::string shown = describe(*r.config);
+    EXPECT_NE(shown.find(" max_concurrent_loads=2 max_concurrent_unloads=3"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("dsn=postgresql://u@db/app max_concurrent_loads=4"), std::string::npos) << shown;
     auto unlimited = parse(R"(connections:
   wh: {type: redshift, workgroup: wg, role_arn: "arn:aws:iam::1:role/r", staging: "s3://b/p/"}
   app: {type: postgres, dsn: "postgresql://u@db/app"}

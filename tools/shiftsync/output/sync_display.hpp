@@ -74,7 +74,7 @@ public:
     void run_started(const std::string& run_id, std::size_t streams, int max_parallel);
     // detail: "incremental upsert, cursor updated_at >= '…'"
     void stream_started(const std::string& stream, const std::string& detail);
-    // planning, extract, statement, download, encode, stage, copy, merge, state, cleanup, publish
+    // planning, extract, statement, download, encode, stage, queued, copy, merge, state, cleanup, publish
     void phase(const std::string& stream, std::string_view phase);
     // The stream's totals so far (not increments).
     void progress(const std::string& stream, std::uint64_t rows, std::uint64_t bytes);

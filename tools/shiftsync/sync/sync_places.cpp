@@ -27,7 +27,8 @@ struct sync_places::clients {
     std::unique_ptr<aws::s3::s3_client> s3;
     std::unique_ptr<transfer::s3::transfer_context> transfers;
     std::unique_ptr<endpoint_session> endpoint;  // connection_method: endpoint
-    std::unique_ptr<engine::async_limiter> loads;  // max_concurrent_loads
+    std::unique_ptr<engine::async_limiter> loads;    // max_concurrent_loads
+    std::unique_ptr<engine::async_limiter> unloads;  // max_concurrent_unloads
 };
 
 sync_places::~sync_places() = default;
@@ -118,6 +119,11 @@ std::unique_ptr<sync_places> sync_places::open(const ts::sync_config& config,
                         executor, static_cast<std::uint64_t>(e.max_concurrent_loads));
                     place.loads = c->loads.get();
                 }
+                if (e.max_concurrent_unloads > 0) {
+                    c->unloads = std::make_unique<engine::async_limiter>(
+                        executor, static_cast<std::uint64_t>(e.max_concurrent_unloads));
+                    place.unloads = c->unloads.get();
+                }
                 place.unload_role = e.unload_role.empty() ? e.role_arn : e.unload_role;
                 place.copy_role = e.copy_role.empty() ? e.role_arn : e.copy_role;
                 if (!e.staging.empty()) {
@@ -159,9 +165,18 @@ std::unique_ptr<sync_places> sync_places::open(const ts::sync_config& config,
                 places->clients_.push_back(std::move(c));
                 break;
             }
-            case ts::connection_kind::postgres:
-                places->postgres_[connection.name] = ts::postgres_place{connection.name, connection.postgres.dsn};
+            case ts::connection_kind::postgres: {
+                ts::postgres_place place{connection.name, connection.postgres.dsn};
+                if (connection.postgres.max_concurrent_loads > 0) {
+                    auto c = std::make_unique<clients>();
+                    c->loads = std::make_unique<engine::async_limiter>(
+                        executor, static_cast<std::uint64_t>(connection.postgres.max_concurrent_loads));
+                    place.loads = c->loads.get();
+                    places->clients_.push_back(std::move(c));
+                }
+                places->postgres_[connection.name] = place;
                 break;
+            }
             case ts::connection_kind::local: {
                 ts::files_place place;
                 place.name = connection.name;
