@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "tests/integration/localaws_postgres/data_api_fixture.hpp"
 #include "tools/localaws/data_api/json_dispatch.hpp"
@@ -431,6 +433,12 @@ TEST_F(DataApi, ConcurrentCallersKeepTheirOwnResults) {
     constexpr int callers = 6, each = 15;
     std::vector<std::thread> threads;
     std::atomic<int> wrong{0};
+    std::mutex first_mutex;
+    std::string first;  // what went wrong first, for the failure message
+    auto note = [&](const std::string& what) {
+        std::lock_guard lock(first_mutex);
+        if (first.empty()) first = what;
+    };
     for (int t = 0; t < callers; ++t) {
         threads.emplace_back([&, t] {
             da::caller who{"arn:aws:sts::111122223333:assumed-role/worker-" + std::to_string(t) + "/s",
@@ -450,6 +458,7 @@ TEST_F(DataApi, ConcurrentCallersKeepTheirOwnResults) {
                 }
                 auto out = engine().execute_statement(who, in);
                 if (!out) {
+                    note("ExecuteStatement: " + out.error().code + ": " + out.error().message);
                     ++wrong;
                     continue;
                 }
@@ -458,13 +467,15 @@ TEST_F(DataApi, ConcurrentCallersKeepTheirOwnResults) {
                 auto d = wait_final(engine(), who, id);
                 if (status_of(d) == "ABORTED") continue;
                 auto r = engine().get_statement_result(who, id, std::nullopt);
-                if (!r || r.value().at("Records").as_array()[0].as_array()[0].at("longValue").as_int64() != t * 1000 + i)
+                if (!r || r.value().at("Records").as_array()[0].as_array()[0].at("longValue").as_int64() != t * 1000 + i) {
+                    note(r ? "a wrong answer to statement " + id : "GetStatementResult " + id + " (" + status_of(d) + "): " + r.error().message);
                     ++wrong;
+                }
             }
         });
     }
     for (auto& th : threads) th.join();
-    EXPECT_EQ(wrong.load(), 0);
+    EXPECT_EQ(wrong.load(), 0) << "first: " << first;
 }
 
 // Every operation through the JSON dispatcher, as botocore would call it; the bodies (exactly what

@@ -218,29 +218,29 @@ void statement_engine::run_job(job& j) {
         owned = pool_.acquire(j.who.identity, r.database, error);
         conn = owned.get();
     }
+    // A cancel while the statement was picked (the connection being acquired) has already aborted
+    // it and given its active-statement count back: checked and moved on under one lock, or a
+    // cancel between a check and the move to `started` would be counted back twice (the count
+    // then wraps, and every later ExecuteStatement is refused as over the limit).
     bool cancelled_while_picked = false;
-    if (conn) {
-        {
-            std::lock_guard lock(mutex_);
-            cancelled_while_picked = r.status == statement_status::aborted;
-        }
-    }
-    if (conn && !cancelled_while_picked) {
-        {
-            std::lock_guard lock(mutex_);
+    {
+        std::lock_guard lock(mutex_);
+        cancelled_while_picked = r.status == statement_status::aborted;
+        if (conn && !cancelled_while_picked) {
             r.status = statement_status::started;
             r.updated_at = clock::now();
             r.redshift_query_id = next_query_id_++;
             r.redshift_pid = conn->backend_pid();
             r.cancel = PQgetCancel(conn->native());
+        } else if (!cancelled_while_picked) {
+            run_outcome outcome;
+            outcome.status = pg::connection_failure(error);
+            finish_locked(r, outcome, clock::now());
         }
+    }
+    if (conn && !cancelled_while_picked) {
         hold_after_started(r);
         run_statements(j, *conn);
-    } else if (!cancelled_while_picked) {
-        run_outcome outcome;
-        outcome.status = pg::connection_failure(error);
-        std::lock_guard lock(mutex_);
-        finish_locked(r, outcome, clock::now());
     }
     {
         std::lock_guard lock(mutex_);
