@@ -12,7 +12,7 @@ and of localaws, and the share of stream time per phase (from the JSON event log
 its destination tables are dropped and both databases vacuumed and checkpointed, so every case loads
 into the same state (without this, the first case loads into new tables and later ones pay for
 deleting the rows an earlier case left, and for autovacuum of them, inside their measurement).
---limits 0,2 measures the passes of more streams than 2 also with 2 at a time doing their bulk work:
+--limits 0,2 (the default) measures the passes of more streams than 2 also with 2 at a time doing their bulk work:
 up passes with the warehouse's max_concurrent_loads: 2, down passes with its max_concurrent_unloads: 2
 and the application database's max_concurrent_loads: 2. --rounds N repeats every case N times,
 alternating, and reports medians.
@@ -143,13 +143,16 @@ def main():
     ap.add_argument("--parallel", default="1,2,4,8", help="max_parallel_streams values, comma separated")
     ap.add_argument("--directions", default="up,down")
     ap.add_argument("--timeline", action="store_true", help="print each stream's phases with their durations")
-    ap.add_argument("--limits", default="0",
-                    help="comma separated values N, each measured (0: no limit, the default; a value at or above "
+    ap.add_argument("--limits", default="0,2",
+                    help="comma separated values N, each measured (0: no limit; default 0,2; a value at or above "
                          "a pass's streams is skipped): up passes set the warehouse's max_concurrent_loads to N, "
                          "down passes its max_concurrent_unloads and the application database's "
                          "max_concurrent_loads")
     ap.add_argument("--rounds", type=int, default=1, help="measure every case this many times, alternating")
     args = ap.parse_args()
+    directions = args.directions.split(",")
+    if "down" in directions and (directions[0] != "up"):
+        ap.error("--directions: down reads the warehouse tables the up passes write, so give up first (up,down)")
     if args.quick:
         args.rows = min(args.rows, 50_000)
     os.environ.setdefault("LOCALAWS_BIN", os.path.join(args.build, "bin", "localaws"))
