@@ -285,8 +285,10 @@ asio::awaitable<result<void>> load(load_environment& env, const load_request& re
             if (got) turn = std::move(*got);
             else outcome = got.error();
         }
-        say(env, "copy");  // the transaction's phase from BEGIN (a replace's DELETE comes before its COPY)
-        if (outcome) outcome = co_await apply_in_transaction(env, apply, spec, create, changes, request, stats, diag);
+        if (outcome) {
+            say(env, "copy");  // the transaction's phase from BEGIN (a replace's DELETE comes before its COPY)
+            outcome = co_await apply_in_transaction(env, apply, spec, create, changes, request, stats, diag);
+        }
         turn.reset();
         stats.session_id = apply.id();
         // COPY's errors name a staged file and line: say which source record that is.
