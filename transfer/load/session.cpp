@@ -150,8 +150,7 @@ asio::awaitable<result<void>> apply_steps(load_environment& env, session& s, con
         if (!emptied) co_return emptied.error();
         stats.deleted = static_cast<std::uint64_t>(std::max<std::int64_t>(0, emptied->result_rows));
     }
-    if (!spec.manifest_url.empty()) {
-        if (env.phase) env.phase("copy");
+    if (!spec.manifest_url.empty()) {  // (phase "copy" was said at BEGIN: load.cpp)
         auto copying = std::chrono::steady_clock::now();
         std::string copied_sql = copy_sql(spec);
         auto copied = co_await s.async_run_bulk(std::move(copied_sql), diag);

@@ -23,10 +23,7 @@ constexpr std::array<std::string_view, 6> top_keys{"connections", "defaults", "s
 void read_top_level(config_reader& reader, const std::vector<map_entry>& entries, sync_config& out) {
     for (const auto& e : entries) {
         if (e.key == "max_parallel_streams") {
-            if (auto n = reader.integer(e.value, e.path, 1)) {
-                if (*n > 1024) reader.error(e.path, "must be at most 1024, found " + reader.index().quote(e.path));
-                else out.max_parallel_streams = static_cast<int>(*n);
-            }
+            if (auto n = reader.integer(e.value, e.path, 1, 1024)) out.max_parallel_streams = static_cast<int>(*n);
         } else if (e.key == "memory_limit") {
             auto text = reader.string(e.value, e.path);
             if (!text) continue;

@@ -100,10 +100,7 @@ std::string anchored(const std::string& file, const std::string& directory) {
 
 // max_concurrent_loads, max_concurrent_unloads: 1..1024.
 void read_concurrency(config_reader& reader, const map_entry& e, int& into) {
-    if (auto n = reader.integer(e.value, e.path, 1)) {
-        if (*n > 1024) reader.error(e.path, "must be at most 1024, found " + reader.index().quote(e.path));
-        else into = static_cast<int>(*n);
-    }
+    if (auto n = reader.integer(e.value, e.path, 1, 1024)) into = static_cast<int>(*n);
 }
 
 void read_dsn(config_reader& reader, const map_entry& e, std::string& into, sync_config& out) {

@@ -130,7 +130,8 @@ std::optional<std::string> config_reader::string(const YAML::Node& value, const 
     return scalar(value, path, "a string");
 }
 
-std::optional<std::int64_t> config_reader::integer(const YAML::Node& value, const std::string& path, std::int64_t min) {
+std::optional<std::int64_t> config_reader::integer(const YAML::Node& value, const std::string& path, std::int64_t min,
+                                                   std::int64_t max) {
     auto text = scalar(value, path, "a whole number");
     if (!text) return std::nullopt;
     std::int64_t number = 0;
@@ -141,6 +142,10 @@ std::optional<std::int64_t> config_reader::integer(const YAML::Node& value, cons
     }
     if (number < min) {
         error(where(value), path, "must be at least " + std::to_string(min) + ", found " + index_.quote(path));
+        return std::nullopt;
+    }
+    if (number > max) {
+        error(where(value), path, "must be at most " + std::to_string(max) + ", found " + index_.quote(path));
         return std::nullopt;
     }
     return number;

@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -67,7 +68,9 @@ public:
                                    std::span<const std::string_view> known, std::string_view what);
 
     std::optional<std::string> string(const YAML::Node& value, const std::string& path);
-    std::optional<std::int64_t> integer(const YAML::Node& value, const std::string& path, std::int64_t min);
+    // A whole number in min..max; else an error saying which bound it crossed.
+    std::optional<std::int64_t> integer(const YAML::Node& value, const std::string& path, std::int64_t min,
+                                        std::int64_t max = std::numeric_limits<std::int64_t>::max());
     std::optional<bool> boolean(const YAML::Node& value, const std::string& path);
     // A list of strings; `single_ok`: a lone string is a one-element list (primary_key: id).
     std::optional<std::vector<std::string>> string_list(const YAML::Node& value, const std::string& path,

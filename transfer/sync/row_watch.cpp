@@ -1,5 +1,6 @@
 #include "transfer/sync/row_watch.hpp"
 
+#include "transfer/extract/forwarding_sink.hpp"
 #include "transfer/s3/transfer_error.hpp"
 
 #include <algorithm>
@@ -142,10 +143,10 @@ boundary_set row_watcher::take_boundary() {
 
 namespace {
 
-class watching_sink final : public extract::row_sink {
+class watching_sink final : public extract::forwarding_sink {
 public:
     watching_sink(std::unique_ptr<extract::row_sink> inner, row_watcher& watcher)
-        : inner_(std::move(inner)), watcher_(watcher) {}
+        : forwarding_sink(std::move(inner)), watcher_(watcher) {}
 
     asio::awaitable<result<void>> async_open(const rows::schema& columns, std::size_t streams) override {
         std::string why = watcher_.bind(columns);
@@ -154,36 +155,19 @@ public:
             co_return make_error_code(errc::malformed_data);
         }
         rows::schema kept = watcher_.kept_schema();
-        auto opened = co_await inner_->async_open(kept, streams);
-        failure_ = inner_->failure();
-        co_return opened;
+        co_return co_await forwarding_sink::async_open(kept, streams);
     }
     asio::awaitable<result<void>> async_write(std::size_t stream, std::shared_ptr<rows::row_batch> batch) override {
         auto kept = watcher_.process(std::move(batch));
         if (kept->empty()) co_return result<void>{};
-        auto written = co_await inner_->async_write(stream, std::move(kept));
-        sync_counts();
-        co_return written;
+        co_return co_await forwarding_sink::async_write(stream, std::move(kept));
     }
     asio::awaitable<result<void>> async_commit() override {
         watcher_.committing();
-        auto committed = co_await inner_->async_commit();
-        sync_counts();
-        co_return committed;
-    }
-    asio::awaitable<void> async_abandon() override {
-        co_await inner_->async_abandon();
-        sync_counts();
+        co_return co_await forwarding_sink::async_commit();
     }
 
 private:
-    void sync_counts() {
-        rows_ = inner_->rows_written();
-        bytes_ = inner_->bytes_written();
-        failure_ = inner_->failure();
-    }
-
-    std::unique_ptr<extract::row_sink> inner_;
     row_watcher& watcher_;
 };
 

@@ -1,6 +1,7 @@
 #include "transfer/sync/turn_taking_sink.hpp"
 
 #include "engine/scheduler/async_limiter.hpp"
+#include "transfer/extract/forwarding_sink.hpp"
 
 namespace shiftsync::transfer::sync {
 namespace {
@@ -8,11 +9,11 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::result;
 
-class turn_taking_sink final : public extract::row_sink {
+class turn_taking_sink final : public extract::forwarding_sink {
 public:
     turn_taking_sink(std::unique_ptr<extract::row_sink> inner, engine::async_limiter& limit,
                      std::function<void(std::string_view)> phase)
-        : inner_(std::move(inner)), limit_(limit), phase_(std::move(phase)) {}
+        : forwarding_sink(std::move(inner)), limit_(limit), phase_(std::move(phase)) {}
 
     asio::awaitable<result<void>> async_open(const rows::schema& columns, std::size_t streams) override {
         if (phase_) phase_("queued");
@@ -23,35 +24,19 @@ public:
         }
         turn_ = std::move(*got);
         if (phase_) phase_("extract");
-        auto opened = co_await inner_->async_open(columns, streams);
-        failure_ = inner_->failure();
-        co_return opened;
-    }
-    asio::awaitable<result<void>> async_write(std::size_t stream, std::shared_ptr<rows::row_batch> batch) override {
-        auto written = co_await inner_->async_write(stream, std::move(batch));
-        sync_counts();
-        co_return written;
+        co_return co_await forwarding_sink::async_open(columns, streams);
     }
     asio::awaitable<result<void>> async_commit() override {
-        auto committed = co_await inner_->async_commit();
-        sync_counts();
+        auto committed = co_await forwarding_sink::async_commit();
         turn_.reset();
         co_return committed;
     }
     asio::awaitable<void> async_abandon() override {
-        co_await inner_->async_abandon();
-        sync_counts();
+        co_await forwarding_sink::async_abandon();
         turn_.reset();
     }
 
 private:
-    void sync_counts() {
-        rows_ = inner_->rows_written();
-        bytes_ = inner_->bytes_written();
-        failure_ = inner_->failure();
-    }
-
-    std::unique_ptr<extract::row_sink> inner_;
     engine::async_limiter& limit_;
     std::function<void(std::string_view)> phase_;
     engine::async_limiter::permit turn_;  // held from open to commit or abandon

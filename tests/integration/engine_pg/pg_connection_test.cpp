@@ -209,6 +209,22 @@ TEST(PgConnection, WithOneSyncPerBurstAFailureAbortsTheRestOfItsBurstOnly) {
     }());
 }
 
+// The backend `pid`'s state in pg_stat_activity once it is no longer "active" ("idle", "gone"), or
+// "active" after 10 s: a cancel is asked for, not waited for.
+asio::awaitable<std::string> state_once_not_active(pg::connection& watcher, std::string_view pid) {
+    auto executor = co_await asio::this_coro::executor;
+    std::string state = "active";
+    for (int i = 0; i < 200 && state == "active"; ++i) {
+        std::vector<pg::parameter> p{std::string(pid)};
+        auto r = co_await must(watcher, "select coalesce((select state from pg_stat_activity where pid = $1::int), 'gone')",
+                               std::move(p));
+        state = *r.rows.at(0).at(0);
+        asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+    co_return state;
+}
+
 // A batch's statements, each with its parameters (a helper outside the coroutines: no braced
 // temporaries inside a co_await).
 std::vector<pg::statement> batch_of(std::vector<std::pair<std::string, std::vector<pg::parameter>>> items) {
@@ -319,15 +335,7 @@ TEST(PgConnection, ACancelledBatchIsCancelledOnTheServerAndTheConnectionGoesOn) 
         auto got = co_await asio::co_spawn(executor, std::move(sleeping), until_stopped);
         EXPECT_EQ(got.size(), 3u);
         for (const auto& o : got) EXPECT_EQ(o.result.error(), make_error_code(pg::errc::cancelled));
-        std::string state = "active";
-        for (int i = 0; i < 200 && state == "active"; ++i) {
-            std::vector<pg::parameter> p{pid};
-            auto r = co_await must(*watcher, "select coalesce((select state from pg_stat_activity where pid = $1::int), 'gone')",
-                                   std::move(p));
-            state = *r.rows.at(0).at(0);
-            asio::steady_timer pause(executor, std::chrono::milliseconds(50));
-            co_await pause.async_wait(asio::use_awaitable);
-        }
+        std::string state = co_await state_once_not_active(*watcher, pid);
         EXPECT_NE(state, "active") << "the cancelled batch still runs on the server";
         // One cancel request stopped the batch (the second pg_sleep was aborted, not run for 60 s).
         auto after = co_await must(*c, "select 'still here'");
@@ -391,16 +399,7 @@ TEST(PgConnection, ACancelledStatementIsCancelledOnTheServer) {
         auto until_stopped = asio::bind_cancellation_slot(stop.slot(), asio::use_awaitable);
         auto slept = co_await asio::co_spawn(executor, std::move(sleeping), until_stopped);
         EXPECT_EQ(slept, make_error_code(pg::errc::cancelled));
-        // The server stops running it (asked, not waited for: poll pg_stat_activity).
-        std::string state = "active";
-        for (int i = 0; i < 200 && state == "active"; ++i) {
-            std::vector<pg::parameter> p{pid};
-            auto r = co_await must(*watcher, "select coalesce((select state from pg_stat_activity where pid = $1::int), 'gone')",
-                                   std::move(p));
-            state = *r.rows.at(0).at(0);
-            asio::steady_timer pause(executor, std::chrono::milliseconds(50));
-            co_await pause.async_wait(asio::use_awaitable);
-        }
+        std::string state = co_await state_once_not_active(*watcher, pid);
         EXPECT_NE(state, "active") << "the cancelled pg_sleep still runs on the server";
         // The connection goes on serving.
         auto after = co_await must(*c, "select 'still here'");

@@ -25,16 +25,24 @@ def throttled(counters):
 
 
 class Quota(SyncCase):
+    def warehouse_table(self, name, rows, payload="'p' || g", width=100):
+        """public.NAME in the warehouse: ROWS rows (id, at, payload), at a second apart from 2026-01-01."""
+        self.sql(f"create table {name} (id int, at timestamp, payload varchar({width}))")
+        self.sql(f"insert into {name} select g, timestamp '2026-01-01' + g * interval '1 second', "
+                 f"{payload} from generate_series(1, {rows}) g")
+
+    def app_table(self, name, rows):
+        """public.NAME in the application database, shaped as warehouse_table's, readable by the app user."""
+        self.app.psql(f"create table public.{name} (id int primary key, at timestamp, payload text)")
+        self.app.psql(f"insert into public.{name} select g, timestamp '2026-01-01' + g * interval '1 second', "
+                      f"'p' || g from generate_series(1, {rows}) g")
+        self.app.psql(f"grant select on public.{name} to app")
+
     def test_eight_streams_stay_under_the_published_quotas(self):
         streams = "max_parallel_streams: 8\nstreams:\n"
         for i in range(4):
-            self.sql(f"create table wide_{i} (id int, at timestamp, payload varchar(200))")
-            self.sql(f"insert into wide_{i} select g, timestamp '2026-01-01' + g * interval '1 second', "
-                     f"repeat('x', 150) || g from generate_series(1, 3000) g")
-            self.app.psql(f"create table public.src_{i} (id int primary key, at timestamp, payload text)")
-            self.app.psql(f"insert into public.src_{i} select g, timestamp '2026-01-01' + g * interval '1 second', "
-                          f"'p' || g from generate_series(1, 2000) g")
-            self.app.psql(f"grant select on public.src_{i} to app")
+            self.warehouse_table(f"wide_{i}", 3000, payload="repeat('x', 150) || g", width=200)
+            self.app_table(f"src_{i}", 2000)
             streams += (f"  - name: down_{i}\n    source: {{connection: warehouse, table: public.wide_{i}}}\n"
                         f"    destination: {{connection: app, table: public.wide_{i}}}\n"
                         f"    mode: incremental\n    cursor: at\n    primary_key: [id]\n    write: upsert\n"
@@ -61,10 +69,7 @@ class Quota(SyncCase):
         # side by side, but COPY, merge and the state row (BEGIN … COMMIT) run one stream at a time.
         streams = "max_parallel_streams: 4\nstreams:\n"
         for i in range(4):
-            self.app.psql(f"create table public.limited_{i} (id int primary key, at timestamp, payload text)")
-            self.app.psql(f"insert into public.limited_{i} select g, timestamp '2026-01-01' + g * interval '1 second', "
-                          f"'p' || g from generate_series(1, 20000) g")
-            self.app.psql(f"grant select on public.limited_{i} to app")
+            self.app_table(f"limited_{i}", 20000)
             write = "upsert\n    primary_key: [id]" if i % 2 else "replace"
             streams += (f"  - name: limited_{i}\n    source: {{connection: app, table: public.limited_{i}}}\n"
                         f"    destination: {{connection: warehouse, table: public.limited_{i}}}\n"
@@ -97,9 +102,7 @@ class Quota(SyncCase):
         # into PostgreSQL at a time, and one stream's UNLOAD may run while another writes.
         streams = "max_parallel_streams: 4\nstreams:\n"
         for i in range(4):
-            self.sql(f"create table turns_{i} (id int, at timestamp, payload varchar(100))")
-            self.sql(f"insert into turns_{i} select g, timestamp '2026-01-01' + g * interval '1 second', "
-                     f"'p' || g from generate_series(1, 20000) g")
+            self.warehouse_table(f"turns_{i}", 20000)
             streams += (f"  - name: turns_{i}\n    source: {{connection: warehouse, table: public.turns_{i}}}\n"
                         f"    destination: {{connection: app, table: public.turns_{i}}}\n"
                         f"    write: replace\n    via: unload\n")

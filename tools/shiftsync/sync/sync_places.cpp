@@ -50,6 +50,15 @@ connection_flags flags_of(const ts::redshift_endpoint& e) {
     return f;
 }
 
+// A connection's max_concurrent_loads or max_concurrent_unloads as a limiter `owner` keeps; null
+// (no limit) for 0.
+engine::async_limiter* limit_of(boost::asio::any_io_executor executor, int capacity,
+                                std::unique_ptr<engine::async_limiter>& owner) {
+    if (capacity <= 0) return nullptr;
+    owner = std::make_unique<engine::async_limiter>(std::move(executor), static_cast<std::uint64_t>(capacity));
+    return owner.get();
+}
+
 connection_flags flags_of(const ts::s3_endpoint& e) {
     connection_flags f;
     f.region = e.region;
@@ -114,16 +123,8 @@ std::unique_ptr<sync_places> sync_places::open(const ts::sync_config& config,
                 }
                 place.workgroup = e.workgroup;
                 place.database = e.database;
-                if (e.max_concurrent_loads > 0) {
-                    c->loads = std::make_unique<engine::async_limiter>(
-                        executor, static_cast<std::uint64_t>(e.max_concurrent_loads));
-                    place.loads = c->loads.get();
-                }
-                if (e.max_concurrent_unloads > 0) {
-                    c->unloads = std::make_unique<engine::async_limiter>(
-                        executor, static_cast<std::uint64_t>(e.max_concurrent_unloads));
-                    place.unloads = c->unloads.get();
-                }
+                place.loads = limit_of(executor, e.max_concurrent_loads, c->loads);
+                place.unloads = limit_of(executor, e.max_concurrent_unloads, c->unloads);
                 place.unload_role = e.unload_role.empty() ? e.role_arn : e.unload_role;
                 place.copy_role = e.copy_role.empty() ? e.role_arn : e.copy_role;
                 if (!e.staging.empty()) {
@@ -166,15 +167,11 @@ std::unique_ptr<sync_places> sync_places::open(const ts::sync_config& config,
                 break;
             }
             case ts::connection_kind::postgres: {
+                auto c = std::make_unique<clients>();
                 ts::postgres_place place{connection.name, connection.postgres.dsn};
-                if (connection.postgres.max_concurrent_loads > 0) {
-                    auto c = std::make_unique<clients>();
-                    c->loads = std::make_unique<engine::async_limiter>(
-                        executor, static_cast<std::uint64_t>(connection.postgres.max_concurrent_loads));
-                    place.loads = c->loads.get();
-                    places->clients_.push_back(std::move(c));
-                }
+                place.loads = limit_of(executor, connection.postgres.max_concurrent_loads, c->loads);
                 places->postgres_[connection.name] = place;
+                places->clients_.push_back(std::move(c));
                 break;
             }
             case ts::connection_kind::local: {
