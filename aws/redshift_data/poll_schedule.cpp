@@ -39,6 +39,7 @@ double poll_schedule::geometric_step() {
 }
 
 poll_schedule::step poll_schedule::next(double elapsed_ms) {
+    if (policy_.look_share > 0) return {clamp_wait(elapsed_ms * policy_.look_share), true};
     if (!history_.empty()) {
         // When nearly all statements that ran at least as long as this one has had ended. A
         // held-back wait whose look is already due looks at once.

@@ -20,7 +20,8 @@ using ms = std::chrono::duration<double, std::milli>;
 boost::asio::awaitable<boost::system::result<statement_description>> redshift_data_client::async_wait_for(
     const std::string& id, diagnostics& diag, const wait_policy& policy, int* polls) {
     // While nothing is learned, the first few waits are scouts (poll_schedule.hpp).
-    const bool scout = run_times_.empty() && active_scouts_ < policy.cold_start_scouts;
+    // (A wait on a fixed share of its time neither scouts nor holds back.)
+    const bool scout = policy.look_share == 0 && run_times_.empty() && active_scouts_ < policy.cold_start_scouts;
     if (scout) ++active_scouts_;
     auto result = co_await look_until_done(id, diag, policy, polls, scout);
     if (scout) --active_scouts_;

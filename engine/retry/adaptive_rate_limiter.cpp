@@ -63,8 +63,11 @@ void adaptive_rate_limiter::on_response(clock::time_point now_tp, bool throttled
         const double t = now - last_throttle_ - time_window_;
         target = config_.scale * t * t * t + last_max_rate_;
     }
-    double rate = std::min(target, 2 * measured_rate_);
-    if (ceiling_ > 0) rate = std::min(rate, ceiling_);
+    // Without a known quota, never run ahead of what was actually sent (the SDKs' rule: a rate never
+    // tried is not known to be allowed). With one, the quota is the bound: capping at twice the
+    // measured rate would pin a quiet client (a few statements a second while its COPYs run) far
+    // below its quota, and pace its next burst of short statements at that crawl.
+    const double rate = ceiling_ > 0 ? std::min(target, ceiling_) : std::min(target, 2 * measured_rate_);
     set_fill_rate(now, rate);
 }
 

@@ -2,7 +2,8 @@
 // Client-side rate limiting as in the AWS SDKs' "adaptive" retry mode. Unlimited until the first
 // throttle; then a token bucket whose fill rate follows a CUBIC curve: cut to beta x the measured
 // send rate on a throttle, grow back along scale * (t - K)^3 + last_max_rate between throttles, and
-// never above twice the rate actually measured.
+// never above twice the rate actually measured — or, when started at a published quota (start_at),
+// never above that quota, however little was sent lately.
 //
 // Sans-IO: every call takes `now`; `acquire` never sleeps, it returns how long the caller must wait
 // (the token is already taken, so concurrent callers queue up in order instead of racing).

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -145,6 +147,44 @@ TEST(PollSchedule, APipelineOfSimilarStatementsCostsAboutOneLookEach) {
     EXPECT_LE(looks_per_statement, 1.1) << "DescribeStatement calls per statement";
     EXPECT_GE(looks_per_statement, 1.0);
     EXPECT_LE(overshoot_total / statements, 40) << "mean ms between a statement's end and the look that saw it";
+}
+
+// A bulk statement's run time follows its data, not the history: with a history of 5 s COPYs, a
+// 0.3 s one and a 40 s one are both seen soon after they end (within 5% of their run time, or the
+// 100 ms floor), and a 4 s one costs a few dozen looks, not hundreds.
+TEST(PollSchedule, ABulkStatementIsSeenWithinAShareOfItsRunWhateverWasLearned) {
+    const wait_policy policy = bulk_wait_policy(wait_policy{});
+    run_time_history history;
+    for (int i = 0; i < 64; ++i) history.record(5000);
+    for (double run : {300.0, 4000.0, 40000.0}) {
+        poll_schedule s(policy, history, false);
+        double elapsed = 0;
+        int looks = 0;
+        for (;;) {
+            auto step = s.next(elapsed);
+            EXPECT_TRUE(step.look);
+            EXPECT_LE(step.sleep_ms, std::max(100.0, 0.05 * elapsed) + 1e-9);
+            elapsed += step.sleep_ms;
+            ++looks;
+            if (elapsed >= run) break;
+            s.missed(elapsed);
+        }
+        EXPECT_LE(elapsed - run, std::max(100.0, 0.05 * run) + 1e-9) << "seen late, run " << run << " ms";
+        if (run == 4000.0) EXPECT_LE(looks, 45) << "looks for a 4 s COPY";
+        EXPECT_LE(looks, 150) << "looks for a " << run << " ms statement";
+    }
+}
+
+TEST(PollSchedule, ABulkWaitLooksAtLeastEveryMaxPollAndNeverFasterThanItsFloor) {
+    wait_policy base;
+    base.max_poll = std::chrono::milliseconds(60000);
+    const wait_policy policy = bulk_wait_policy(base);
+    EXPECT_EQ(policy.max_poll, std::chrono::milliseconds(2000));
+    EXPECT_EQ(policy.first_poll, std::chrono::milliseconds(100));
+    const run_time_history nothing;
+    poll_schedule s(policy, nothing, false);
+    EXPECT_EQ(s.next(0).sleep_ms, 100);
+    EXPECT_EQ(s.next(3600e3).sleep_ms, 2000);
 }
 
 }  // namespace

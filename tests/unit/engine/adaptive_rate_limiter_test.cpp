@@ -128,3 +128,23 @@ TEST(AdaptiveRateLimiterPreset, StartsAtAQuotaNeverExceedsItAndRecoversToIt) {
     for (int i = 1; i <= 400; ++i) limiter.on_response(t0 + 10s + i * 50ms, false);
     EXPECT_DOUBLE_EQ(limiter.fill_rate(), 20.0);
 }
+
+// A client started at a published quota that sends little for a while (a statement every couple of
+// seconds while its COPYs run) may still send a burst at the full quota: its bucket does not shrink
+// to twice what it happened to send.
+TEST(AdaptiveRateLimiterPreset, AQuietSpellDoesNotShrinkAQuotaBurst) {
+    using namespace std::chrono_literals;
+    using clock = shiftsync::engine::adaptive_rate_limiter::clock;
+    const auto t0 = clock::time_point{} + 100s;
+    shiftsync::engine::adaptive_rate_limiter limiter(t0);
+    limiter.start_at(t0, 30, 30);
+    auto now = t0;
+    for (int i = 0; i < 15; ++i) {
+        now += 2s;
+        EXPECT_EQ(limiter.acquire(now), clock::duration::zero());
+        limiter.on_response(now, false);
+    }
+    EXPECT_DOUBLE_EQ(limiter.fill_rate(), 30.0);
+    now += 1s;
+    for (int i = 0; i < 29; ++i) EXPECT_EQ(limiter.acquire(now), clock::duration::zero()) << "request " << i;
+}
