@@ -125,6 +125,10 @@ std::string cluster::write_settings() {
          << "unix_socket_permissions = 0700\n"
          << "max_connections = " << options_.max_connections << "\n"
          << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+         // Nothing replicates from it: a COPY into a table created in its own transaction (every
+         // first load, every replace of a new table) writes no WAL, and concurrent COPYs stop
+         // queueing on WALWriteLock to flush WAL before their ring buffers' pages can be written.
+         << "wal_level = minimal\nmax_wal_senders = 0\n"
          << "password_encryption = 'scram-sha-256'\n"
          << "timezone = 'UTC'\nlog_timezone = 'UTC'\ndatestyle = 'ISO, MDY'\n"
          << "logging_collector = off\nlog_min_messages = warning\n";

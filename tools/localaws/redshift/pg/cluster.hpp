@@ -20,7 +20,8 @@
 //   `psql -h <dir>/socket` (the default port) working for admin tools and tests.
 //
 // Settings chosen for a local emulator, not for durability: fsync, synchronous_commit and
-// full_page_writes are off (a machine crash may lose the cluster; a localaws crash does not).
+// full_page_writes are off (a machine crash may lose the cluster; a localaws crash does not), and
+// wal_level is minimal (nothing replicates from it; bulk loads into new tables skip the WAL).
 //
 // When the process runs as root, initdb, pg_ctl and the server run as `os_user` (PostgreSQL
 // refuses to run as root), through os_user.hpp's runner: `dir` is created and chowned to that
