@@ -110,15 +110,22 @@ TEST(rate_limiter_set, keeps_one_limiter_per_key) {
     EXPECT_EQ(set.size(), 2u);
 }
 
+namespace {
+// A limiter started at a published quota of `quota` requests/s (also its ceiling) at clock.now.
+adaptive_rate_limiter started_at_quota(const fake_clock& clock, double quota) {
+    adaptive_rate_limiter limiter(clock.now);
+    limiter.start_at(clock.now, quota, quota);
+    return limiter;
+}
+}  // namespace
+
 TEST(AdaptiveRateLimiterPreset, StartsAtAQuotaNeverExceedsItAndRecoversToIt) {
-    using namespace std::chrono_literals;
-    using clock = shiftsync::engine::adaptive_rate_limiter::clock;
-    const auto t0 = clock::time_point{} + 100s;
-    shiftsync::engine::adaptive_rate_limiter limiter(t0);
-    limiter.start_at(t0, 20, 20);
+    fake_clock clock;
+    const auto t0 = clock.now;
+    auto limiter = started_at_quota(clock, 20);
     EXPECT_TRUE(limiter.enabled());
-    for (int i = 0; i < 20; ++i) EXPECT_EQ(limiter.acquire(t0), clock::duration::zero());  // a full bucket
-    EXPECT_GT(limiter.acquire(t0), clock::duration::zero());                               // then 20/s
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(limiter.acquire(t0), clock_type::duration::zero());  // a full bucket
+    EXPECT_GT(limiter.acquire(t0), clock_type::duration::zero());                               // then 20/s
     // Successes never lift it past the ceiling, however long they go on.
     for (int i = 1; i <= 200; ++i) limiter.on_response(t0 + i * 50ms, false);
     EXPECT_LE(limiter.fill_rate(), 20.0);
@@ -133,18 +140,14 @@ TEST(AdaptiveRateLimiterPreset, StartsAtAQuotaNeverExceedsItAndRecoversToIt) {
 // seconds while its COPYs run) may still send a burst at the full quota: its bucket does not shrink
 // to twice what it happened to send.
 TEST(AdaptiveRateLimiterPreset, AQuietSpellDoesNotShrinkAQuotaBurst) {
-    using namespace std::chrono_literals;
-    using clock = shiftsync::engine::adaptive_rate_limiter::clock;
-    const auto t0 = clock::time_point{} + 100s;
-    shiftsync::engine::adaptive_rate_limiter limiter(t0);
-    limiter.start_at(t0, 30, 30);
-    auto now = t0;
+    fake_clock clock;
+    auto limiter = started_at_quota(clock, 30);
     for (int i = 0; i < 15; ++i) {
-        now += 2s;
-        EXPECT_EQ(limiter.acquire(now), clock::duration::zero());
-        limiter.on_response(now, false);
+        clock.advance(2s);
+        EXPECT_EQ(limiter.acquire(clock.now), clock_type::duration::zero());
+        limiter.on_response(clock.now, false);
     }
     EXPECT_DOUBLE_EQ(limiter.fill_rate(), 30.0);
-    now += 1s;
-    for (int i = 0; i < 29; ++i) EXPECT_EQ(limiter.acquire(now), clock::duration::zero()) << "request " << i;
+    clock.advance(1s);
+    for (int i = 0; i < 29; ++i) EXPECT_EQ(limiter.acquire(clock.now), clock_type::duration::zero()) << "request " << i;
 }
